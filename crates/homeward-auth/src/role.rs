@@ -1,0 +1,195 @@
+//! Roles and the actions each may take.
+//!
+//! A role is a named set of actions plus the widest record scope it gets by default. Handlers
+//! name the action they need; nothing checks a role by name, so adding a role is one table row.
+
+use homeward_domain::Scope;
+use serde::{Deserialize, Serialize};
+
+/// Something a user can do. Each API route requires exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Register a child.
+    CaseCreate,
+    /// Open a child's case.
+    CaseRead,
+    /// Change a child's case.
+    CaseUpdate,
+    /// List and search cases.
+    CaseList,
+    /// Take a tracing request from a family.
+    TracingCreate,
+    /// Open a tracing request.
+    TracingRead,
+    /// Change a tracing request.
+    TracingUpdate,
+    /// List and search tracing requests.
+    TracingList,
+    /// See names, contacts, addresses, identity numbers and notes. Without it, a role sees
+    /// only the plain fields of the records in its scope.
+    PersonalDataView,
+    /// Read the change history of a record.
+    HistoryRead,
+    /// Import records from files.
+    DataImport,
+    /// Export records to files.
+    DataExport,
+    /// Add, change and disable users.
+    UserManage,
+    /// Read and verify the audit trail.
+    AuditRead,
+}
+
+impl Action {
+    /// The name used in the API and the OpenAPI document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CaseCreate => "case.create",
+            Self::CaseRead => "case.read",
+            Self::CaseUpdate => "case.update",
+            Self::CaseList => "case.list",
+            Self::TracingCreate => "tracing.create",
+            Self::TracingRead => "tracing.read",
+            Self::TracingUpdate => "tracing.update",
+            Self::TracingList => "tracing.list",
+            Self::PersonalDataView => "personal_data.view",
+            Self::HistoryRead => "history.read",
+            Self::DataImport => "data.import",
+            Self::DataExport => "data.export",
+            Self::UserManage => "user.manage",
+            Self::AuditRead => "audit.read",
+        }
+    }
+}
+
+/// The roles of a child-protection programme (architecture.md, security model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Registers and manages the children assigned to them.
+    Caseworker,
+    /// Oversees a team's cases, approves decisions.
+    Supervisor,
+    /// A community child-protection committee member: identifies children, sees no case files.
+    CommunityVolunteer,
+    /// Logs children in transit at a checkpoint.
+    CheckpointOfficer,
+    /// A government partner (Child Welfare Committee, district unit): reads cases, changes none.
+    GovernmentOfficer,
+    /// Works with figures only: never receives a name, contact, address or note.
+    Analyst,
+    /// Runs the system: users, imports, exports, the audit trail.
+    Administrator,
+}
+
+use Action::*;
+
+const CASEWORKER: &[Action] = &[
+    CaseCreate, CaseRead, CaseUpdate, CaseList, TracingCreate, TracingRead, TracingUpdate,
+    TracingList, PersonalDataView, HistoryRead,
+];
+const SUPERVISOR: &[Action] = &[
+    CaseCreate, CaseRead, CaseUpdate, CaseList, TracingCreate, TracingRead, TracingUpdate,
+    TracingList, PersonalDataView, HistoryRead, DataExport,
+];
+const VOLUNTEER: &[Action] = &[CaseCreate, TracingCreate];
+const CHECKPOINT: &[Action] = &[CaseCreate, TracingCreate];
+const GOVERNMENT: &[Action] =
+    &[CaseRead, CaseList, TracingRead, TracingList, PersonalDataView, HistoryRead];
+const ANALYST: &[Action] = &[CaseRead, CaseList, TracingRead, TracingList];
+const ADMINISTRATOR: &[Action] = &[
+    CaseRead, CaseList, TracingRead, TracingList, PersonalDataView, HistoryRead, DataImport,
+    DataExport, UserManage, AuditRead,
+];
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 7] = [
+        Role::Caseworker,
+        Role::Supervisor,
+        Role::CommunityVolunteer,
+        Role::CheckpointOfficer,
+        Role::GovernmentOfficer,
+        Role::Analyst,
+        Role::Administrator,
+    ];
+
+    /// The actions of this role.
+    pub fn actions(self) -> &'static [Action] {
+        match self {
+            Self::Caseworker => CASEWORKER,
+            Self::Supervisor => SUPERVISOR,
+            Self::CommunityVolunteer => VOLUNTEER,
+            Self::CheckpointOfficer => CHECKPOINT,
+            Self::GovernmentOfficer => GOVERNMENT,
+            Self::Analyst => ANALYST,
+            Self::Administrator => ADMINISTRATOR,
+        }
+    }
+
+    /// Whether this role may take the action.
+    pub fn allows(self, action: Action) -> bool {
+        self.actions().contains(&action)
+    }
+
+    /// The scope a user of this role gets unless an administrator sets another.
+    pub fn default_scope(self) -> Scope {
+        match self {
+            Self::Caseworker | Self::CommunityVolunteer | Self::CheckpointOfficer => Scope::Own,
+            Self::Supervisor => Scope::Team,
+            Self::GovernmentOfficer | Self::Analyst | Self::Administrator => Scope::All,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Caseworker => "caseworker",
+            Self::Supervisor => "supervisor",
+            Self::CommunityVolunteer => "community_volunteer",
+            Self::CheckpointOfficer => "checkpoint_officer",
+            Self::GovernmentOfficer => "government_officer",
+            Self::Analyst => "analyst",
+            Self::Administrator => "administrator",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// All role names, for error messages.
+    pub fn names() -> String {
+        Self::ALL.map(Role::as_str).join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analysts_never_see_personal_data_and_volunteers_cannot_open_cases() {
+        assert!(!Role::Analyst.allows(Action::PersonalDataView));
+        assert!(!Role::CommunityVolunteer.allows(Action::CaseRead));
+        assert!(!Role::CheckpointOfficer.allows(Action::CaseRead));
+        assert!(!Role::GovernmentOfficer.allows(Action::CaseUpdate));
+    }
+
+    #[test]
+    fn only_administrators_manage_users_and_read_the_audit_trail() {
+        for role in Role::ALL {
+            assert_eq!(role.allows(Action::UserManage), role == Role::Administrator);
+            assert_eq!(role.allows(Action::AuditRead), role == Role::Administrator);
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+    }
+}

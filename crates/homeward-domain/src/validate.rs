@@ -1,0 +1,542 @@
+//! Validation of a submitted record against the field catalogue.
+//!
+//! Input comes from JSON forms, CSV cells and (later) ODK submissions, so values are accepted
+//! in the forms people and tools actually send (`"7"` for 7, `"yes"` for true, `"as; bn"` for a
+//! list) and normalised to one canonical JSON shape. Every problem names the field, says what is
+//! wrong and how to put it right, and all problems are reported at once so a caseworker fixes a
+//! form in one pass.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde_json::{Map, Number, Value};
+
+use crate::catalogue::{FieldKind, FieldSpec, RecordKind};
+
+/// A record's fields as a JSON object, keyed by catalogue field names.
+pub type Document = Map<String, Value>;
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field, with its position inside lists: `family_details[1].relation_age`.
+    pub field: String,
+    /// What is wrong and how to fix it, in words a caseworker can act on.
+    pub message: String,
+}
+
+/// All the problems found in one submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", e.field, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.into(), message: message.into() });
+    }
+}
+
+/// Validates a new record and returns its canonical document, with the initial status set.
+pub fn validate_create(
+    kind: RecordKind,
+    input: &Document,
+    today: NaiveDate,
+) -> Result<Document, ValidationErrors> {
+    let mut errors = Errors(Vec::new());
+    reject_system_fields(kind, input, &mut errors);
+    let mut doc = normalise_fields(kind.fields(), input, "", today, &mut errors);
+    check_required(kind.fields(), &doc, "", &mut errors);
+    check_rules(kind, &doc, today, &mut errors);
+    if !errors.0.is_empty() {
+        return Err(ValidationErrors(errors.0));
+    }
+    doc.insert("status".into(), Value::String(kind.initial_status().into()));
+    Ok(doc)
+}
+
+/// Applies a partial update (`null` clears a field) to an existing record and validates the
+/// result as a whole, so a change can never leave a record that would be refused if new.
+pub fn validate_update(
+    kind: RecordKind,
+    existing: &Document,
+    patch: &Document,
+    today: NaiveDate,
+) -> Result<Document, ValidationErrors> {
+    let mut errors = Errors(Vec::new());
+    reject_system_fields(kind, patch, &mut errors);
+    let changed = normalise_fields(kind.fields(), patch, "", today, &mut errors);
+    let mut doc = existing.clone();
+    for (name, value) in patch {
+        if value.is_null() || !changed.contains_key(name) {
+            doc.remove(name);
+        }
+    }
+    for (name, value) in changed {
+        doc.insert(name, value);
+    }
+    check_required(kind.fields(), &doc, "", &mut errors);
+    check_rules(kind, &doc, today, &mut errors);
+    if errors.0.is_empty() {
+        Ok(doc)
+    } else {
+        Err(ValidationErrors(errors.0))
+    }
+}
+
+fn reject_system_fields(kind: RecordKind, input: &Document, errors: &mut Errors) {
+    for spec in kind.fields().iter().filter(|f| f.system) {
+        if input.contains_key(spec.name) {
+            errors.push(
+                spec.name,
+                format!(
+                    "is set by Homeward through the {} workflow actions, not by a form or an \
+                     import; remove `{}` from the submission",
+                    kind.human(),
+                    spec.name
+                ),
+            );
+        }
+    }
+}
+
+fn normalise_fields(
+    specs: &'static [FieldSpec],
+    input: &Document,
+    prefix: &str,
+    today: NaiveDate,
+    errors: &mut Errors,
+) -> Document {
+    let mut out = Document::new();
+    for (name, raw) in input {
+        let path = format!("{prefix}{name}");
+        let Some(spec) = specs.iter().find(|s| s.name == name) else {
+            errors.push(&path, unknown_field_message(specs, name));
+            continue;
+        };
+        if spec.system {
+            continue;
+        }
+        match normalise_value(spec, raw, &path, today, errors) {
+            Some(v) => {
+                out.insert(name.clone(), v);
+            }
+            None => continue,
+        }
+    }
+    out
+}
+
+fn unknown_field_message(specs: &[FieldSpec], name: &str) -> String {
+    let closest = specs
+        .iter()
+        .filter(|s| !s.system)
+        .map(|s| (edit_distance(s.name, name), s.name))
+        .min();
+    match closest {
+        Some((d, suggestion)) if d <= 3 => {
+            format!("is not a field of this record; did you mean `{suggestion}`?")
+        }
+        _ => "is not a field of this record; see /api/v1/openapi.json for the field names"
+            .to_string(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Normalises one value; `None` means "absent" (blank input) or an error was recorded.
+fn normalise_value(
+    spec: &FieldSpec,
+    raw: &Value,
+    path: &str,
+    today: NaiveDate,
+    errors: &mut Errors,
+) -> Option<Value> {
+    if is_blank(raw) {
+        return None;
+    }
+    match spec.kind {
+        FieldKind::Text { max_len } => {
+            let text = match raw {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => {
+                    errors.push(path, "must be text");
+                    return None;
+                }
+            };
+            let text: String = text.chars().filter(|c| !c.is_control() || *c == '\n').collect();
+            let text = text.trim().to_string();
+            let len = text.chars().count();
+            if len > max_len {
+                errors.push(path, format!("is {len} characters long; shorten it to at most {max_len}"));
+                return None;
+            }
+            (!text.is_empty()).then_some(Value::String(text))
+        }
+        FieldKind::Integer { min, max } => {
+            let n = match raw {
+                Value::Number(n) => n.as_i64().or_else(|| {
+                    n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15).map(|f| f as i64)
+                }),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            let Some(n) = n else {
+                errors.push(path, format!("`{}` is not a whole number; enter a number such as {min} or leave it blank", display(raw)));
+                return None;
+            };
+            if n < min || n > max {
+                let what = if max == 17 {
+                    format!("{n} is outside {min}–{max}: Homeward registers children under 18; enter the age in years (estimate it if unknown and tick `estimated`)")
+                } else {
+                    format!("{n} is outside {min}–{max}; enter the age in years")
+                };
+                errors.push(path, what);
+                return None;
+            }
+            Some(Value::Number(Number::from(n)))
+        }
+        FieldKind::Date => {
+            let Some(s) = raw.as_str() else {
+                errors.push(path, "must be a date written YYYY-MM-DD, such as 2024-06-30");
+                return None;
+            };
+            let Ok(date) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") else {
+                errors.push(path, format!("`{s}` is not a date written YYYY-MM-DD, such as 2024-06-30"));
+                return None;
+            };
+            if date > today {
+                errors.push(path, format!("{date} is in the future; enter the date it happened (today is {today})"));
+                return None;
+            }
+            if date.year() < 1900 {
+                errors.push(path, format!("{date} is before 1900; check the year"));
+                return None;
+            }
+            Some(Value::String(date.format("%Y-%m-%d").to_string()))
+        }
+        FieldKind::Bool => {
+            let b = match raw {
+                Value::Bool(b) => Some(*b),
+                Value::String(s) => match s.trim().to_lowercase().as_str() {
+                    "true" | "yes" | "y" | "1" => Some(true),
+                    "false" | "no" | "n" | "0" => Some(false),
+                    _ => None,
+                },
+                Value::Number(n) => match n.as_i64() {
+                    Some(1) => Some(true),
+                    Some(0) => Some(false),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if b.is_none() {
+                errors.push(path, format!("`{}` is not yes or no; use true or false", display(raw)));
+            }
+            b.map(Value::Bool)
+        }
+        FieldKind::Choice(choices) => {
+            let Some(s) = raw.as_str() else {
+                errors.push(path, format!("must be one of: {}", choices.join(", ")));
+                return None;
+            };
+            let c = canonical_choice(s);
+            if choices.contains(&c.as_str()) {
+                Some(Value::String(c))
+            } else {
+                errors.push(path, format!("`{s}` is not a known choice; use one of: {}", choices.join(", ")));
+                None
+            }
+        }
+        FieldKind::Choices(choices) => {
+            let items: Vec<String> = match raw {
+                Value::Array(a) => a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect(),
+                Value::String(s) => s.split([';', ',']).map(str::to_string).collect(),
+                _ => {
+                    errors.push(path, format!("must be a list of: {}", choices.join(", ")));
+                    return None;
+                }
+            };
+            let mut out: Vec<Value> = Vec::new();
+            for item in items {
+                if item.trim().is_empty() {
+                    continue;
+                }
+                let c = canonical_choice(&item);
+                if !choices.contains(&c.as_str()) {
+                    errors.push(path, format!("`{}` is not a known choice; use any of: {}", item.trim(), choices.join(", ")));
+                    continue;
+                }
+                if !out.iter().any(|v| v.as_str() == Some(c.as_str())) {
+                    out.push(Value::String(c));
+                }
+            }
+            (!out.is_empty()).then_some(Value::Array(out))
+        }
+        FieldKind::Group(sub) => {
+            let Some(items) = raw.as_array() else {
+                errors.push(path, "must be a list of entries");
+                return None;
+            };
+            let mut out = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let item_path = format!("{path}[{i}]");
+                let Some(obj) = item.as_object() else {
+                    errors.push(&item_path, "must be an object with named fields");
+                    continue;
+                };
+                let entry = normalise_fields(sub, obj, &format!("{item_path}."), today, errors);
+                check_required(sub, &entry, &format!("{item_path}."), errors);
+                if !entry.is_empty() {
+                    out.push(Value::Object(entry));
+                }
+            }
+            (!out.is_empty()).then_some(Value::Array(out))
+        }
+    }
+}
+
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn canonical_choice(s: &str) -> String {
+    s.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
+fn display(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn check_required(specs: &[FieldSpec], doc: &Document, prefix: &str, errors: &mut Errors) {
+    for spec in specs.iter().filter(|s| s.required) {
+        if !doc.contains_key(spec.name) {
+            let hint = match spec.kind {
+                FieldKind::Choice(c) => format!("; choose one of: {}", c.join(", ")),
+                FieldKind::Group(_) => "; add at least one entry".to_string(),
+                _ => String::new(),
+            };
+            let already_invalid = errors.0.iter().any(|e| e.field == format!("{prefix}{}", spec.name));
+            if !already_invalid {
+                errors.push(format!("{prefix}{}", spec.name), format!("is required ({}){hint}", spec.label));
+            }
+        }
+    }
+}
+
+fn date(doc: &Document, name: &str) -> Option<NaiveDate> {
+    doc.get(name).and_then(Value::as_str).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
+fn age_on(dob: NaiveDate, day: NaiveDate) -> i64 {
+    let mut years = i64::from(day.year() - dob.year());
+    if (day.month(), day.day()) < (dob.month(), dob.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// Rules across fields of a child: age against date of birth, separation after birth.
+fn check_child_rules(doc: &Document, prefix: &str, today: NaiveDate, errors: &mut Errors) {
+    let dob = date(doc, "date_of_birth");
+    if let Some(dob) = dob {
+        let computed = age_on(dob, today);
+        if computed > 17 {
+            errors.push(format!("{prefix}date_of_birth"), format!("{dob} makes the child {computed} today; Homeward registers children under 18, so check the year"));
+        } else if let Some(age) = doc.get("age").and_then(Value::as_i64) {
+            if (age - computed).abs() > 1 {
+                errors.push(format!("{prefix}age"), format!("{age} does not agree with date_of_birth {dob}, which makes the child {computed}; correct one of them or leave age blank"));
+            }
+        }
+    }
+    if let (Some(dob), Some(sep)) = (dob, date(doc, "date_of_separation")) {
+        if sep < dob {
+            errors.push(format!("{prefix}date_of_separation"), format!("{sep} is before the date of birth {dob}; check both dates"));
+        }
+    }
+}
+
+fn check_rules(kind: RecordKind, doc: &Document, today: NaiveDate, errors: &mut Errors) {
+    match kind {
+        RecordKind::Case => {
+            check_child_rules(doc, "", today, errors);
+            if let (Some(ident), Some(reg)) = (date(doc, "date_of_identification"), date(doc, "registration_date")) {
+                if reg < ident {
+                    errors.push("registration_date", format!("{reg} is before the child was identified ({ident}); a child is registered on or after identification"));
+                }
+            }
+        }
+        RecordKind::TracingRequest => {
+            if let Some(Value::Array(children)) = doc.get("children_sought") {
+                for (i, child) in children.iter().enumerate() {
+                    if let Some(obj) = child.as_object() {
+                        check_child_rules(obj, &format!("children_sought[{i}]."), today, errors);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    fn obj(v: Value) -> Document {
+        v.as_object().unwrap().clone()
+    }
+
+    fn fields_of(e: &ValidationErrors) -> Vec<&str> {
+        e.0.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_complete_case_is_normalised_and_opened() {
+        let doc = validate_create(
+            RecordKind::Case,
+            &obj(json!({
+                "name_first": "  রহিম ", "sex": "Male", "age": "9", "estimated": "yes",
+                "protection_status": "unaccompanied", "languages": "bn; as",
+                "family_details": [{"relation": "mother", "relation_name": "Amina Khatun", "relation_age": 34}]
+            })),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(doc["name_first"], "রহিম");
+        assert_eq!(doc["sex"], "male");
+        assert_eq!(doc["age"], 9);
+        assert_eq!(doc["estimated"], true);
+        assert_eq!(doc["languages"], json!(["bn", "as"]));
+        assert_eq!(doc["status"], "open");
+    }
+
+    #[test]
+    fn errors_name_the_field_and_say_how_to_fix_it() {
+        let err = validate_create(
+            RecordKind::Case,
+            &obj(json!({
+                "sex": "boy", "age": 19, "protection_status": "separated",
+                "date_of_separation": "2027-01-01", "nmae_first": "x"
+            })),
+            today(),
+        )
+        .unwrap_err();
+        let fields = fields_of(&err);
+        assert!(fields.contains(&"sex") && fields.contains(&"age") && fields.contains(&"date_of_separation"));
+        let msg = |f: &str| err.0.iter().find(|e| e.field == f).unwrap().message.clone();
+        assert!(msg("sex").contains("female, male"));
+        assert!(msg("age").contains("outside 0–17"));
+        assert!(msg("date_of_separation").contains("in the future"));
+        assert!(msg("nmae_first").contains("did you mean `name_first`"));
+    }
+
+    #[test]
+    fn required_fields_and_system_fields_are_enforced() {
+        let err = validate_create(RecordKind::Case, &obj(json!({"status": "closed"})), today()).unwrap_err();
+        let fields = fields_of(&err);
+        assert!(fields.contains(&"sex") && fields.contains(&"protection_status") && fields.contains(&"status"));
+    }
+
+    #[test]
+    fn age_must_agree_with_date_of_birth() {
+        let err = validate_create(
+            RecordKind::Case,
+            &obj(json!({"sex": "female", "protection_status": "separated", "age": 12, "date_of_birth": "2020-01-01"})),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(fields_of(&err), vec!["age"]);
+    }
+
+    #[test]
+    fn group_errors_carry_their_position() {
+        let err = validate_create(
+            RecordKind::TracingRequest,
+            &obj(json!({"inquiry_date": "2026-11-01", "relation_name": "Amina",
+                        "children_sought": [{"sex": "female"}, {"age": 3}]})),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(fields_of(&err), vec!["children_sought[1].sex"]);
+    }
+
+    #[test]
+    fn update_merges_clears_and_revalidates() {
+        let existing = validate_create(
+            RecordKind::Case,
+            &obj(json!({"sex": "female", "protection_status": "separated", "age": 7, "risk_level": "low"})),
+            today(),
+        )
+        .unwrap();
+        let updated = validate_update(RecordKind::Case, &existing, &obj(json!({"age": 8, "risk_level": null})), today()).unwrap();
+        assert_eq!(updated["age"], 8);
+        assert!(!updated.contains_key("risk_level"));
+        assert_eq!(updated["status"], "open");
+        let err = validate_update(RecordKind::Case, &existing, &obj(json!({"sex": null})), today()).unwrap_err();
+        assert_eq!(fields_of(&err), vec!["sex"]);
+    }
+
+    proptest! {
+        #[test]
+        fn validation_never_panics_on_arbitrary_values(key in "[a-z_]{1,20}", s in ".{0,40}", n in any::<i64>(), b in any::<bool>()) {
+            for v in [json!(s.clone()), json!(n), json!(b), json!([s.clone()]), json!({"x": s.clone()}), Value::Null] {
+                let mut d = Document::new();
+                d.insert(key.clone(), v.clone());
+                d.insert("age".into(), v.clone());
+                d.insert("date_of_birth".into(), v.clone());
+                d.insert("family_details".into(), v);
+                let _ = validate_create(RecordKind::Case, &d, today());
+                let _ = validate_create(RecordKind::TracingRequest, &d, today());
+            }
+        }
+
+        #[test]
+        fn valid_output_validates_again_unchanged(age in 0i64..18, sex in prop::sample::select(crate::catalogue::SEX)) {
+            let doc = validate_create(RecordKind::Case, &obj(json!({"sex": sex, "age": age, "protection_status": "separated"})), today()).unwrap();
+            let again = validate_update(RecordKind::Case, &doc, &Document::new(), today()).unwrap();
+            prop_assert_eq!(doc, again);
+        }
+    }
+}

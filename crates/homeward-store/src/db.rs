@@ -1,0 +1,326 @@
+//! Opening the database (either backend), migrations, the key check, write transactions that
+//! carry the audit chain, audit verification and backups.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use base64::Engine;
+use homeward_domain::HlcClock;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::audit::{self, AuditEntry, AuditVerdict};
+use crate::crypto::FieldCipher;
+use crate::error::{StoreError, StoreResult};
+use crate::settings::StoreSettings;
+use crate::time;
+
+const KEY_CHECK_PLAINTEXT: &[u8] = b"homeward key check v1";
+const KEY_CHECK_CONTEXT: &str = "meta:key_check";
+
+/// Which database server holds the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a URL names; anything that is not PostgreSQL is taken as a SQLite path.
+    pub fn of_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+}
+
+/// The store: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+    pub(crate) cipher: FieldCipher,
+    pub(crate) clock: HlcClock,
+    pub(crate) device: String,
+    /// Serialises this process's writers: the audit chain needs one writer at a time, and
+    /// queueing here is cheaper than SQLite's busy retries. Other processes are kept in order
+    /// by the row lock every write transaction takes on the audit head.
+    write_lock: Mutex<()>,
+}
+
+/// A write transaction holding the audit head: audit entries appended through it are chained
+/// and become visible together with the data changes, or not at all.
+pub(crate) struct WriteTx<'a> {
+    pub(crate) tx: Transaction<'static, Any>,
+    _guard: MutexGuard<'a, ()>,
+    head: (i64, String),
+}
+
+fn sqlite_url(url: &str) -> StoreResult<String> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Err(StoreError::Config("the database URL names no file; use sqlite:///path/to/homeward.sqlite3".into()));
+    }
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            StoreError::Config(format!("cannot create the data directory {}: {e}", parent.display()))
+        })?;
+    }
+    Ok(format!("sqlite://{path}?mode=rwc"))
+}
+
+impl Store {
+    /// Opens (creating if needed) the database, brings its schema up to date and checks the key.
+    pub async fn open(settings: &StoreSettings) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(&settings.url);
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(&settings.url)?,
+            Backend::Postgres => settings.url.clone(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.max_connections.max(1))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work while one writer commits; synchronous=FULL makes a
+                        // commit durable before it is acknowledged, even through a power cut.
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = FULL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 15000",
+                        ] {
+                            conn.execute(pragma).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| {
+                StoreError::Config(format!(
+                    "cannot open the database {}: {e}",
+                    crate::settings::redact_url(&settings.url)
+                ))
+            })?;
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+
+        let cipher = check_key(&pool, settings).await?;
+        let node = node_id(&pool).await?;
+        let store = Self {
+            inner: Arc::new(Inner {
+                pool,
+                backend,
+                cipher,
+                clock: HlcClock::new(node),
+                device: settings.device.clone(),
+                write_lock: Mutex::new(()),
+            }),
+        };
+        Ok(store)
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// The connection pool, for health checks and tests that inspect raw rows.
+    pub fn pool(&self) -> &AnyPool {
+        &self.inner.pool
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL into the file).
+    pub async fn close(&self) {
+        self.inner.pool.close().await;
+    }
+
+    /// Starts a write transaction positioned at the head of the audit chain.
+    pub(crate) async fn begin_write(&self) -> StoreResult<WriteTx<'_>> {
+        let guard = self.inner.write_lock.lock().await;
+        let mut tx = self.inner.pool.begin().await?;
+        // Writing first takes SQLite's write lock at once (no deadlock on upgrade) and, on
+        // PostgreSQL, locks the head row so writers in other processes queue behind us.
+        sqlx::query("UPDATE meta SET value = value WHERE key = 'audit_head'")
+            .execute(&mut *tx)
+            .await?;
+        let head: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
+            .fetch_optional(&mut *tx)
+            .await?;
+        let head = match head {
+            Some(h) => parse_head(&h)?,
+            None => (0, audit::GENESIS.to_string()),
+        };
+        Ok(WriteTx { tx, _guard: guard, head })
+    }
+
+    /// Appends one audit entry on its own (logins, failed logins, exports).
+    pub async fn audit(&self, actor: &str, action: &str, target: Option<&str>, detail: serde_json::Value) -> StoreResult<()> {
+        let mut w = self.begin_write().await?;
+        w.audit(actor, action, target, &detail).await?;
+        w.commit().await
+    }
+
+    /// Audit entries after `after_seq`, oldest first.
+    pub async fn audit_entries(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(&self.inner.pool)
+            .await?;
+        rows.iter().map(audit_row).collect()
+    }
+
+    /// Walks the whole audit chain and reports the first broken entry, if any.
+    pub async fn audit_verify(&self) -> StoreResult<AuditVerdict> {
+        let head: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
+            .fetch_optional(&self.inner.pool)
+            .await?;
+        let head = head.map(|h| parse_head(&h)).transpose()?;
+        let mut entries = Vec::new();
+        let mut after = 0;
+        loop {
+            let batch = self.audit_entries(after, 10_000).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.seq;
+            entries.extend(batch);
+        }
+        Ok(audit::verify_chain(&entries, head))
+    }
+
+    /// Writes a consistent copy of a SQLite database to `dest` while it stays in use.
+    pub async fn backup_to(&self, dest: &Path) -> StoreResult<()> {
+        if self.inner.backend != Backend::Sqlite {
+            return Err(StoreError::Config("`homeward backup` copies SQLite databases; back up PostgreSQL with pg_dump (its backups are consistent while Homeward runs)".into()));
+        }
+        if dest.exists() {
+            return Err(StoreError::Config(format!("{} already exists; choose a new file name so no backup is overwritten", dest.display())));
+        }
+        let dest = dest.to_str().ok_or_else(|| StoreError::Config("the backup path must be valid UTF-8".into()))?;
+        // VACUUM INTO reads one snapshot, so the copy is consistent even while writers commit.
+        sqlx::query("VACUUM INTO $1").bind(dest).execute(&self.inner.pool).await?;
+        Ok(())
+    }
+
+    pub(crate) fn now_hlc(&self) -> homeward_domain::Hlc {
+        self.inner.clock.now()
+    }
+}
+
+impl WriteTx<'_> {
+    /// Appends an audit entry inside this transaction.
+    pub(crate) async fn audit(&mut self, actor: &str, action: &str, target: Option<&str>, detail: &serde_json::Value) -> StoreResult<()> {
+        let seq = self.head.0 + 1;
+        let at = time::now_text();
+        let detail = detail.to_string();
+        let hash = audit::entry_hash(&self.head.1, seq, &at, actor, action, target, &detail);
+        sqlx::query("INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(seq)
+            .bind(&at)
+            .bind(actor)
+            .bind(action)
+            .bind(target)
+            .bind(&detail)
+            .bind(&self.head.1)
+            .bind(&hash)
+            .execute(&mut *self.tx)
+            .await?;
+        self.head = (seq, hash);
+        Ok(())
+    }
+
+    /// Records the new audit head and commits everything.
+    pub(crate) async fn commit(mut self) -> StoreResult<()> {
+        let head = format!("{}:{}", self.head.0, self.head.1);
+        let updated = sqlx::query("UPDATE meta SET value = $1 WHERE key = 'audit_head'")
+            .bind(&head)
+            .execute(&mut *self.tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            sqlx::query("INSERT INTO meta (key, value) VALUES ('audit_head', $1)")
+                .bind(&head)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn parse_head(h: &str) -> StoreResult<(i64, String)> {
+    let (seq, hash) = h.split_once(':').ok_or_else(|| StoreError::Corrupt("audit head".into()))?;
+    let seq = seq.parse().map_err(|_| StoreError::Corrupt("audit head sequence".into()))?;
+    Ok((seq, hash.to_string()))
+}
+
+fn audit_row(r: &AnyRow) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        target: r.try_get("target")?,
+        detail: r.try_get("detail")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+async fn meta_get(pool: &AnyPool, key: &str) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(pool).await?)
+}
+
+async fn meta_insert(pool: &AnyPool, key: &str, value: &str) -> StoreResult<()> {
+    sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(pool).await?;
+    Ok(())
+}
+
+async fn check_key(pool: &AnyPool, settings: &StoreSettings) -> StoreResult<FieldCipher> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let stored = meta_get(pool, "key_check").await?;
+    let key = settings.key.as_ref().ok_or(StoreError::KeyMissing)?;
+    let cipher = FieldCipher::new(key);
+    match stored {
+        Some(check) => {
+            let sealed = b64.decode(check).map_err(|_| StoreError::Corrupt("key check".into()))?;
+            match cipher.open(&sealed, KEY_CHECK_CONTEXT) {
+                Ok(p) if p == KEY_CHECK_PLAINTEXT => Ok(cipher),
+                _ => Err(StoreError::WrongKey),
+            }
+        }
+        None => {
+            let sealed = cipher.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT);
+            meta_insert(pool, "key_check", &b64.encode(sealed)).await?;
+            Ok(cipher)
+        }
+    }
+}
+
+async fn node_id(pool: &AnyPool) -> StoreResult<String> {
+    if let Some(id) = meta_get(pool, "node_id").await? {
+        return Ok(id);
+    }
+    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+    meta_insert(pool, "node_id", &id).await?;
+    Ok(id)
+}
