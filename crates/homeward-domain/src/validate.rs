@@ -142,6 +142,11 @@ fn normalise_fields(
     out
 }
 
+/// What to tell someone who used a field name the kind does not have (with the closest name).
+pub fn describe_unknown_field(kind: RecordKind, name: &str) -> String {
+    unknown_field_message(kind.fields(), name)
+}
+
 fn unknown_field_message(specs: &[FieldSpec], name: &str) -> String {
     let closest = specs
         .iter()

@@ -1,0 +1,155 @@
+//! The JSON API under `/api/v1`.
+//!
+//! Routes are registered through [`DocRouter`], which records each route's documentation as it
+//! adds the handler, so the OpenAPI document is generated from the very list the server serves
+//! and cannot drift from it.
+
+pub mod audit;
+pub mod extract;
+pub mod health;
+pub mod records;
+pub mod sessions;
+pub mod users;
+
+use axum::http::{Method, Uri};
+use axum::routing::{get, MethodRouter};
+use axum::Router;
+use homeward_auth::Action;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// A query parameter, for the OpenAPI document.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryParam {
+    /// Name.
+    pub name: &'static str,
+    /// JSON schema type: `string` or `integer`.
+    pub ty: &'static str,
+    /// What it does.
+    pub doc: &'static str,
+}
+
+/// The documentation of one route.
+#[derive(Debug, Clone)]
+pub struct RouteDoc {
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path with `{param}` placeholders, as axum and OpenAPI both write them.
+    pub path: &'static str,
+    /// One-line summary.
+    pub summary: &'static str,
+    /// Grouping tag.
+    pub tag: &'static str,
+    /// The permission required; `None` for public routes, `Some(None)`-like "any logged-in
+    /// user" is written as `authenticated: true` with no action.
+    pub action: Option<Action>,
+    /// Whether a session is needed at all.
+    pub authenticated: bool,
+    /// Request body schema name, if any.
+    pub request: Option<&'static str>,
+    /// Success status and response schema name (`None` for no body).
+    pub response: (u16, Option<&'static str>),
+    /// Query parameters.
+    pub query: &'static [QueryParam],
+}
+
+/// A router that keeps the documentation of every route it serves.
+pub struct DocRouter {
+    router: Router<AppState>,
+    docs: Vec<RouteDoc>,
+}
+
+impl DocRouter {
+    fn new() -> Self {
+        Self { router: Router::new(), docs: Vec::new() }
+    }
+
+    fn route(mut self, doc: RouteDoc, handler: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(doc.path, handler);
+        self.docs.push(doc);
+        self
+    }
+}
+
+struct D {
+    doc: RouteDoc,
+}
+
+fn doc(method: &'static str, path: &'static str, tag: &'static str, summary: &'static str) -> D {
+    D { doc: RouteDoc { method, path, summary, tag, action: None, authenticated: true, request: None, response: (200, None), query: &[] } }
+}
+
+impl D {
+    fn action(mut self, a: Action) -> Self {
+        self.doc.action = Some(a);
+        self
+    }
+    fn public(mut self) -> Self {
+        self.doc.authenticated = false;
+        self
+    }
+    fn request(mut self, schema: &'static str) -> Self {
+        self.doc.request = Some(schema);
+        self
+    }
+    fn response(mut self, status: u16, schema: Option<&'static str>) -> Self {
+        self.doc.response = (status, schema);
+        self
+    }
+    fn query(mut self, q: &'static [QueryParam]) -> Self {
+        self.doc.query = q;
+        self
+    }
+}
+
+/// All API routes and their documentation.
+pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
+    use axum::routing::{delete, patch, post, put};
+    use records::{Cases, TracingRequests};
+    let r = DocRouter::new()
+        .route(doc("GET", "/api/v1/openapi.json", "meta", "This OpenAPI document").public().response(200, Some("OpenApi")).doc, get(openapi_json))
+        .route(doc("POST", "/api/v1/sessions", "sessions", "Log in: a browser session (cookie + CSRF token) or an API token").public().request("LoginRequest").response(201, Some("SessionInfo")).doc, post(sessions::login))
+        .route(doc("GET", "/api/v1/sessions/current", "sessions", "The logged-in user and their permissions").response(200, Some("SessionInfo")).doc, get(sessions::current))
+        .route(doc("DELETE", "/api/v1/sessions/current", "sessions", "Log out").response(204, None).doc, delete(sessions::logout))
+        .route(doc("GET", "/api/v1/users", "users", "List users").action(Action::UserManage).response(200, Some("UserList")).doc, get(users::list))
+        .route(doc("POST", "/api/v1/users", "users", "Add a user").action(Action::UserManage).request("NewUser").response(201, Some("User")).doc, post(users::create))
+        .route(doc("GET", "/api/v1/users/{id}", "users", "One user").action(Action::UserManage).response(200, Some("User")).doc, get(users::get_one))
+        .route(doc("PATCH", "/api/v1/users/{id}", "users", "Change a user: role, scope, name, language, disabled, password").action(Action::UserManage).request("UserPatch").response(200, Some("User")).doc, patch(users::update))
+        .route(doc("GET", "/api/v1/agencies", "users", "List agencies").action(Action::UserManage).response(200, Some("AgencyList")).doc, get(users::list_agencies))
+        .route(doc("POST", "/api/v1/agencies", "users", "Add an agency and its teams").action(Action::UserManage).request("NewAgency").response(201, Some("Agency")).doc, post(users::create_agency))
+        .route(doc("GET", "/api/v1/cases", "cases", "List and filter child cases in your scope").action(Action::CaseList).query(records::LIST_PARAMS).response(200, Some("CasePage")).doc, get(records::list::<Cases>))
+        .route(doc("POST", "/api/v1/cases", "cases", "Register a child").action(Action::CaseCreate).request("CaseFields").response(201, Some("Case")).doc, post(records::create::<Cases>))
+        .route(doc("GET", "/api/v1/cases/{key}", "cases", "One child case, by id or reference").action(Action::CaseRead).response(200, Some("Case")).doc, get(records::get_one::<Cases>))
+        .route(doc("PATCH", "/api/v1/cases/{key}", "cases", "Change a child case (send If-Match with the version to refuse concurrent edits)").action(Action::CaseUpdate).request("CaseFields").response(200, Some("Case")).doc, patch(records::update::<Cases>))
+        .route(doc("PUT", "/api/v1/cases/{key}/assignment", "cases", "Assign the case to a caseworker").action(Action::CaseUpdate).request("Assignment").response(200, Some("Case")).doc, put(records::assign::<Cases>))
+        .route(doc("GET", "/api/v1/cases/{key}/history", "cases", "Change history of a child case").action(Action::HistoryRead).response(200, Some("History")).doc, get(records::history::<Cases>))
+        .route(doc("GET", "/api/v1/tracing-requests", "tracing", "List and filter tracing requests in your scope").action(Action::TracingList).query(records::LIST_PARAMS).response(200, Some("TracingRequestPage")).doc, get(records::list::<TracingRequests>))
+        .route(doc("POST", "/api/v1/tracing-requests", "tracing", "Take a tracing request from a family").action(Action::TracingCreate).request("TracingRequestFields").response(201, Some("TracingRequest")).doc, post(records::create::<TracingRequests>))
+        .route(doc("GET", "/api/v1/tracing-requests/{key}", "tracing", "One tracing request, by id or reference").action(Action::TracingRead).response(200, Some("TracingRequest")).doc, get(records::get_one::<TracingRequests>))
+        .route(doc("PATCH", "/api/v1/tracing-requests/{key}", "tracing", "Change a tracing request").action(Action::TracingUpdate).request("TracingRequestFields").response(200, Some("TracingRequest")).doc, patch(records::update::<TracingRequests>))
+        .route(doc("PUT", "/api/v1/tracing-requests/{key}/assignment", "tracing", "Assign the tracing request to a caseworker").action(Action::TracingUpdate).request("Assignment").response(200, Some("TracingRequest")).doc, put(records::assign::<TracingRequests>))
+        .route(doc("GET", "/api/v1/tracing-requests/{key}/history", "tracing", "Change history of a tracing request").action(Action::HistoryRead).response(200, Some("History")).doc, get(records::history::<TracingRequests>))
+        .route(doc("GET", "/api/v1/audit", "audit", "Audit trail entries, oldest first").action(Action::AuditRead).query(audit::PARAMS).response(200, Some("AuditEntries")).doc, get(audit::list))
+        .route(doc("GET", "/api/v1/audit/verify", "audit", "Verify the audit hash chain").action(Action::AuditRead).response(200, Some("AuditVerdict")).doc, get(audit::verify));
+    (r.router, r.docs)
+}
+
+/// The documentation of every route, for the OpenAPI document and the permission tests.
+pub fn route_docs() -> Vec<RouteDoc> {
+    routes().1
+}
+
+async fn openapi_json() -> axum::Json<serde_json::Value> {
+    axum::Json(crate::openapi::document())
+}
+
+/// The JSON 404 for unknown paths.
+pub async fn not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::not_found_route(&method, uri.path())
+}
+
+/// The JSON 405 for a known path with the wrong method.
+pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::method_not_allowed(&method, uri.path())
+}

@@ -1,0 +1,57 @@
+//! Server settings (the listener addresses live with the binary that binds them).
+
+use std::time::Duration;
+
+/// How many login attempts are let through, per account and per client address.
+#[derive(Debug, Clone)]
+pub struct LoginLimits {
+    /// Attempts in a burst for one username.
+    pub per_account_burst: u32,
+    /// One more attempt for a username after this long.
+    pub per_account_period: Duration,
+    /// Attempts in a burst from one address.
+    pub per_address_burst: u32,
+    /// One more attempt from an address after this long.
+    pub per_address_period: Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self {
+            per_account_burst: 5,
+            per_account_period: Duration::from_secs(60),
+            per_address_burst: 20,
+            per_address_period: Duration::from_secs(6),
+        }
+    }
+}
+
+/// Settings the request handlers need.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Mark session cookies `Secure` (keep on; browsers accept it on localhost too).
+    pub cookie_secure: bool,
+    /// Idle time after which a session ends.
+    pub session_idle: Duration,
+    /// Longest life of a browser session.
+    pub web_session_lifetime: Duration,
+    /// Longest life of an API token.
+    pub api_token_lifetime: Duration,
+    /// Login attempt limits.
+    pub login_limits: LoginLimits,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            cookie_secure: true,
+            session_idle: Duration::from_secs(30 * 60),
+            web_session_lifetime: Duration::from_secs(12 * 3600),
+            api_token_lifetime: Duration::from_secs(90 * 24 * 3600),
+            login_limits: LoginLimits::default(),
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The one mapping from errors to HTTP responses.
+//!
+//! Every error leaves as JSON `{code, message, field}` (plus `errors` when a form has several
+//! problems). Internal causes are logged with an incident id and never shown: a stack of SQL
+//! text could reveal what a record holds.
+
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use homeward_domain::FieldError;
+use homeward_store::StoreError;
+use serde::Serialize;
+
+/// An error as the API reports it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
+    errors: Vec<FieldError>,
+    retry_after: Option<Duration>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), field: None, errors: Vec::new(), retry_after: None }
+    }
+
+    /// 400: the request itself is malformed.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 400 about one named field or parameter.
+    pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
+        Self { field: Some(field.to_string()), ..Self::bad_request(message) }
+    }
+
+    /// 401: no valid session.
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "log in first: send the session cookie or an `Authorization: Bearer` token (POST /api/v1/sessions)")
+    }
+
+    /// 401: wrong username or password.
+    pub fn bad_credentials() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "bad_credentials", "the username or password is wrong, or the account is disabled")
+    }
+
+    /// 403: the role lacks the action.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 403: a cookie-authenticated write without the CSRF token.
+    pub fn csrf() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "csrf", "this request needs the X-CSRF-Token header with the csrf_token given at login; reload the page and try again")
+    }
+
+    /// 404.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("no {what} with this id or reference is visible to you"))
+    }
+
+    /// 404 for a path the server does not serve.
+    pub fn not_found_route(method: &axum::http::Method, path: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "no_route", format!("there is no {method} {path}; the endpoints are listed in /api/v1/openapi.json"))
+    }
+
+    /// 405 for a path served with other methods.
+    pub fn method_not_allowed(method: &axum::http::Method, path: &str) -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", format!("{path} does not accept {method}; the methods it accepts are listed in /api/v1/openapi.json"))
+    }
+
+    /// An error with the status an extractor chose (body too large, wrong content type...).
+    pub fn with_status(status: StatusCode, message: impl Into<String>) -> Self {
+        Self::new(status, "bad_request", message)
+    }
+
+    /// 409.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    /// 422 with every field problem.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let message = if errors.len() == 1 {
+            format!("{}: {}", errors[0].field, errors[0].message)
+        } else {
+            format!("{} fields need correcting; see `errors`", errors.len())
+        };
+        let field = errors.first().map(|e| e.field.clone());
+        Self { field, errors, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message) }
+    }
+
+    /// 429 with a Retry-After.
+    pub fn rate_limited(wait: Duration) -> Self {
+        let secs = wait.as_secs().max(1);
+        Self { retry_after: Some(Duration::from_secs(secs)), ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("too many login attempts; wait {secs} seconds and try again")) }
+    }
+
+    /// 500, logging the cause under an incident id.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        let incident = uuid::Uuid::new_v4().simple().to_string();
+        let incident = &incident[..8];
+        tracing::error!(incident, error = %cause, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("something went wrong on the server; nothing was changed; give the administrator incident {incident}"))
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Maps a store error, naming the kind of record for 404s.
+    pub fn from_store(e: StoreError, what: &str) -> Self {
+        match e {
+            StoreError::NotFound => Self::not_found(what),
+            StoreError::Invalid(v) => Self::invalid(v.0),
+            StoreError::InvalidRow { errors, .. } => Self::invalid(errors.0),
+            StoreError::Conflict(m) => Self::conflict(m),
+            other => Self::internal(&other),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::from_store(e, "record")
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.field, self.errors.len()) {
+            (Some(field), n) if n <= 1 && !self.message.starts_with(field.as_str()) => write!(f, "{field}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body { code: self.code, message: &self.message, field: self.field.as_deref(), errors: &self.errors };
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}

@@ -1,0 +1,67 @@
+//! Homeward's HTTP server: the JSON API under `/api/v1` with its OpenAPI document, sessions and
+//! bearer tokens, health and Prometheus metrics on a separate listener.
+//!
+//! [`app`] builds the router for a [`AppState`]; [`launch`] serves it on a listener the caller
+//! bound, so tests run the real server on port 0.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod ratelimit;
+mod security_headers;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use homeward_store::Store;
+use tokio::net::TcpListener;
+
+pub use config::ServerConfig;
+pub use error::ApiError;
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Server settings.
+    pub config: Arc<ServerConfig>,
+    /// Login attempt limits.
+    pub login_limiter: Arc<ratelimit::LoginLimiter>,
+}
+
+impl AppState {
+    /// State for a store and settings.
+    pub fn new(store: Store, config: ServerConfig) -> Self {
+        let login_limiter = Arc::new(ratelimit::LoginLimiter::new(&config.login_limits));
+        Self { store, config: Arc::new(config), login_limiter }
+    }
+}
+
+/// The whole application router.
+pub fn app(state: AppState) -> Router {
+    let (api, _docs) = api::routes();
+    Router::new()
+        .merge(api)
+        .route("/healthz", axum::routing::get(api::health::healthz))
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` resolves.
+pub async fn launch(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

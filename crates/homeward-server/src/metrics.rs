@@ -1,0 +1,50 @@
+//! Request metrics and logs, labelled by route template (never by the concrete path, which would
+//! carry record references and explode the label set), and the Prometheus endpoint, served on
+//! its own listener so it is never exposed where the API is.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process-wide Prometheus recorder (installed on first use).
+pub fn recorder() -> PrometheusHandle {
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (several servers in one test process).
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Records and logs one request.
+pub async fn track(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    let elapsed = started.elapsed().as_secs_f64();
+    metrics::counter!("homeward_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.clone()).increment(1);
+    metrics::histogram!("homeward_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone()).record(elapsed);
+    tracing::info!(method, route, status, elapsed_ms = elapsed * 1000.0, "request");
+    res
+}
+
+/// Serves `/metrics` on its own listener.
+pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
+    let handle = recorder();
+    let app = Router::new().route("/metrics", get(move || async move { handle.render() }));
+    axum::serve(listener, app).await
+}

@@ -1,0 +1,212 @@
+//! The OpenAPI 3.1 document, generated from the routes the server actually registers and from
+//! the field catalogue, so it describes exactly what the server does.
+
+use homeward_domain::{FieldKind, FieldSpec, RecordKind};
+use serde_json::{json, Map, Value};
+
+use crate::api::route_docs;
+
+fn field_schema(spec: &FieldSpec) -> Value {
+    let mut s = match spec.kind {
+        FieldKind::Text { max_len } => json!({"type": "string", "maxLength": max_len}),
+        FieldKind::Integer { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
+        FieldKind::Date => json!({"type": "string", "format": "date", "description": "YYYY-MM-DD, not in the future"}),
+        FieldKind::Bool => json!({"type": "boolean"}),
+        FieldKind::Choice(c) => json!({"type": "string", "enum": c}),
+        FieldKind::Choices(c) => json!({"type": "array", "items": {"type": "string", "enum": c}}),
+        FieldKind::Group(sub) => json!({"type": "array", "items": fields_schema(sub, false)}),
+    };
+    if let Some(obj) = s.as_object_mut() {
+        let personal = if spec.is_personal() { " Personal: encrypted at rest, withheld from roles without personal_data.view." } else { "" };
+        let existing = obj.get("description").and_then(Value::as_str).map(|d| format!(" ({d})")).unwrap_or_default();
+        obj.insert("description".into(), json!(format!("{}{existing}.{personal}", spec.label)));
+        if spec.system {
+            obj.insert("readOnly".into(), json!(true));
+        }
+    }
+    s
+}
+
+fn fields_schema(specs: &[FieldSpec], for_top_level_input: bool) -> Value {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for f in specs {
+        let mut schema = field_schema(f);
+        if !f.required && !f.system {
+            // Blank or null clears a field on update.
+            schema = json!({"anyOf": [schema, {"type": "null"}]});
+        }
+        props.insert(f.name.to_string(), schema);
+        if f.required && !for_top_level_input {
+            required.push(f.name);
+        }
+    }
+    json!({"type": "object", "additionalProperties": false, "properties": props, "required": required})
+}
+
+fn record_schema(fields_ref: &str) -> Value {
+    json!({
+        "type": "object",
+        "required": ["id", "kind", "reference", "status", "version", "fields", "redacted"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "kind": {"type": "string", "enum": ["case", "tracing_request"]},
+            "reference": {"type": "string", "pattern": "^(HW|TR)-[0-9A-Z]{4}-[0-9A-Z]{3}$"},
+            "status": {"type": "string"},
+            "agency_id": {"type": "string", "format": "uuid"},
+            "team_id": {"type": ["string", "null"], "format": "uuid"},
+            "owner_id": {"type": "string", "format": "uuid"},
+            "assigned_to": {"type": ["string", "null"], "format": "uuid"},
+            "version": {"type": "integer", "description": "Send back in If-Match to refuse concurrent edits"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "fields": {"$ref": fields_ref},
+            "redacted": {"type": "boolean", "description": "True when personal fields were withheld from you"}
+        }
+    })
+}
+
+fn page_schema(item: &str) -> Value {
+    json!({"type": "object", "required": ["items", "total", "limit", "offset"], "properties": {
+        "items": {"type": "array", "items": {"$ref": item}},
+        "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}})
+}
+
+fn schemas() -> Value {
+    let user = json!({"type": "object", "properties": {
+        "id": {"type": "string", "format": "uuid"}, "username": {"type": "string"}, "display_name": {"type": "string"},
+        "role": {"type": "string", "enum": homeward_auth::Role::ALL.map(|r| r.as_str())},
+        "scope": {"type": "string", "enum": ["own", "team", "agency", "all"]},
+        "agency_id": {"type": "string", "format": "uuid"}, "team_id": {"type": ["string", "null"], "format": "uuid"},
+        "language": {"type": "string"}, "disabled": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"}}});
+    json!({
+        "CaseFields": fields_schema(RecordKind::Case.fields(), true),
+        "TracingRequestFields": fields_schema(RecordKind::TracingRequest.fields(), true),
+        "Case": record_schema("#/components/schemas/CaseFields"),
+        "TracingRequest": record_schema("#/components/schemas/TracingRequestFields"),
+        "CasePage": page_schema("#/components/schemas/Case"),
+        "TracingRequestPage": page_schema("#/components/schemas/TracingRequest"),
+        "History": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "field": {"type": "string"}, "value": {},
+            "redacted": {"type": "boolean"}, "hlc": {"type": "string"}, "actor": {"type": "string"}, "device": {"type": "string"}}}},
+        "Assignment": {"type": "object", "additionalProperties": false, "properties": {"user_id": {"type": ["string", "null"], "format": "uuid"}}},
+        "LoginRequest": {"type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": {
+            "username": {"type": "string"}, "password": {"type": "string", "format": "password"},
+            "kind": {"type": "string", "enum": ["web", "api"], "default": "web"}}},
+        "SessionInfo": {"type": "object", "properties": {
+            "user": {"$ref": "#/components/schemas/User"},
+            "permissions": {"type": "array", "items": {"type": "string"}},
+            "csrf_token": {"type": "string", "description": "Browser sessions: send as X-CSRF-Token on every write"},
+            "token": {"type": "string", "description": "API sessions: send as Authorization: Bearer"}}},
+        "User": user,
+        "UserList": {"type": "array", "items": {"$ref": "#/components/schemas/User"}},
+        "NewUser": {"type": "object", "additionalProperties": false, "required": ["username", "display_name", "password", "role", "agency"], "properties": {
+            "username": {"type": "string", "pattern": "^[a-z0-9._-]{3,64}$"}, "display_name": {"type": "string"},
+            "password": {"type": "string", "minLength": 10, "format": "password"},
+            "role": {"type": "string", "enum": homeward_auth::Role::ALL.map(|r| r.as_str())},
+            "scope": {"type": "string", "enum": ["own", "team", "agency", "all"]},
+            "agency": {"type": "string"}, "team": {"type": "string"},
+            "language": {"type": "string", "enum": crate::api::users::LANGUAGES}}},
+        "UserPatch": {"type": "object", "additionalProperties": false, "properties": {
+            "display_name": {"type": "string"}, "role": {"type": "string"}, "scope": {"type": "string"},
+            "language": {"type": "string"}, "disabled": {"type": "boolean"}, "password": {"type": "string", "minLength": 10}}},
+        "Agency": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}}},
+        "AgencyList": {"type": "array", "items": {"$ref": "#/components/schemas/Agency"}},
+        "NewAgency": {"type": "object", "additionalProperties": false, "required": ["name"], "properties": {"name": {"type": "string"}, "teams": {"type": "array", "items": {"type": "string"}}}},
+        "AuditEntries": {"type": "array", "items": {"type": "object", "properties": {
+            "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string"},
+            "target": {"type": ["string", "null"]}, "detail": {"type": "string"}, "prev_hash": {"type": "string"}, "hash": {"type": "string"}}}},
+        "AuditVerdict": {"oneOf": [
+            {"type": "object", "properties": {"Intact": {"type": "object", "properties": {"entries": {"type": "integer"}}}}},
+            {"type": "object", "properties": {"Broken": {"type": "object", "properties": {"seq": {"type": "integer"}, "reason": {"type": "string"}}}}}]},
+        "OpenApi": {"type": "object"},
+        "Error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},
+            "field": {"type": ["string", "null"]},
+            "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}
+    })
+}
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for d in route_docs() {
+        let mut op = Map::new();
+        op.insert("summary".into(), json!(d.summary));
+        op.insert("tags".into(), json!([d.tag]));
+        op.insert("operationId".into(), json!(format!("{} {}", d.method.to_lowercase(), d.path)));
+        let mut params: Vec<Value> = Vec::new();
+        for seg in d.path.split('/').filter(|s| s.starts_with('{')) {
+            let name = seg.trim_matches(|c| c == '{' || c == '}');
+            params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"},
+                "description": if name == "key" { "Record id (UUID) or reference (HW-…/TR-…)" } else { "Id" }}));
+        }
+        for q in d.query {
+            params.push(json!({"name": q.name, "in": "query", "required": false, "schema": {"type": q.ty}, "description": q.doc}));
+        }
+        if d.method == "PATCH" && d.path.contains("{key}") {
+            params.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The version from the ETag; the change is refused with 409 if the record changed since"}));
+        }
+        if !params.is_empty() {
+            op.insert("parameters".into(), Value::Array(params));
+        }
+        if let Some(req) = d.request {
+            op.insert("requestBody".into(), json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{req}")}}}}));
+        }
+        let mut responses = Map::new();
+        let (status, schema) = d.response;
+        let ok = match schema {
+            Some(s) => json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}}}),
+            None => json!({"description": "Success"}),
+        };
+        responses.insert(status.to_string(), ok);
+        responses.insert("400".into(), error_response("The request is malformed"));
+        if d.authenticated {
+            responses.insert("401".into(), error_response("Not logged in"));
+        }
+        if d.action.is_some() || d.method != "GET" {
+            responses.insert("403".into(), error_response("Your role lacks the permission, or the CSRF token is missing"));
+        }
+        if d.path.contains('{') {
+            responses.insert("404".into(), error_response("No such record visible to you"));
+        }
+        if d.request.is_some() {
+            responses.insert("409".into(), error_response("Conflicts with a concurrent change or an existing value"));
+            responses.insert("413".into(), error_response("The body is too large"));
+            responses.insert("415".into(), error_response("The body is not JSON"));
+            responses.insert("422".into(), error_response("A field breaks a rule: `field` names it"));
+        }
+        if d.path == "/api/v1/sessions" {
+            responses.insert("429".into(), error_response("Too many login attempts"));
+        }
+        responses.insert("500".into(), error_response("Server fault; nothing was changed"));
+        op.insert("responses".into(), Value::Object(responses));
+        if d.authenticated {
+            op.insert("security".into(), json!([{"session": []}, {"bearer": []}]));
+        }
+        if let Some(a) = d.action {
+            op.insert("x-required-permission".into(), json!(a.as_str()));
+        }
+        let entry = paths.entry(d.path.to_string()).or_insert_with(|| json!({}));
+        if let Some(obj) = entry.as_object_mut() {
+            obj.insert(d.method.to_lowercase(), Value::Object(op));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Homeward API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Case management for family tracing and anti-trafficking work with separated children. Personal fields are withheld from roles without personal_data.view; every read is audited."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
+                "bearer": {"type": "http", "scheme": "bearer"}
+            }
+        }
+    })
+}

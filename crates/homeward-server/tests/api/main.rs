@@ -1,0 +1,8 @@
+//! Integration tests: the real server on a random port with a fresh database, on SQLite and
+//! (when HOMEWARD_TEST_POSTGRES is set) PostgreSQL. One binary, as zero-to-production does.
+
+mod helpers;
+mod openapi;
+mod permissions;
+mod records;
+mod sessions;

@@ -1,0 +1,40 @@
+//! The subcommands, one module each, and what they share: logging set-up and opening the store.
+
+pub mod audit;
+pub mod backup;
+pub mod demo;
+pub mod key;
+pub mod serve;
+pub mod transfer;
+pub mod user;
+
+use anyhow::{Context, Result};
+use homeward_store::Store;
+use tracing_subscriber::EnvFilter;
+
+use crate::settings::Settings;
+
+/// How a command ended when it could run.
+pub enum Outcome {
+    /// All good.
+    Ok,
+    /// The command ran and found a problem it reported (exit code 1).
+    Problem,
+}
+
+/// Logs to stderr, text or JSON; `RUST_LOG` refines the level.
+pub fn init_logging(settings: &Settings) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if settings.log_format == "json" {
+        let _ = builder.json().try_init();
+    } else {
+        let _ = builder.try_init();
+    }
+}
+
+/// Opens the store described by the settings.
+pub async fn open_store(settings: &Settings) -> Result<Store> {
+    let s = settings.store_settings()?;
+    Store::open(&s).await.with_context(|| format!("opening the database {}", s.redacted_url()))
+}

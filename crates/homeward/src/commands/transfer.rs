@@ -1,0 +1,223 @@
+//! `homeward import` and `homeward export`: CSV files of child cases or tracing requests.
+//!
+//! An import is checked whole before anything is written: every bad row is reported with its
+//! line number and reason, and then nothing is stored; a good file is stored in one
+//! transaction. Exports carry a UTF-8 byte-order mark so spreadsheet programs show Bengali and
+//! Devanagari names correctly, and are written to the audit trail.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use homeward_auth::{Action, Role};
+use homeward_domain::{validate_create, RecordKind, RecordScope};
+use homeward_store::{ActorContext, Store, StoreError};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{open_store, Outcome};
+use crate::csv_records;
+use crate::settings::Settings;
+
+/// The kind of record in a file.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// Child cases.
+    Case,
+    /// Tracing requests.
+    TracingRequest,
+}
+
+impl KindArg {
+    fn kind(self) -> RecordKind {
+        match self {
+            Self::Case => RecordKind::Case,
+            Self::TracingRequest => RecordKind::TracingRequest,
+        }
+    }
+}
+
+/// `homeward import`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// What the file holds.
+    #[arg(long, value_enum)]
+    kind: KindArg,
+    /// The CSV file (first line: field names, as written by `homeward export`).
+    file: PathBuf,
+    /// The user the records are registered by (their agency and team own them).
+    #[arg(long = "as", value_name = "USERNAME")]
+    as_user: String,
+}
+
+/// `homeward export`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// What to export.
+    #[arg(long, value_enum)]
+    kind: KindArg,
+    /// The CSV file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Export what this user may see (their scope; personal fields only if their role allows).
+    #[arg(long = "as", value_name = "USERNAME")]
+    as_user: String,
+}
+
+async fn actor(store: &Store, username: &str, needs: &[Action]) -> Result<(ActorContext, Role)> {
+    let user = store.user_by_username(username).await?.with_context(|| format!("there is no user `{username}`; `homeward user list` shows them"))?;
+    if user.disabled {
+        bail!("user `{username}` is disabled");
+    }
+    let role = Role::parse(&user.role).with_context(|| format!("user `{username}` has an unknown role `{}`", user.role))?;
+    if !needs.iter().any(|a| role.allows(*a)) {
+        let names: Vec<&str> = needs.iter().map(|a| a.as_str()).collect();
+        bail!("user `{username}` ({}) may not do this: it needs one of the permissions {}", role.as_str(), names.join(", "));
+    }
+    let ctx = ActorContext {
+        scope: RecordScope { scope: user.scope, user: user.id, team: user.team_id, agency: user.agency_id },
+        reveal_personal: role.allows(Action::PersonalDataView),
+    };
+    Ok((ctx, role))
+}
+
+fn progress(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Imports a file: all rows or none.
+pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
+    let kind = a.kind.kind();
+    let create = match kind {
+        RecordKind::Case => Action::CaseCreate,
+        RecordKind::TracingRequest => Action::TracingCreate,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(&a.file)
+        .with_context(|| format!("cannot open {}", a.file.display()))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{} line 1: the header cannot be read (is it a UTF-8 CSV file?)", a.file.display()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let cols = match csv_records::plan_columns(kind, &headers) {
+        Ok(c) => c,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{} line 1: {}", a.file.display(), e.0);
+            }
+            eprintln!("nothing was imported");
+            return Ok(Outcome::Problem);
+        }
+    };
+    let records: Vec<Result<csv::StringRecord, csv::Error>> = reader.records().collect();
+    let store = open_store(settings).await?;
+    let (ctx, _) = actor(&store, &a.as_user, &[create, Action::DataImport]).await?;
+    let today = chrono::Utc::now().date_naive();
+    let bar = progress(records.len() as u64, "checking");
+    let mut rows = Vec::with_capacity(records.len());
+    let mut lines = Vec::with_capacity(records.len());
+    let mut problems: Vec<String> = Vec::new();
+    for (i, rec) in records.into_iter().enumerate() {
+        bar.inc(1);
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(i as u64 + 2, |p| p.line());
+                problems.push(format!("line {line}: {}", csv_error_text(&e)));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(i as u64 + 2, |p| p.line());
+        match csv_records::to_document(&cols, &rec) {
+            Ok((id, doc)) => {
+                if id.is_none() {
+                    if let Err(errors) = validate_create(kind, &doc, today) {
+                        for e in errors.0 {
+                            problems.push(format!("line {line}: {}: {}", e.field, e.message));
+                        }
+                    }
+                }
+                rows.push((id, doc));
+                lines.push(line);
+            }
+            Err(m) => problems.push(format!("line {line}: {m}")),
+        }
+    }
+    bar.finish_and_clear();
+    if !problems.is_empty() {
+        for p in problems.iter().take(200) {
+            eprintln!("{}: {p}", a.file.display());
+        }
+        if problems.len() > 200 {
+            eprintln!("… and {} more problems", problems.len() - 200);
+        }
+        eprintln!("nothing was imported: correct the lines above and import the file again");
+        store.close().await;
+        return Ok(Outcome::Problem);
+    }
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message(format!("storing {} records in one transaction", rows.len()));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let result = store.import_records(&ctx, kind, &rows).await;
+    spinner.finish_and_clear();
+    store.close().await;
+    match result {
+        Ok(refs) => {
+            println!("imported {} {}s from {}", refs.len(), kind.human(), a.file.display());
+            Ok(Outcome::Ok)
+        }
+        Err(StoreError::InvalidRow { index, errors }) => {
+            let line = lines.get(index).copied().unwrap_or(index as u64 + 2);
+            for e in errors.0 {
+                eprintln!("{}: line {line}: {}: {}", a.file.display(), e.field, e.message);
+            }
+            eprintln!("nothing was imported");
+            Ok(Outcome::Problem)
+        }
+        Err(StoreError::NotFound) => bail!("a row's id names a record that does not exist or is outside the scope of `{}`; nothing was imported", a.as_user),
+        Err(e) => Err(anyhow::Error::new(e).context("nothing was imported")),
+    }
+}
+
+fn csv_error_text(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("this row has {len} cells but the header has {expected_len}; check for a missing or extra comma, or quote cells that contain commas"),
+        csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8 text; save the file as \"CSV UTF-8\"".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Exports what the user may see.
+pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
+    let kind = a.kind.kind();
+    let store = open_store(settings).await?;
+    let (ctx, _) = actor(&store, &a.as_user, &[Action::DataExport]).await?;
+    let records = store.export_records(&ctx, kind).await?;
+    store.close().await;
+    let headers = csv_records::headers(kind, &records);
+    let tmp = a.out.with_extension("csv.partial");
+    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let mut file = std::io::BufWriter::new(file);
+    file.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::Writer::from_writer(file);
+    w.write_record(&headers)?;
+    let bar = progress(records.len() as u64, "exporting");
+    for r in &records {
+        w.write_record(csv_records::row(&headers, r))?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let file = w.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?;
+    file.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?.sync_all()?;
+    // Rename last so a failed export never leaves a truncated file under the requested name.
+    std::fs::rename(&tmp, &a.out).with_context(|| format!("moving the export into place at {}", a.out.display()))?;
+    let note = if ctx.reveal_personal { "" } else { " (personal fields withheld for this role)" };
+    println!("exported {} {}s to {}{note}", records.len(), kind.human(), a.out.display());
+    Ok(Outcome::Ok)
+}

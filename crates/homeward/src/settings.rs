@@ -1,0 +1,203 @@
+//! Effective settings: built-in defaults, then `homeward.toml` (or `--config FILE`), then
+//! `HOMEWARD_*` environment variables (`__` for nesting), then command-line flags.
+//!
+//! With nothing configured, Homeward keeps everything in `./homeward-data`: the SQLite file and,
+//! on first start, a generated key file. Production servers should take the key from the
+//! environment or a mounted secret instead of a file beside the database.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use homeward_store::{EncryptionKey, StoreSettings};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The example configuration, printed by `homeward config --example`.
+pub const EXAMPLE: &str = include_str!("../homeward.example.toml");
+
+/// All settings.
+#[derive(Deserialize)]
+pub struct Settings {
+    /// Where the SQLite database and key file live by default.
+    pub data_dir: PathBuf,
+    /// `sqlite:///path` or `postgres://user:password@host/db`; empty means SQLite in `data_dir`.
+    pub database_url: String,
+    /// The data key as base64 or hex; wins over `key_file`.
+    pub key: Option<SecretString>,
+    /// File holding the data key; empty means `data_dir/homeward.key`.
+    pub key_file: String,
+    /// Address the web interface and API listen on.
+    pub listen: SocketAddr,
+    /// Address of the Prometheus metrics listener; empty to disable.
+    pub metrics_listen: String,
+    /// Name of this node in the change log.
+    pub device: String,
+    /// Mark session cookies Secure.
+    pub cookie_secure: bool,
+    /// Minutes of inactivity after which a session ends.
+    pub session_idle_minutes: u64,
+    /// `text` or `json` logs.
+    pub log_format: String,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// Flags that override the settings.
+#[derive(Default)]
+pub struct Overrides {
+    /// `--config FILE`.
+    pub config_file: Option<PathBuf>,
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url`.
+    pub database_url: Option<String>,
+    /// `--listen`.
+    pub listen: Option<SocketAddr>,
+}
+
+impl Settings {
+    /// Loads the layers.
+    pub fn load(o: &Overrides) -> Result<Self> {
+        let mut b = config::Config::builder()
+            .set_default("data_dir", "homeward-data")?
+            .set_default("database_url", "")?
+            .set_default("key_file", "")?
+            .set_default("listen", "127.0.0.1:8080")?
+            .set_default("metrics_listen", "127.0.0.1:9464")?
+            .set_default("device", default_device())?
+            .set_default("cookie_secure", true)?
+            .set_default("session_idle_minutes", 30)?
+            .set_default("log_format", "text")?;
+        match &o.config_file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("the configuration file {} does not exist", path.display());
+                }
+                b = b.add_source(config::File::from(path.as_path()));
+            }
+            None => b = b.add_source(config::File::new("homeward.toml", config::FileFormat::Toml).required(false)),
+        }
+        b = b.add_source(config::Environment::with_prefix("HOMEWARD").separator("__").try_parsing(true));
+        if let Some(d) = &o.data_dir {
+            b = b.set_override("data_dir", d.to_string_lossy().to_string())?;
+        }
+        if let Some(u) = &o.database_url {
+            b = b.set_override("database_url", u.clone())?;
+        }
+        if let Some(l) = &o.listen {
+            b = b.set_override("listen", l.to_string())?;
+        }
+        let settings: Settings = b
+            .build()
+            .context("reading the configuration")?
+            .try_deserialize()
+            .context("the configuration has a wrong value (see `homeward config --example` for the expected form)")?;
+        if !matches!(settings.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be `text` or `json`, not `{}`", settings.log_format);
+        }
+        Ok(settings)
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("homeward.sqlite3").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The key file in effect.
+    pub fn key_file(&self) -> PathBuf {
+        if self.key_file.is_empty() {
+            self.data_dir.join("homeward.key")
+        } else {
+            PathBuf::from(&self.key_file)
+        }
+    }
+
+    fn is_new_sqlite_database(&self) -> bool {
+        let url = self.database_url();
+        if url.starts_with("postgres") {
+            return false;
+        }
+        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        !Path::new(path).exists()
+    }
+
+    /// The data key: from `key`/`HOMEWARD_KEY`, else from the key file. A brand-new SQLite
+    /// database with no key anywhere gets a new key file, so a field laptop starts with no set-up.
+    pub fn encryption_key(&self) -> Result<Option<EncryptionKey>> {
+        if let Some(k) = &self.key {
+            return Ok(Some(EncryptionKey::parse(k.expose_secret()).context("HOMEWARD_KEY (or `key` in homeward.toml)")?));
+        }
+        let file = self.key_file();
+        if file.exists() {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading the key file {}", file.display()))?;
+            return Ok(Some(EncryptionKey::parse(&text).with_context(|| format!("the key file {}", file.display()))?));
+        }
+        if self.is_new_sqlite_database() {
+            let key = EncryptionKey::generate();
+            write_key_file(&file, &key)?;
+            eprintln!("homeward: created a new encryption key in {} — back it up apart from the database: without it the data cannot be read", file.display());
+            return Ok(Some(key));
+        }
+        Ok(None)
+    }
+
+    /// Settings for the store.
+    pub fn store_settings(&self) -> Result<StoreSettings> {
+        let mut s = StoreSettings::new(self.database_url(), self.encryption_key()?);
+        s.device = self.device.clone();
+        Ok(s)
+    }
+
+    /// The settings as TOML, with secrets hidden.
+    pub fn render(&self) -> String {
+        let url = homeward_store::StoreSettings::new(self.database_url(), None).redacted_url();
+        let key = match &self.key {
+            Some(_) => "\"***\" (from HOMEWARD_KEY or the configuration)".to_string(),
+            None => format!("(none: read from key_file {})", self.key_file().display()),
+        };
+        format!(
+            "data_dir = {:?}\ndatabase_url = {:?}\nkey = {key}\nkey_file = {:?}\nlisten = \"{}\"\nmetrics_listen = {:?}\ndevice = {:?}\ncookie_secure = {}\nsession_idle_minutes = {}\nlog_format = {:?}\n",
+            self.data_dir.display().to_string(),
+            url,
+            self.key_file().display().to_string(),
+            self.listen,
+            self.metrics_listen,
+            self.device,
+            self.cookie_secure,
+            self.session_idle_minutes,
+            self.log_format
+        )
+    }
+}
+
+fn default_device() -> String {
+    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "homeward".into())
+}
+
+fn write_key_file(path: &Path, key: &EncryptionKey) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).with_context(|| format!("creating the key file {}", path.display()))?;
+    use std::io::Write;
+    writeln!(f, "{}", key.to_base64().as_str()).with_context(|| format!("writing {}", path.display()))?;
+    f.sync_all()?;
+    Ok(())
+}
