@@ -1,7 +1,9 @@
 //! Password hashing with argon2id (OWASP's recommended parameters), and a dummy verification
 //! for unknown usernames so that a login attempt takes as long whether or not the user exists.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 /// Why a password could not be set.
@@ -43,7 +45,9 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;
     };
-    let ok = argon2().verify_password(password.as_bytes(), &parsed).is_ok();
+    let ok = argon2()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
     ok && stored.is_some()
 }
 

@@ -86,21 +86,52 @@ pub enum Role {
 use Action::*;
 
 const CASEWORKER: &[Action] = &[
-    CaseCreate, CaseRead, CaseUpdate, CaseList, TracingCreate, TracingRead, TracingUpdate,
-    TracingList, PersonalDataView, HistoryRead,
+    CaseCreate,
+    CaseRead,
+    CaseUpdate,
+    CaseList,
+    TracingCreate,
+    TracingRead,
+    TracingUpdate,
+    TracingList,
+    PersonalDataView,
+    HistoryRead,
 ];
 const SUPERVISOR: &[Action] = &[
-    CaseCreate, CaseRead, CaseUpdate, CaseList, TracingCreate, TracingRead, TracingUpdate,
-    TracingList, PersonalDataView, HistoryRead, DataExport,
+    CaseCreate,
+    CaseRead,
+    CaseUpdate,
+    CaseList,
+    TracingCreate,
+    TracingRead,
+    TracingUpdate,
+    TracingList,
+    PersonalDataView,
+    HistoryRead,
+    DataExport,
 ];
 const VOLUNTEER: &[Action] = &[CaseCreate, TracingCreate];
 const CHECKPOINT: &[Action] = &[CaseCreate, TracingCreate];
-const GOVERNMENT: &[Action] =
-    &[CaseRead, CaseList, TracingRead, TracingList, PersonalDataView, HistoryRead];
+const GOVERNMENT: &[Action] = &[
+    CaseRead,
+    CaseList,
+    TracingRead,
+    TracingList,
+    PersonalDataView,
+    HistoryRead,
+];
 const ANALYST: &[Action] = &[CaseRead, CaseList, TracingRead, TracingList];
 const ADMINISTRATOR: &[Action] = &[
-    CaseRead, CaseList, TracingRead, TracingList, PersonalDataView, HistoryRead, DataImport,
-    DataExport, UserManage, AuditRead,
+    CaseRead,
+    CaseList,
+    TracingRead,
+    TracingList,
+    PersonalDataView,
+    HistoryRead,
+    DataImport,
+    DataExport,
+    UserManage,
+    AuditRead,
 ];
 
 impl Role {

@@ -67,15 +67,28 @@ const fn field(
     kind: FieldKind,
     sensitivity: Sensitivity,
 ) -> FieldSpec {
-    FieldSpec { name, label, kind, sensitivity, required: false, system: false }
+    FieldSpec {
+        name,
+        label,
+        kind,
+        sensitivity,
+        required: false,
+        system: false,
+    }
 }
 
 const fn required(spec: FieldSpec) -> FieldSpec {
-    FieldSpec { required: true, ..spec }
+    FieldSpec {
+        required: true,
+        ..spec
+    }
 }
 
 const fn system(spec: FieldSpec) -> FieldSpec {
-    FieldSpec { system: true, ..spec }
+    FieldSpec {
+        system: true,
+        ..spec
+    }
 }
 
 use FieldKind::{Bool, Choice, Choices, Date, Group, Integer, Text};
@@ -95,8 +108,16 @@ pub const PROTECTION_STATUS: &[&str] = &["unaccompanied", "separated"];
 /// Risk level, which also sets follow-up intervals.
 pub const RISK_LEVEL: &[&str] = &["high", "medium", "low"];
 /// Displacement status (Primero lookup).
-pub const DISPLACEMENT_STATUS: &[&str] =
-    &["resident", "idp", "refugee", "asylum_seeker", "returnee", "stateless", "migrant", "other"];
+pub const DISPLACEMENT_STATUS: &[&str] = &[
+    "resident",
+    "idp",
+    "refugee",
+    "asylum_seeker",
+    "returnee",
+    "stateless",
+    "migrant",
+    "other",
+];
 /// Protection concerns (Primero lookup, trimmed to what UASC and anti-trafficking work uses).
 pub const PROTECTION_CONCERNS: &[&str] = &[
     "trafficked_smuggled",
@@ -194,16 +215,37 @@ pub const LEGITIMATE_BASIS: &[&str] = &[
 /// Status of a child case (mapped to HTCDS cas_Status on export).
 pub const CASE_STATUS: &[&str] = &["open", "closed", "transferred", "duplicate"];
 /// Status of a tracing request.
-pub const TRACING_STATUS: &[&str] = &["open", "tracing_in_progress", "verified", "reunified", "closed"];
+pub const TRACING_STATUS: &[&str] = &[
+    "open",
+    "tracing_in_progress",
+    "verified",
+    "reunified",
+    "closed",
+];
 
 const FAMILY_MEMBER: &[FieldSpec] = &[
-    required(field("relation", "Relation to the child", Choice(RELATION), Plain)),
+    required(field(
+        "relation",
+        "Relation to the child",
+        Choice(RELATION),
+        Plain,
+    )),
     field("relation_name", "Name", NAME, Personal),
     field("relation_nickname", "Nickname", NAME, Personal),
     field("relation_age", "Age", ADULT_AGE, Plain),
-    field("relation_is_caregiver", "Was the child's caregiver", Bool, Plain),
+    field(
+        "relation_is_caregiver",
+        "Was the child's caregiver",
+        Bool,
+        Plain,
+    ),
     field("relation_is_alive", "Alive", Choice(ALIVE), Plain),
-    field("relation_location_current", "Where they are now", PLACE, Personal),
+    field(
+        "relation_location_current",
+        "Where they are now",
+        PLACE,
+        Personal,
+    ),
     field("relation_telephone", "Telephone", PHONE, Personal),
 ];
 
@@ -217,35 +259,140 @@ const CASE_FIELDS: &[FieldSpec] = &[
     required(field("sex", "Sex", Choice(SEX), Plain)),
     field("age", "Age in years", CHILD_AGE, Plain),
     field("date_of_birth", "Date of birth", Date, Personal),
-    field("estimated", "Age or date of birth is estimated", Bool, Plain),
+    field(
+        "estimated",
+        "Age or date of birth is estimated",
+        Bool,
+        Plain,
+    ),
     field("languages", "Languages spoken", Choices(LANGUAGES), Plain),
-    required(field("protection_status", "Protection status", Choice(PROTECTION_STATUS), Plain)),
+    required(field(
+        "protection_status",
+        "Protection status",
+        Choice(PROTECTION_STATUS),
+        Plain,
+    )),
     field("risk_level", "Risk level", Choice(RISK_LEVEL), Plain),
-    field("displacement_status", "Displacement status", Choice(DISPLACEMENT_STATUS), Plain),
-    field("protection_concerns", "Protection concerns", Choices(PROTECTION_CONCERNS), Plain),
+    field(
+        "displacement_status",
+        "Displacement status",
+        Choice(DISPLACEMENT_STATUS),
+        Plain,
+    ),
+    field(
+        "protection_concerns",
+        "Protection concerns",
+        Choices(PROTECTION_CONCERNS),
+        Plain,
+    ),
     field("district", "District", Text { max_len: 100 }, Plain),
-    field("location_current", "Current location or address", PLACE, Personal),
-    field("date_of_identification", "Date the child was identified", Date, Plain),
+    field(
+        "location_current",
+        "Current location or address",
+        PLACE,
+        Personal,
+    ),
+    field(
+        "date_of_identification",
+        "Date the child was identified",
+        Date,
+        Plain,
+    ),
     field("registration_date", "Registration date", Date, Plain),
     field("date_of_separation", "Date of separation", Date, Plain),
-    field("separation_cause", "Cause of separation", Choice(SEPARATION_CAUSE), Plain),
-    field("location_separation", "Place of separation", PLACE, Personal),
-    field("separation_details", "How the separation happened", NOTE, Personal),
-    field("family_details", "Family members", Group(FAMILY_MEMBER), Personal),
-    field("care_arrangements_type", "Current care arrangement", Choice(CARE_ARRANGEMENT), Plain),
-    field("care_arrangement_started_date", "Care arrangement started", Date, Plain),
+    field(
+        "separation_cause",
+        "Cause of separation",
+        Choice(SEPARATION_CAUSE),
+        Plain,
+    ),
+    field(
+        "location_separation",
+        "Place of separation",
+        PLACE,
+        Personal,
+    ),
+    field(
+        "separation_details",
+        "How the separation happened",
+        NOTE,
+        Personal,
+    ),
+    field(
+        "family_details",
+        "Family members",
+        Group(FAMILY_MEMBER),
+        Personal,
+    ),
+    field(
+        "care_arrangements_type",
+        "Current care arrangement",
+        Choice(CARE_ARRANGEMENT),
+        Plain,
+    ),
+    field(
+        "care_arrangement_started_date",
+        "Care arrangement started",
+        Date,
+        Plain,
+    ),
     field("name_caregiver", "Caregiver's name", NAME, Personal),
-    field("documents_held", "Identity documents held", Choices(DOCUMENTS), Plain),
-    field("birth_registration", "Birth registration", Choice(BIRTH_REGISTRATION), Plain),
-    field("national_id_no", "National ID number", Text { max_len: 64 }, Personal),
-    field("unhcr_id_no", "UNHCR ID number", Text { max_len: 64 }, Personal),
-    field("icrc_ref_no", "ICRC reference", Text { max_len: 64 }, Personal),
-    field("other_id_no", "Other ID number", Text { max_len: 64 }, Personal),
+    field(
+        "documents_held",
+        "Identity documents held",
+        Choices(DOCUMENTS),
+        Plain,
+    ),
+    field(
+        "birth_registration",
+        "Birth registration",
+        Choice(BIRTH_REGISTRATION),
+        Plain,
+    ),
+    field(
+        "national_id_no",
+        "National ID number",
+        Text { max_len: 64 },
+        Personal,
+    ),
+    field(
+        "unhcr_id_no",
+        "UNHCR ID number",
+        Text { max_len: 64 },
+        Personal,
+    ),
+    field(
+        "icrc_ref_no",
+        "ICRC reference",
+        Text { max_len: 64 },
+        Personal,
+    ),
+    field(
+        "other_id_no",
+        "Other ID number",
+        Text { max_len: 64 },
+        Personal,
+    ),
     field("consent_for_tracing", "Consent for tracing", Bool, Plain),
     field("consent_for_services", "Consent for services", Bool, Plain),
-    field("disclosure_other_orgs", "Consent to share with other organisations", Bool, Plain),
-    field("consent_for_reporting", "Consent for reporting", Bool, Plain),
-    field("legitimate_basis", "Legitimate basis for processing", Choice(LEGITIMATE_BASIS), Plain),
+    field(
+        "disclosure_other_orgs",
+        "Consent to share with other organisations",
+        Bool,
+        Plain,
+    ),
+    field(
+        "consent_for_reporting",
+        "Consent for reporting",
+        Bool,
+        Plain,
+    ),
+    field(
+        "legitimate_basis",
+        "Legitimate basis for processing",
+        Choice(LEGITIMATE_BASIS),
+        Plain,
+    ),
     field("notes", "Notes", NOTE, Personal),
 ];
 
@@ -259,27 +406,72 @@ const CHILD_SOUGHT: &[FieldSpec] = &[
     field("date_of_birth", "Date of birth", Date, Personal),
     field("languages", "Languages spoken", Choices(LANGUAGES), Plain),
     field("date_of_separation", "Date of separation", Date, Plain),
-    field("separation_cause", "Cause of separation", Choice(SEPARATION_CAUSE), Plain),
-    field("location_separation", "Place of separation", PLACE, Personal),
+    field(
+        "separation_cause",
+        "Cause of separation",
+        Choice(SEPARATION_CAUSE),
+        Plain,
+    ),
+    field(
+        "location_separation",
+        "Place of separation",
+        PLACE,
+        Personal,
+    ),
     field("location_last", "Place last seen", PLACE, Personal),
-    field("description", "Physical description, marks, clothes", NOTE, Personal),
+    field(
+        "description",
+        "Physical description, marks, clothes",
+        NOTE,
+        Personal,
+    ),
 ];
 
 const TRACING_FIELDS: &[FieldSpec] = &[
-    system(field("status", "Tracing status", Choice(TRACING_STATUS), Plain)),
+    system(field(
+        "status",
+        "Tracing status",
+        Choice(TRACING_STATUS),
+        Plain,
+    )),
     required(field("inquiry_date", "Date of inquiry", Date, Plain)),
     required(field("relation_name", "Inquirer's name", NAME, Personal)),
     field("relation_nickname", "Inquirer's nickname", NAME, Personal),
-    field("relation", "Inquirer's relation to the child", Choice(RELATION), Plain),
+    field(
+        "relation",
+        "Inquirer's relation to the child",
+        Choice(RELATION),
+        Plain,
+    ),
     field("relation_sex", "Inquirer's sex", Choice(SEX), Plain),
     field("relation_age", "Inquirer's age", ADULT_AGE, Plain),
-    field("relation_telephone", "Inquirer's telephone", PHONE, Personal),
-    field("relation_location_current", "Inquirer's address", PLACE, Personal),
+    field(
+        "relation_telephone",
+        "Inquirer's telephone",
+        PHONE,
+        Personal,
+    ),
+    field(
+        "relation_location_current",
+        "Inquirer's address",
+        PLACE,
+        Personal,
+    ),
     field("district", "District", Text { max_len: 100 }, Plain),
     field("village", "Village or town of the family", PLACE, Personal),
     field("languages", "Family's languages", Choices(LANGUAGES), Plain),
-    field("consent_for_tracing", "Inquirer consents to share details for tracing", Bool, Plain),
-    required(field("children_sought", "Children sought", Group(CHILD_SOUGHT), Personal)),
+    field(
+        "consent_for_tracing",
+        "Inquirer consents to share details for tracing",
+        Bool,
+        Plain,
+    ),
+    required(field(
+        "children_sought",
+        "Children sought",
+        Group(CHILD_SOUGHT),
+        Personal,
+    )),
     field("notes", "Notes", NOTE, Personal),
 ];
 

@@ -41,8 +41,16 @@ impl FromStr for Hlc {
         let mut parts = s.splitn(3, '.');
         let wall_ms = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
         let counter = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
-        let node = parts.next().filter(|n| !n.is_empty()).ok_or_else(err)?.to_string();
-        Ok(Self { wall_ms, counter, node })
+        let node = parts
+            .next()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(err)?
+            .to_string();
+        Ok(Self {
+            wall_ms,
+            counter,
+            node,
+        })
     }
 }
 
@@ -69,7 +77,10 @@ pub struct HlcClock {
 impl HlcClock {
     /// A clock for the named node (a device id or server name without dots).
     pub fn new(node: impl Into<String>) -> Self {
-        Self { node: node.into().replace('.', "_"), last: Mutex::new((0, 0)) }
+        Self {
+            node: node.into().replace('.', "_"),
+            last: Mutex::new((0, 0)),
+        }
     }
 
     fn wall_now() -> u64 {
@@ -102,7 +113,11 @@ impl HlcClock {
             0
         };
         *last = (new_wall, counter);
-        Hlc { wall_ms: new_wall, counter, node: self.node.clone() }
+        Hlc {
+            wall_ms: new_wall,
+            counter,
+            node: self.node.clone(),
+        }
     }
 }
 
@@ -124,7 +139,11 @@ mod tests {
     #[test]
     fn a_remote_clock_from_the_future_is_never_overtaken_backwards() {
         let clock = HlcClock::new("a");
-        let remote = Hlc { wall_ms: HlcClock::wall_now() + 3_600_000, counter: 7, node: "b".into() };
+        let remote = Hlc {
+            wall_ms: HlcClock::wall_now() + 3_600_000,
+            counter: 7,
+            node: "b".into(),
+        };
         let after = clock.observe(&remote);
         assert!(after.wall_ms >= remote.wall_ms);
         assert!(after > remote || after.node != remote.node);

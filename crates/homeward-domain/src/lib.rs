@@ -19,4 +19,7 @@ pub use change::{Change, FieldChanges};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{AgencyId, RecordId, TeamId, UserId};
 pub use reference::{Reference, ReferenceError};
-pub use validate::{describe_unknown_field, validate_create, validate_update, Document, FieldError, ValidationErrors};
+pub use validate::{
+    describe_unknown_field, validate_create, validate_update, Document, FieldError,
+    ValidationErrors,
+};

@@ -57,7 +57,10 @@ fn symbol_value(c: char) -> Option<u32> {
         'I' | 'L' => '1',
         other => other,
     };
-    ALPHABET.iter().position(|&a| a as char == c).map(|p| p as u32)
+    ALPHABET
+        .iter()
+        .position(|&a| a as char == c)
+        .map(|p| p as u32)
 }
 
 fn luhn_check(values: &[u32]) -> u32 {
@@ -85,7 +88,13 @@ impl Reference {
         let check = luhn_check(values);
         let sym = |v: u32| ALPHABET[v as usize] as char;
         let s: String = values.iter().map(|&v| sym(v)).collect();
-        Self(format!("{}-{}-{}{}", prefix.as_str(), &s[..4], &s[4..], sym(check)))
+        Self(format!(
+            "{}-{}-{}{}",
+            prefix.as_str(),
+            &s[..4],
+            &s[4..],
+            sym(check)
+        ))
     }
 
     /// Parses a reference as a person may type it: any case, with or without hyphens or spaces.
@@ -174,15 +183,25 @@ mod tests {
     #[test]
     fn typing_is_forgiving_about_case_hyphens_and_lookalikes() {
         let r = Reference::from_values(ReferencePrefix::TracingRequest, &[0, 1, 2, 3, 4, 5]);
-        let typed = r.as_str().to_lowercase().replace('-', " ").replace('0', "o");
+        let typed = r
+            .as_str()
+            .to_lowercase()
+            .replace('-', " ")
+            .replace('0', "o");
         assert_eq!(Reference::parse(&typed).unwrap(), r);
         assert_eq!(r.prefix(), ReferencePrefix::TracingRequest);
     }
 
     #[test]
     fn wrong_prefix_is_malformed() {
-        assert!(matches!(Reference::parse("XX-1234-567"), Err(ReferenceError::Malformed(_))));
-        assert!(matches!(Reference::parse("HW-12"), Err(ReferenceError::Malformed(_))));
+        assert!(matches!(
+            Reference::parse("XX-1234-567"),
+            Err(ReferenceError::Malformed(_))
+        ));
+        assert!(matches!(
+            Reference::parse("HW-12"),
+            Err(ReferenceError::Malformed(_))
+        ));
     }
 
     proptest! {

@@ -48,7 +48,10 @@ struct Errors(Vec<FieldError>);
 
 impl Errors {
     fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.into(), message: message.into() });
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
     }
 }
 
@@ -197,11 +200,17 @@ fn normalise_value(
                     return None;
                 }
             };
-            let text: String = text.chars().filter(|c| !c.is_control() || *c == '\n').collect();
+            let text: String = text
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\n')
+                .collect();
             let text = text.trim().to_string();
             let len = text.chars().count();
             if len > max_len {
-                errors.push(path, format!("is {len} characters long; shorten it to at most {max_len}"));
+                errors.push(
+                    path,
+                    format!("is {len} characters long; shorten it to at most {max_len}"),
+                );
                 return None;
             }
             (!text.is_empty()).then_some(Value::String(text))
@@ -209,7 +218,9 @@ fn normalise_value(
         FieldKind::Integer { min, max } => {
             let n = match raw {
                 Value::Number(n) => n.as_i64().or_else(|| {
-                    n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15).map(|f| f as i64)
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                        .map(|f| f as i64)
                 }),
                 Value::String(s) => s.trim().parse::<i64>().ok(),
                 _ => None,
@@ -231,15 +242,26 @@ fn normalise_value(
         }
         FieldKind::Date => {
             let Some(s) = raw.as_str() else {
-                errors.push(path, "must be a date written YYYY-MM-DD, such as 2024-06-30");
+                errors.push(
+                    path,
+                    "must be a date written YYYY-MM-DD, such as 2024-06-30",
+                );
                 return None;
             };
             let Ok(date) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") else {
-                errors.push(path, format!("`{s}` is not a date written YYYY-MM-DD, such as 2024-06-30"));
+                errors.push(
+                    path,
+                    format!("`{s}` is not a date written YYYY-MM-DD, such as 2024-06-30"),
+                );
                 return None;
             };
             if date > today {
-                errors.push(path, format!("{date} is in the future; enter the date it happened (today is {today})"));
+                errors.push(
+                    path,
+                    format!(
+                        "{date} is in the future; enter the date it happened (today is {today})"
+                    ),
+                );
                 return None;
             }
             if date.year() < 1900 {
@@ -264,7 +286,10 @@ fn normalise_value(
                 _ => None,
             };
             if b.is_none() {
-                errors.push(path, format!("`{}` is not yes or no; use true or false", display(raw)));
+                errors.push(
+                    path,
+                    format!("`{}` is not yes or no; use true or false", display(raw)),
+                );
             }
             b.map(Value::Bool)
         }
@@ -277,13 +302,26 @@ fn normalise_value(
             if choices.contains(&c.as_str()) {
                 Some(Value::String(c))
             } else {
-                errors.push(path, format!("`{s}` is not a known choice; use one of: {}", choices.join(", ")));
+                errors.push(
+                    path,
+                    format!(
+                        "`{s}` is not a known choice; use one of: {}",
+                        choices.join(", ")
+                    ),
+                );
                 None
             }
         }
         FieldKind::Choices(choices) => {
             let items: Vec<String> = match raw {
-                Value::Array(a) => a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect(),
+                Value::Array(a) => a
+                    .iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .collect(),
                 Value::String(s) => s.split([';', ',']).map(str::to_string).collect(),
                 _ => {
                     errors.push(path, format!("must be a list of: {}", choices.join(", ")));
@@ -297,7 +335,14 @@ fn normalise_value(
                 }
                 let c = canonical_choice(&item);
                 if !choices.contains(&c.as_str()) {
-                    errors.push(path, format!("`{}` is not a known choice; use any of: {}", item.trim(), choices.join(", ")));
+                    errors.push(
+                        path,
+                        format!(
+                            "`{}` is not a known choice; use any of: {}",
+                            item.trim(),
+                            choices.join(", ")
+                        ),
+                    );
                     continue;
                 }
                 if !out.iter().any(|v| v.as_str() == Some(c.as_str())) {
@@ -357,16 +402,24 @@ fn check_required(specs: &[FieldSpec], doc: &Document, prefix: &str, errors: &mu
                 FieldKind::Group(_) => "; add at least one entry".to_string(),
                 _ => String::new(),
             };
-            let already_invalid = errors.0.iter().any(|e| e.field == format!("{prefix}{}", spec.name));
+            let already_invalid = errors
+                .0
+                .iter()
+                .any(|e| e.field == format!("{prefix}{}", spec.name));
             if !already_invalid {
-                errors.push(format!("{prefix}{}", spec.name), format!("is required ({}){hint}", spec.label));
+                errors.push(
+                    format!("{prefix}{}", spec.name),
+                    format!("is required ({}){hint}", spec.label),
+                );
             }
         }
     }
 }
 
 fn date(doc: &Document, name: &str) -> Option<NaiveDate> {
-    doc.get(name).and_then(Value::as_str).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    doc.get(name)
+        .and_then(Value::as_str)
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
 fn age_on(dob: NaiveDate, day: NaiveDate) -> i64 {
@@ -392,7 +445,10 @@ fn check_child_rules(doc: &Document, prefix: &str, today: NaiveDate, errors: &mu
     }
     if let (Some(dob), Some(sep)) = (dob, date(doc, "date_of_separation")) {
         if sep < dob {
-            errors.push(format!("{prefix}date_of_separation"), format!("{sep} is before the date of birth {dob}; check both dates"));
+            errors.push(
+                format!("{prefix}date_of_separation"),
+                format!("{sep} is before the date of birth {dob}; check both dates"),
+            );
         }
     }
 }
@@ -401,7 +457,10 @@ fn check_rules(kind: RecordKind, doc: &Document, today: NaiveDate, errors: &mut 
     match kind {
         RecordKind::Case => {
             check_child_rules(doc, "", today, errors);
-            if let (Some(ident), Some(reg)) = (date(doc, "date_of_identification"), date(doc, "registration_date")) {
+            if let (Some(ident), Some(reg)) = (
+                date(doc, "date_of_identification"),
+                date(doc, "registration_date"),
+            ) {
                 if reg < ident {
                     errors.push("registration_date", format!("{reg} is before the child was identified ({ident}); a child is registered on or after identification"));
                 }
@@ -469,7 +528,11 @@ mod tests {
         )
         .unwrap_err();
         let fields = fields_of(&err);
-        assert!(fields.contains(&"sex") && fields.contains(&"age") && fields.contains(&"date_of_separation"));
+        assert!(
+            fields.contains(&"sex")
+                && fields.contains(&"age")
+                && fields.contains(&"date_of_separation")
+        );
         let msg = |f: &str| err.0.iter().find(|e| e.field == f).unwrap().message.clone();
         assert!(msg("sex").contains("female, male"));
         assert!(msg("age").contains("outside 0–17"));
@@ -479,9 +542,14 @@ mod tests {
 
     #[test]
     fn required_fields_and_system_fields_are_enforced() {
-        let err = validate_create(RecordKind::Case, &obj(json!({"status": "closed"})), today()).unwrap_err();
+        let err = validate_create(RecordKind::Case, &obj(json!({"status": "closed"})), today())
+            .unwrap_err();
         let fields = fields_of(&err);
-        assert!(fields.contains(&"sex") && fields.contains(&"protection_status") && fields.contains(&"status"));
+        assert!(
+            fields.contains(&"sex")
+                && fields.contains(&"protection_status")
+                && fields.contains(&"status")
+        );
     }
 
     #[test]
@@ -499,8 +567,10 @@ mod tests {
     fn group_errors_carry_their_position() {
         let err = validate_create(
             RecordKind::TracingRequest,
-            &obj(json!({"inquiry_date": "2026-11-01", "relation_name": "Amina",
-                        "children_sought": [{"sex": "female"}, {"age": 3}]})),
+            &obj(
+                json!({"inquiry_date": "2026-11-01", "relation_name": "Amina",
+                        "children_sought": [{"sex": "female"}, {"age": 3}]}),
+            ),
             today(),
         )
         .unwrap_err();
@@ -515,11 +585,23 @@ mod tests {
             today(),
         )
         .unwrap();
-        let updated = validate_update(RecordKind::Case, &existing, &obj(json!({"age": 8, "risk_level": null})), today()).unwrap();
+        let updated = validate_update(
+            RecordKind::Case,
+            &existing,
+            &obj(json!({"age": 8, "risk_level": null})),
+            today(),
+        )
+        .unwrap();
         assert_eq!(updated["age"], 8);
         assert!(!updated.contains_key("risk_level"));
         assert_eq!(updated["status"], "open");
-        let err = validate_update(RecordKind::Case, &existing, &obj(json!({"sex": null})), today()).unwrap_err();
+        let err = validate_update(
+            RecordKind::Case,
+            &existing,
+            &obj(json!({"sex": null})),
+            today(),
+        )
+        .unwrap_err();
         assert_eq!(fields_of(&err), vec!["sex"]);
     }
 

@@ -46,8 +46,19 @@ pub mod act {
     }
 
     markers!(
-        CaseCreate, CaseRead, CaseUpdate, CaseList, TracingCreate, TracingRead, TracingUpdate,
-        TracingList, HistoryRead, UserManage, AuditRead, DataExport, DataImport
+        CaseCreate,
+        CaseRead,
+        CaseUpdate,
+        CaseList,
+        TracingCreate,
+        TracingRead,
+        TracingUpdate,
+        TracingList,
+        HistoryRead,
+        UserManage,
+        AuditRead,
+        DataExport,
+        DataImport
     );
 }
 
@@ -75,7 +86,12 @@ impl Caller {
     /// What the store needs to know: the scope, and whether personal fields may be opened.
     pub fn context(&self) -> ActorContext {
         ActorContext {
-            scope: RecordScope { scope: self.user.scope, user: self.user.id, team: self.user.team_id, agency: self.user.agency_id },
+            scope: RecordScope {
+                scope: self.user.scope,
+                user: self.user.id,
+                team: self.user.team_id,
+                agency: self.user.agency_id,
+            },
             reveal_personal: self.can(Action::PersonalDataView),
         }
     }
@@ -88,13 +104,19 @@ impl Caller {
 
 fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let (token, via_cookie) = match bearer(parts) {
             Some(t) => (t.to_string(), false),
@@ -105,16 +127,34 @@ impl FromRequestParts<AppState> for Caller {
         };
         let digest = token_digest(&token);
         let idle = Duration::from_std(state.config.session_idle).unwrap_or(Duration::minutes(30));
-        let Session { kind, csrf_token, user } = state.store.find_session(&digest, idle).await?.ok_or_else(ApiError::unauthenticated)?;
+        let Session {
+            kind,
+            csrf_token,
+            user,
+        } = state
+            .store
+            .find_session(&digest, idle)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if via_cookie && !safe {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !constant_time_eq(sent, &csrf_token) {
                 return Err(ApiError::csrf());
             }
         }
         let role = Role::parse(&user.role);
-        Ok(Caller { user, role, kind, csrf_token, token_digest: digest })
+        Ok(Caller {
+            user,
+            role,
+            kind,
+            csrf_token,
+            token_digest: digest,
+        })
     }
 }
 
@@ -128,15 +168,23 @@ pub struct Authorized<A: RequiredAction> {
 impl<A: RequiredAction> FromRequestParts<AppState> for Authorized<A> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, state).await?;
         if !caller.can(A::ACTION) {
-            let role = caller.role.map_or_else(|| caller.user.role.clone(), |r| r.as_str().to_string());
+            let role = caller
+                .role
+                .map_or_else(|| caller.user.role.clone(), |r| r.as_str().to_string());
             return Err(ApiError::forbidden(format!(
                 "your role ({role}) does not allow this: it needs the `{}` permission; ask an administrator if your work requires it",
                 A::ACTION.as_str()
             )));
         }
-        Ok(Self { caller, _action: PhantomData })
+        Ok(Self {
+            caller,
+            _action: PhantomData,
+        })
     }
 }

@@ -35,7 +35,14 @@ struct Body<'a> {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, errors: Vec::new(), retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            errors: Vec::new(),
+            retry_after: None,
+        }
     }
 
     /// 400: the request itself is malformed.
@@ -45,7 +52,10 @@ impl ApiError {
 
     /// 400 about one named field or parameter.
     pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
-        Self { field: Some(field.to_string()), ..Self::bad_request(message) }
+        Self {
+            field: Some(field.to_string()),
+            ..Self::bad_request(message)
+        }
     }
 
     /// 401: no valid session.
@@ -55,7 +65,11 @@ impl ApiError {
 
     /// 401: wrong username or password.
     pub fn bad_credentials() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "bad_credentials", "the username or password is wrong, or the account is disabled")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "the username or password is wrong, or the account is disabled",
+        )
     }
 
     /// 403: the role lacks the action.
@@ -70,12 +84,22 @@ impl ApiError {
 
     /// 404.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("no {what} with this id or reference is visible to you"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no {what} with this id or reference is visible to you"),
+        )
     }
 
     /// 404 for a path the server does not serve.
     pub fn not_found_route(method: &axum::http::Method, path: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "no_route", format!("there is no {method} {path}; the endpoints are listed in /api/v1/openapi.json"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "no_route",
+            format!(
+                "there is no {method} {path}; the endpoints are listed in /api/v1/openapi.json"
+            ),
+        )
     }
 
     /// 405 for a path served with other methods.
@@ -101,13 +125,24 @@ impl ApiError {
             format!("{} fields need correcting; see `errors`", errors.len())
         };
         let field = errors.first().map(|e| e.field.clone());
-        Self { field, errors, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message) }
+        Self {
+            field,
+            errors,
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+        }
     }
 
     /// 429 with a Retry-After.
     pub fn rate_limited(wait: Duration) -> Self {
         let secs = wait.as_secs().max(1);
-        Self { retry_after: Some(Duration::from_secs(secs)), ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("too many login attempts; wait {secs} seconds and try again")) }
+        Self {
+            retry_after: Some(Duration::from_secs(secs)),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many login attempts; wait {secs} seconds and try again"),
+            )
+        }
     }
 
     /// 500, logging the cause under an incident id.
@@ -144,7 +179,9 @@ impl From<StoreError> for ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.field, self.errors.len()) {
-            (Some(field), n) if n <= 1 && !self.message.starts_with(field.as_str()) => write!(f, "{field}: {}", self.message),
+            (Some(field), n) if n <= 1 && !self.message.starts_with(field.as_str()) => {
+                write!(f, "{field}: {}", self.message)
+            }
             _ => f.write_str(&self.message),
         }
     }
@@ -152,7 +189,12 @@ impl std::fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { code: self.code, message: &self.message, field: self.field.as_deref(), errors: &self.errors };
+        let body = Body {
+            code: self.code,
+            message: &self.message,
+            field: self.field.as_deref(),
+            errors: &self.errors,
+        };
         let mut res = (self.status, Json(body)).into_response();
         if let Some(wait) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&wait.as_secs().to_string()) {

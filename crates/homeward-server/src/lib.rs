@@ -38,7 +38,11 @@ impl AppState {
     /// State for a store and settings.
     pub fn new(store: Store, config: ServerConfig) -> Self {
         let login_limiter = Arc::new(ratelimit::LoginLimiter::new(&config.login_limits));
-        Self { store, config: Arc::new(config), login_limiter }
+        Self {
+            store,
+            config: Arc::new(config),
+            login_limiter,
+        }
     }
 }
 
@@ -52,7 +56,9 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(security_headers::add))
-        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_body_bytes,
+        ))
         .with_state(state)
 }
 
@@ -63,5 +69,7 @@ pub async fn launch(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -32,13 +32,23 @@ pub fn recorder() -> PrometheusHandle {
 pub async fn track(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().to_string();
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     let elapsed = started.elapsed().as_secs_f64();
     metrics::counter!("homeward_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.clone()).increment(1);
     metrics::histogram!("homeward_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone()).record(elapsed);
-    tracing::info!(method, route, status, elapsed_ms = elapsed * 1000.0, "request");
+    tracing::info!(
+        method,
+        route,
+        status,
+        elapsed_ms = elapsed * 1000.0,
+        "request"
+    );
     res
 }
 

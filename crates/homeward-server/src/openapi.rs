@@ -9,17 +9,32 @@ use crate::api::route_docs;
 fn field_schema(spec: &FieldSpec) -> Value {
     let mut s = match spec.kind {
         FieldKind::Text { max_len } => json!({"type": "string", "maxLength": max_len}),
-        FieldKind::Integer { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
-        FieldKind::Date => json!({"type": "string", "format": "date", "description": "YYYY-MM-DD, not in the future"}),
+        FieldKind::Integer { min, max } => {
+            json!({"type": "integer", "minimum": min, "maximum": max})
+        }
+        FieldKind::Date => {
+            json!({"type": "string", "format": "date", "description": "YYYY-MM-DD, not in the future"})
+        }
         FieldKind::Bool => json!({"type": "boolean"}),
         FieldKind::Choice(c) => json!({"type": "string", "enum": c}),
         FieldKind::Choices(c) => json!({"type": "array", "items": {"type": "string", "enum": c}}),
         FieldKind::Group(sub) => json!({"type": "array", "items": fields_schema(sub, false)}),
     };
     if let Some(obj) = s.as_object_mut() {
-        let personal = if spec.is_personal() { " Personal: encrypted at rest, withheld from roles without personal_data.view." } else { "" };
-        let existing = obj.get("description").and_then(Value::as_str).map(|d| format!(" ({d})")).unwrap_or_default();
-        obj.insert("description".into(), json!(format!("{}{existing}.{personal}", spec.label)));
+        let personal = if spec.is_personal() {
+            " Personal: encrypted at rest, withheld from roles without personal_data.view."
+        } else {
+            ""
+        };
+        let existing = obj
+            .get("description")
+            .and_then(Value::as_str)
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        obj.insert(
+            "description".into(),
+            json!(format!("{}{existing}.{personal}", spec.label)),
+        );
         if spec.system {
             obj.insert("readOnly".into(), json!(true));
         }
@@ -138,7 +153,10 @@ pub fn document() -> Value {
         let mut op = Map::new();
         op.insert("summary".into(), json!(d.summary));
         op.insert("tags".into(), json!([d.tag]));
-        op.insert("operationId".into(), json!(format!("{} {}", d.method.to_lowercase(), d.path)));
+        op.insert(
+            "operationId".into(),
+            json!(format!("{} {}", d.method.to_lowercase(), d.path)),
+        );
         let mut params: Vec<Value> = Vec::new();
         for seg in d.path.split('/').filter(|s| s.starts_with('{')) {
             let name = seg.trim_matches(|c| c == '{' || c == '}');
@@ -160,7 +178,9 @@ pub fn document() -> Value {
         let mut responses = Map::new();
         let (status, schema) = d.response;
         let ok = match schema {
-            Some(s) => json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}}}),
+            Some(s) => {
+                json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}}})
+            }
             None => json!({"description": "Success"}),
         };
         responses.insert(status.to_string(), ok);
@@ -169,21 +189,36 @@ pub fn document() -> Value {
             responses.insert("401".into(), error_response("Not logged in"));
         }
         if d.action.is_some() || d.method != "GET" {
-            responses.insert("403".into(), error_response("Your role lacks the permission, or the CSRF token is missing"));
+            responses.insert(
+                "403".into(),
+                error_response("Your role lacks the permission, or the CSRF token is missing"),
+            );
         }
         if d.path.contains('{') {
-            responses.insert("404".into(), error_response("No such record visible to you"));
+            responses.insert(
+                "404".into(),
+                error_response("No such record visible to you"),
+            );
         }
         if d.request.is_some() {
-            responses.insert("409".into(), error_response("Conflicts with a concurrent change or an existing value"));
+            responses.insert(
+                "409".into(),
+                error_response("Conflicts with a concurrent change or an existing value"),
+            );
             responses.insert("413".into(), error_response("The body is too large"));
             responses.insert("415".into(), error_response("The body is not JSON"));
-            responses.insert("422".into(), error_response("A field breaks a rule: `field` names it"));
+            responses.insert(
+                "422".into(),
+                error_response("A field breaks a rule: `field` names it"),
+            );
         }
         if d.path == "/api/v1/sessions" {
             responses.insert("429".into(), error_response("Too many login attempts"));
         }
-        responses.insert("500".into(), error_response("Server fault; nothing was changed"));
+        responses.insert(
+            "500".into(),
+            error_response("Server fault; nothing was changed"),
+        );
         op.insert("responses".into(), Value::Object(responses));
         if d.authenticated {
             op.insert("security".into(), json!([{"session": []}, {"bearer": []}]));

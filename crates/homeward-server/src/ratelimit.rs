@@ -27,8 +27,14 @@ impl LoginLimiter {
     /// Limiters with the given limits.
     pub fn new(limits: &LoginLimits) -> Self {
         Self {
-            accounts: RateLimiter::keyed(quota(limits.per_account_burst, limits.per_account_period)),
-            addresses: RateLimiter::keyed(quota(limits.per_address_burst, limits.per_address_period)),
+            accounts: RateLimiter::keyed(quota(
+                limits.per_account_burst,
+                limits.per_account_period,
+            )),
+            addresses: RateLimiter::keyed(quota(
+                limits.per_address_burst,
+                limits.per_address_period,
+            )),
         }
     }
 
@@ -52,7 +58,12 @@ mod tests {
 
     #[test]
     fn an_account_is_limited_across_addresses_and_an_address_across_accounts() {
-        let l = LoginLimiter::new(&LoginLimits { per_account_burst: 2, per_account_period: Duration::from_secs(60), per_address_burst: 2, per_address_period: Duration::from_secs(60) });
+        let l = LoginLimiter::new(&LoginLimits {
+            per_account_burst: 2,
+            per_account_period: Duration::from_secs(60),
+            per_address_burst: 2,
+            per_address_period: Duration::from_secs(60),
+        });
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         assert!(l.check("amina", a).is_ok());

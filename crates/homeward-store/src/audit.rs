@@ -45,7 +45,15 @@ pub fn entry_hash(
 ) -> String {
     let mut h = Sha256::new();
     // Length-prefix every part so that no two different entries serialise alike.
-    for part in [prev_hash, &seq.to_string(), at, actor, action, target.unwrap_or("\u{0}"), detail] {
+    for part in [
+        prev_hash,
+        &seq.to_string(),
+        at,
+        actor,
+        action,
+        target.unwrap_or("\u{0}"),
+        detail,
+    ] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
@@ -77,7 +85,10 @@ pub fn verify_chain(entries: &[AuditEntry], head: Option<(i64, String)>) -> Audi
         if e.seq != expected_seq {
             return AuditVerdict::Broken {
                 seq: expected_seq,
-                reason: format!("entry {expected_seq} is missing (the next one is {})", e.seq),
+                reason: format!(
+                    "entry {expected_seq} is missing (the next one is {})",
+                    e.seq
+                ),
             };
         }
         if e.prev_hash != prev {
@@ -86,11 +97,22 @@ pub fn verify_chain(entries: &[AuditEntry], head: Option<(i64, String)>) -> Audi
                 reason: "its link to the previous entry does not match: an entry before it was changed or removed".into(),
             };
         }
-        let h = entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, e.target.as_deref(), &e.detail);
+        let h = entry_hash(
+            &e.prev_hash,
+            e.seq,
+            &e.at,
+            &e.actor,
+            &e.action,
+            e.target.as_deref(),
+            &e.detail,
+        );
         if h != e.hash {
             return AuditVerdict::Broken {
                 seq: e.seq,
-                reason: format!("its content was changed after it was written (action now reads `{}`)", e.action),
+                reason: format!(
+                    "its content was changed after it was written (action now reads `{}`)",
+                    e.action
+                ),
             };
         }
         prev = e.hash.clone();
@@ -120,7 +142,16 @@ mod tests {
             .map(|seq| {
                 let at = format!("2026-11-29T00:00:{seq:02}Z");
                 let hash = entry_hash(&prev, seq, &at, "u1", "record.read", Some("r1"), "{}");
-                let e = AuditEntry { seq, at, actor: "u1".into(), action: "record.read".into(), target: Some("r1".into()), detail: "{}".into(), prev_hash: prev.clone(), hash: hash.clone() };
+                let e = AuditEntry {
+                    seq,
+                    at,
+                    actor: "u1".into(),
+                    action: "record.read".into(),
+                    target: Some("r1".into()),
+                    detail: "{}".into(),
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 e
             })
@@ -134,7 +165,10 @@ mod tests {
     #[test]
     fn an_intact_chain_verifies() {
         let c = chain(5);
-        assert_eq!(verify_chain(&c, head(&c)), AuditVerdict::Intact { entries: 5 });
+        assert_eq!(
+            verify_chain(&c, head(&c)),
+            AuditVerdict::Intact { entries: 5 }
+        );
     }
 
     #[test]
@@ -142,7 +176,10 @@ mod tests {
         let mut c = chain(5);
         let h = head(&c);
         c[2].action = "record.update".into();
-        assert!(matches!(verify_chain(&c, h), AuditVerdict::Broken { seq: 3, .. }));
+        assert!(matches!(
+            verify_chain(&c, h),
+            AuditVerdict::Broken { seq: 3, .. }
+        ));
     }
 
     #[test]
@@ -150,7 +187,10 @@ mod tests {
         let mut c = chain(5);
         let h = head(&c);
         c.remove(1);
-        assert!(matches!(verify_chain(&c, h), AuditVerdict::Broken { seq: 2, .. }));
+        assert!(matches!(
+            verify_chain(&c, h),
+            AuditVerdict::Broken { seq: 2, .. }
+        ));
     }
 
     #[test]
@@ -158,6 +198,9 @@ mod tests {
         let mut c = chain(5);
         let h = head(&c);
         c.truncate(3);
-        assert!(matches!(verify_chain(&c, h), AuditVerdict::Broken { seq: 4, .. }));
+        assert!(matches!(
+            verify_chain(&c, h),
+            AuditVerdict::Broken { seq: 4, .. }
+        ));
     }
 }

@@ -64,7 +64,9 @@ impl EncryptionKey {
 
 /// A ciphertext that failed to open: wrong key, or the stored bytes were changed.
 #[derive(Debug, thiserror::Error)]
-#[error("an encrypted value could not be opened ({0}): the key is wrong or the stored data was altered")]
+#[error(
+    "an encrypted value could not be opened ({0}): the key is wrong or the stored data was altered"
+)]
 pub struct SealError(pub String);
 
 /// Seals and opens values with one key.
@@ -82,7 +84,9 @@ impl fmt::Debug for FieldCipher {
 impl FieldCipher {
     /// A cipher for the key.
     pub fn new(key: &EncryptionKey) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(key.0.as_ref().into()) }
+        Self {
+            cipher: XChaCha20Poly1305::new(key.0.as_ref().into()),
+        }
     }
 
     /// Encrypts `plaintext`, bound to `context` (for example `record:<id>`).
@@ -91,7 +95,13 @@ impl FieldCipher {
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ct = self
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: context.as_bytes(),
+                },
+            )
             // XChaCha20-Poly1305 only fails on inputs longer than 256 GiB.
             .unwrap_or_default();
         let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
@@ -103,11 +113,20 @@ impl FieldCipher {
     /// Decrypts a value sealed with the same key and context.
     pub fn open(&self, sealed: &[u8], context: &str) -> Result<Vec<u8>, SealError> {
         if sealed.len() < NONCE_LEN + 16 {
-            return Err(SealError(format!("{} bytes is too short to be a sealed value", sealed.len())));
+            return Err(SealError(format!(
+                "{} bytes is too short to be a sealed value",
+                sealed.len()
+            )));
         }
         let (nonce, ct) = sealed.split_at(NONCE_LEN);
         self.cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: context.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: context.as_bytes(),
+                },
+            )
             .map_err(|_| SealError(format!("context {context}")))
     }
 }
@@ -121,7 +140,9 @@ mod tests {
         let key = EncryptionKey::generate();
         let c = FieldCipher::new(&key);
         let sealed = c.seal("রহিম".as_bytes(), "record:1");
-        assert!(!sealed.windows(4).any(|w| w == "রহিম".as_bytes()[..4].as_ref()));
+        assert!(!sealed
+            .windows(4)
+            .any(|w| w == "রহিম".as_bytes()[..4].as_ref()));
         assert_eq!(c.open(&sealed, "record:1").unwrap(), "রহিম".as_bytes());
         assert!(c.open(&sealed, "record:2").is_err());
         let other = FieldCipher::new(&EncryptionKey::generate());
@@ -135,7 +156,10 @@ mod tests {
         let again = EncryptionKey::parse(&b64).unwrap();
         assert_eq!(again.0.as_ref(), key.0.as_ref());
         let hexed = hex::encode(key.0.as_ref());
-        assert_eq!(EncryptionKey::parse(&hexed).unwrap().0.as_ref(), key.0.as_ref());
+        assert_eq!(
+            EncryptionKey::parse(&hexed).unwrap().0.as_ref(),
+            key.0.as_ref()
+        );
         let err = EncryptionKey::parse("c2hvcnQ=").unwrap_err().to_string();
         assert!(err.contains("5 bytes") && err.contains("homeward key generate"));
     }

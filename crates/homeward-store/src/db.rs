@@ -73,11 +73,19 @@ fn sqlite_url(url: &str) -> StoreResult<String> {
         .unwrap_or(url);
     let path = path.split('?').next().unwrap_or(path);
     if path.is_empty() {
-        return Err(StoreError::Config("the database URL names no file; use sqlite:///path/to/homeward.sqlite3".into()));
+        return Err(StoreError::Config(
+            "the database URL names no file; use sqlite:///path/to/homeward.sqlite3".into(),
+        ));
     }
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent).map_err(|e| {
-            StoreError::Config(format!("cannot create the data directory {}: {e}", parent.display()))
+            StoreError::Config(format!(
+                "cannot create the data directory {}: {e}",
+                parent.display()
+            ))
         })?;
     }
     Ok(format!("sqlite://{path}?mode=rwc"))
@@ -123,7 +131,10 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
-        migrator.run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
 
         let cipher = check_key(&pool, settings).await?;
         let node = node_id(&pool).await?;
@@ -164,18 +175,29 @@ impl Store {
         sqlx::query("UPDATE meta SET value = value WHERE key = 'audit_head'")
             .execute(&mut *tx)
             .await?;
-        let head: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
-            .fetch_optional(&mut *tx)
-            .await?;
+        let head: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
+                .fetch_optional(&mut *tx)
+                .await?;
         let head = match head {
             Some(h) => parse_head(&h)?,
             None => (0, audit::GENESIS.to_string()),
         };
-        Ok(WriteTx { tx, _guard: guard, head })
+        Ok(WriteTx {
+            tx,
+            _guard: guard,
+            head,
+        })
     }
 
     /// Appends one audit entry on its own (logins, failed logins, exports).
-    pub async fn audit(&self, actor: &str, action: &str, target: Option<&str>, detail: serde_json::Value) -> StoreResult<()> {
+    pub async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        target: Option<&str>,
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
         let mut w = self.begin_write().await?;
         w.audit(actor, action, target, &detail).await?;
         w.commit().await
@@ -193,9 +215,10 @@ impl Store {
 
     /// Walks the whole audit chain and reports the first broken entry, if any.
     pub async fn audit_verify(&self) -> StoreResult<AuditVerdict> {
-        let head: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
-            .fetch_optional(&self.inner.pool)
-            .await?;
+        let head: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
+                .fetch_optional(&self.inner.pool)
+                .await?;
         let head = head.map(|h| parse_head(&h)).transpose()?;
         let mut entries = Vec::new();
         let mut after = 0;
@@ -214,11 +237,19 @@ impl Store {
             return Err(StoreError::Config("`homeward backup` copies SQLite databases; back up PostgreSQL with pg_dump (its backups are consistent while Homeward runs)".into()));
         }
         if dest.exists() {
-            return Err(StoreError::Config(format!("{} already exists; choose a new file name so no backup is overwritten", dest.display())));
+            return Err(StoreError::Config(format!(
+                "{} already exists; choose a new file name so no backup is overwritten",
+                dest.display()
+            )));
         }
-        let dest = dest.to_str().ok_or_else(|| StoreError::Config("the backup path must be valid UTF-8".into()))?;
+        let dest = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Config("the backup path must be valid UTF-8".into()))?;
         // VACUUM INTO reads one snapshot, so the copy is consistent even while writers commit.
-        sqlx::query("VACUUM INTO $1").bind(dest).execute(&self.inner.pool).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest)
+            .execute(&self.inner.pool)
+            .await?;
         Ok(())
     }
 
@@ -229,7 +260,13 @@ impl Store {
 
 impl WriteTx<'_> {
     /// Appends an audit entry inside this transaction.
-    pub(crate) async fn audit(&mut self, actor: &str, action: &str, target: Option<&str>, detail: &serde_json::Value) -> StoreResult<()> {
+    pub(crate) async fn audit(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: Option<&str>,
+        detail: &serde_json::Value,
+    ) -> StoreResult<()> {
         let seq = self.head.0 + 1;
         let at = time::now_text();
         let detail = detail.to_string();
@@ -268,8 +305,12 @@ impl WriteTx<'_> {
 }
 
 fn parse_head(h: &str) -> StoreResult<(i64, String)> {
-    let (seq, hash) = h.split_once(':').ok_or_else(|| StoreError::Corrupt("audit head".into()))?;
-    let seq = seq.parse().map_err(|_| StoreError::Corrupt("audit head sequence".into()))?;
+    let (seq, hash) = h
+        .split_once(':')
+        .ok_or_else(|| StoreError::Corrupt("audit head".into()))?;
+    let seq = seq
+        .parse()
+        .map_err(|_| StoreError::Corrupt("audit head sequence".into()))?;
     Ok((seq, hash.to_string()))
 }
 
@@ -287,11 +328,18 @@ fn audit_row(r: &AnyRow) -> StoreResult<AuditEntry> {
 }
 
 async fn meta_get(pool: &AnyPool, key: &str) -> StoreResult<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(pool).await?)
+    Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+        .bind(key)
+        .fetch_optional(pool)
+        .await?)
 }
 
 async fn meta_insert(pool: &AnyPool, key: &str, value: &str) -> StoreResult<()> {
-    sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(pool).await?;
+    sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
+        .bind(key)
+        .bind(value)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
@@ -302,7 +350,9 @@ async fn check_key(pool: &AnyPool, settings: &StoreSettings) -> StoreResult<Fiel
     let cipher = FieldCipher::new(key);
     match stored {
         Some(check) => {
-            let sealed = b64.decode(check).map_err(|_| StoreError::Corrupt("key check".into()))?;
+            let sealed = b64
+                .decode(check)
+                .map_err(|_| StoreError::Corrupt("key check".into()))?;
             match cipher.open(&sealed, KEY_CHECK_CONTEXT) {
                 Ok(p) if p == KEY_CHECK_PLAINTEXT => Ok(cipher),
                 _ => Err(StoreError::WrongKey),
@@ -323,4 +373,12 @@ async fn node_id(pool: &AnyPool) -> StoreResult<String> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
     meta_insert(pool, "node_id", &id).await?;
     Ok(id)
+}
+
+impl Store {
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.inner.pool).await?;
+        Ok(())
+    }
 }

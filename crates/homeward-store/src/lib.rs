@@ -27,9 +27,7 @@ pub use audit::{AuditEntry, AuditVerdict};
 pub use crypto::{EncryptionKey, FieldCipher};
 pub use db::{Backend, Store};
 pub use error::{StoreError, StoreResult};
-pub use records::{
-    ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IMPORT_BATCH_LIMIT,
-};
+pub use records::{ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IMPORT_BATCH_LIMIT};
 pub use sessions::{Session, SessionKind};
 pub use settings::StoreSettings;
 pub use users::{Agency, NewUser, Team, User};

@@ -7,8 +7,8 @@
 
 use chrono::Utc;
 use homeward_domain::{
-    validate_create, validate_update, Document, FieldChanges, RecordId, RecordKind, RecordScope,
-    Reference, Scope, UserId,
+    validate_create, validate_update, Document, FieldChanges, FieldError, RecordId, RecordKind,
+    RecordScope, Reference, Scope, UserId, ValidationErrors,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -147,7 +147,10 @@ impl Args {
         self.0.push(Arg::Int(v));
         format!("${}", self.0.len())
     }
-    fn bind<'q>(self, mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    fn bind<'q>(
+        self,
+        mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
         for a in self.0 {
             q = match a {
                 Arg::Text(s) => q.bind(s),
@@ -156,7 +159,10 @@ impl Args {
         }
         q
     }
-    fn bind_scalar<'q, O>(self, mut q: sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>>) -> sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>> {
+    fn bind_scalar<'q, O>(
+        self,
+        mut q: sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>> {
         for a in self.0 {
             q = match a {
                 Arg::Text(s) => q.bind(s),
@@ -186,7 +192,9 @@ fn key_condition(key: &str, args: &mut Args) -> String {
         format!("id = {}", args.text(id.to_string()))
     } else {
         // An unparseable reference matches nothing rather than erroring: the caller gets 404.
-        let r = Reference::parse(key).map(|r| r.to_string()).unwrap_or_default();
+        let r = Reference::parse(key)
+            .map(|r| r.to_string())
+            .unwrap_or_default();
         format!("reference = {}", args.text(r))
     }
 }
@@ -226,11 +234,13 @@ impl Store {
         let kind = RecordKind::parse(&kind).ok_or_else(|| corrupt("record kind"))?;
         let reference: String = row.try_get("reference")?;
         let plain: String = row.try_get("plain_doc")?;
-        let mut fields: Document = serde_json::from_str(&plain).map_err(|_| corrupt("plain fields"))?;
+        let mut fields: Document =
+            serde_json::from_str(&plain).map_err(|_| corrupt("plain fields"))?;
         if reveal {
             let sealed: Vec<u8> = row.try_get("sealed_doc")?;
             let opened = self.inner.cipher.open(&sealed, &record_context(&id))?;
-            let personal: Document = serde_json::from_slice(&opened).map_err(|_| corrupt("personal fields"))?;
+            let personal: Document =
+                serde_json::from_slice(&opened).map_err(|_| corrupt("personal fields"))?;
             fields.extend(personal);
             // Keep catalogue order so forms and exports read naturally.
             let mut ordered = Document::new();
@@ -247,9 +257,15 @@ impl Store {
             kind,
             reference: Reference::parse(&reference).map_err(|_| corrupt("reference"))?,
             status: row.try_get("status")?,
-            agency_id: row.try_get::<String, _>("agency_id")?.parse().map_err(|_| corrupt("agency"))?,
+            agency_id: row
+                .try_get::<String, _>("agency_id")?
+                .parse()
+                .map_err(|_| corrupt("agency"))?,
             team_id: parse_opt(row.try_get("team_id")?),
-            owner_id: row.try_get::<String, _>("owner_id")?.parse().map_err(|_| corrupt("owner"))?,
+            owner_id: row
+                .try_get::<String, _>("owner_id")?
+                .parse()
+                .map_err(|_| corrupt("owner"))?,
             assigned_to: parse_opt(row.try_get("assigned_to")?),
             version: row.try_get("version")?,
             created_at: row.try_get("created_at")?,
@@ -260,7 +276,12 @@ impl Store {
     }
 
     /// Registers a new record for the caller's agency and team, owned by the caller.
-    pub async fn create_record(&self, ctx: &ActorContext, kind: RecordKind, input: &Document) -> StoreResult<StoredRecord> {
+    pub async fn create_record(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        input: &Document,
+    ) -> StoreResult<StoredRecord> {
         let today = Utc::now().date_naive();
         let doc = validate_create(kind, input, today).map_err(StoreError::Invalid)?;
         let mut w = self.begin_write().await?;
@@ -271,7 +292,12 @@ impl Store {
 
     /// Stores a batch (an import) in one transaction: either every record is stored or none.
     /// Records carrying an `id` that already exists in the caller's scope are updated instead.
-    pub async fn import_records(&self, ctx: &ActorContext, kind: RecordKind, inputs: &[(Option<RecordId>, Document)]) -> StoreResult<Vec<Reference>> {
+    pub async fn import_records(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        inputs: &[(Option<RecordId>, Document)],
+    ) -> StoreResult<Vec<Reference>> {
         if inputs.len() > IMPORT_BATCH_LIMIT {
             return Err(StoreError::Config(format!("{} records is more than one import can hold ({IMPORT_BATCH_LIMIT}); split the file", inputs.len())));
         }
@@ -280,7 +306,23 @@ impl Store {
         let mut refs = Vec::with_capacity(inputs.len());
         for (index, (id, input)) in inputs.iter().enumerate() {
             let existing = match id {
-                Some(id) => self.load_for_update(&mut w, ctx, kind, &id.to_string()).await.ok(),
+                Some(id) => match self
+                    .load_for_update(&mut w, ctx, kind, &id.to_string())
+                    .await
+                {
+                    Ok(found) => Some(found),
+                    Err(StoreError::NotFound) if self.record_exists(&mut w, id).await? => {
+                        return Err(StoreError::InvalidRow {
+                            index,
+                            errors: ValidationErrors(vec![FieldError {
+                                field: "id".into(),
+                                message: "names a record that exists but is outside your scope; import it as a user who can see it, or leave `id` blank to register a new record".into(),
+                            }]),
+                        });
+                    }
+                    Err(StoreError::NotFound) => None,
+                    Err(e) => return Err(e),
+                },
                 None => None,
             };
             let reference = match existing {
@@ -292,37 +334,66 @@ impl Store {
                     current.reference
                 }
                 None => {
-                    let doc = validate_create(kind, input, today).map_err(|errors| StoreError::InvalidRow { index, errors })?;
+                    let doc = validate_create(kind, input, today)
+                        .map_err(|errors| StoreError::InvalidRow { index, errors })?;
                     let new_id = self.insert_record(&mut w, ctx, kind, &doc, *id).await?;
                     self.reference_of(&mut w, &new_id).await?
                 }
             };
             refs.push(reference);
         }
-        w.audit(&ctx.user().to_string(), "records.import", None, &json!({"kind": kind.as_str(), "count": refs.len()})).await?;
+        w.audit(
+            &ctx.user().to_string(),
+            "records.import",
+            None,
+            &json!({"kind": kind.as_str(), "count": refs.len()}),
+        )
+        .await?;
         w.commit().await?;
         Ok(refs)
     }
 
+    async fn record_exists(&self, w: &mut WriteTx<'_>, id: &RecordId) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM records WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        Ok(found.is_some())
+    }
+
     async fn reference_of(&self, w: &mut WriteTx<'_>, id: &RecordId) -> StoreResult<Reference> {
-        let r: String = sqlx::query_scalar("SELECT reference FROM records WHERE id = $1").bind(id.to_string()).fetch_one(&mut *w.tx).await?;
+        let r: String = sqlx::query_scalar("SELECT reference FROM records WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *w.tx)
+            .await?;
         Reference::parse(&r).map_err(|_| StoreError::Corrupt("reference".into()))
     }
 
-    async fn insert_record(&self, w: &mut WriteTx<'_>, ctx: &ActorContext, kind: RecordKind, doc: &Document, id: Option<RecordId>) -> StoreResult<RecordId> {
+    async fn insert_record(
+        &self,
+        w: &mut WriteTx<'_>,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        doc: &Document,
+        id: Option<RecordId>,
+    ) -> StoreResult<RecordId> {
         let id = id.unwrap_or_default();
         let reference = loop {
             let candidate = Reference::generate(kind.reference_prefix());
-            let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM records WHERE reference = $1")
-                .bind(candidate.to_string())
-                .fetch_optional(&mut *w.tx)
-                .await?;
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM records WHERE reference = $1")
+                    .bind(candidate.to_string())
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
             if taken.is_none() {
                 break candidate;
             }
         };
         let (plain, personal) = split_fields(kind, doc);
-        let sealed = self.inner.cipher.seal(&serde_json::to_vec(&personal).unwrap_or_default(), &record_context(&id));
+        let sealed = self.inner.cipher.seal(
+            &serde_json::to_vec(&personal).unwrap_or_default(),
+            &record_context(&id),
+        );
         let now = time::now_text();
         let hlc = self.now_hlc();
         sqlx::query(
@@ -355,12 +426,25 @@ impl Store {
         Ok(id)
     }
 
-    async fn append_changes(&self, w: &mut WriteTx<'_>, ctx: &ActorContext, kind: RecordKind, id: &RecordId, changes: &FieldChanges) -> StoreResult<()> {
+    async fn append_changes(
+        &self,
+        w: &mut WriteTx<'_>,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        id: &RecordId,
+        changes: &FieldChanges,
+    ) -> StoreResult<()> {
         for (field, value) in &changes.0 {
             let change_id = uuid::Uuid::now_v7().to_string();
             let personal = kind.field(field).is_none_or(|f| f.is_personal());
             let (plain, sealed) = if personal {
-                (None, Some(self.inner.cipher.seal(value.to_string().as_bytes(), &change_context(&change_id, id, field))))
+                (
+                    None,
+                    Some(self.inner.cipher.seal(
+                        value.to_string().as_bytes(),
+                        &change_context(&change_id, id, field),
+                    )),
+                )
             } else {
                 (Some(value.to_string()), None)
             };
@@ -379,36 +463,70 @@ impl Store {
         Ok(())
     }
 
-    async fn fetch_unaudited(&self, ctx: &ActorContext, kind: RecordKind, key: &str) -> StoreResult<StoredRecord> {
+    async fn fetch_unaudited(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        key: &str,
+    ) -> StoreResult<StoredRecord> {
         let mut args = Args::default();
         let kind_p = args.text(kind.as_str());
         let key_c = key_condition(key, &mut args);
         let scope_c = scope_condition(&ctx.scope, &mut args);
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {key_c} AND {scope_c}");
-        let row = args.bind(sqlx::query(&sql)).fetch_optional(&self.inner.pool).await?.ok_or(StoreError::NotFound)?;
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {key_c} AND {scope_c}"
+        );
+        let row = args
+            .bind(sqlx::query(&sql))
+            .fetch_optional(&self.inner.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         self.row_to_record(&row, ctx.reveal_personal)
     }
 
-    async fn load_for_update(&self, w: &mut WriteTx<'_>, ctx: &ActorContext, kind: RecordKind, key: &str) -> StoreResult<(StoredRecord, ())> {
+    async fn load_for_update(
+        &self,
+        w: &mut WriteTx<'_>,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        key: &str,
+    ) -> StoreResult<(StoredRecord, ())> {
         let mut args = Args::default();
         let kind_p = args.text(kind.as_str());
         let key_c = key_condition(key, &mut args);
         let scope_c = scope_condition(&ctx.scope, &mut args);
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {key_c} AND {scope_c}");
-        let row = args.bind(sqlx::query(&sql)).fetch_optional(&mut *w.tx).await?.ok_or(StoreError::NotFound)?;
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {key_c} AND {scope_c}"
+        );
+        let row = args
+            .bind(sqlx::query(&sql))
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         // Updates always work on the whole record: merging needs the personal fields too.
         Ok((self.row_to_record(&row, true)?, ()))
     }
 
     /// Reads one record by id or reference; the read is audited.
-    pub async fn get_record(&self, ctx: &ActorContext, kind: RecordKind, key: &str) -> StoreResult<StoredRecord> {
+    pub async fn get_record(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        key: &str,
+    ) -> StoreResult<StoredRecord> {
         let mut w = self.begin_write().await?;
         let mut args = Args::default();
         let kind_p = args.text(kind.as_str());
         let key_c = key_condition(key, &mut args);
         let scope_c = scope_condition(&ctx.scope, &mut args);
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {key_c} AND {scope_c}");
-        let row = args.bind(sqlx::query(&sql)).fetch_optional(&mut *w.tx).await?.ok_or(StoreError::NotFound)?;
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {key_c} AND {scope_c}"
+        );
+        let row = args
+            .bind(sqlx::query(&sql))
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let record = self.row_to_record(&row, ctx.reveal_personal)?;
         w.audit(&ctx.user().to_string(), "record.read", Some(&record.id.to_string()), &json!({"kind": kind.as_str(), "reference": record.reference.to_string(), "personal": ctx.reveal_personal})).await?;
         w.commit().await?;
@@ -417,7 +535,14 @@ impl Store {
 
     /// Applies a partial update. With `expected_version`, refuses if someone else changed the
     /// record since the caller read it.
-    pub async fn update_record(&self, ctx: &ActorContext, kind: RecordKind, key: &str, patch: &Document, expected_version: Option<i64>) -> StoreResult<StoredRecord> {
+    pub async fn update_record(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        key: &str,
+        patch: &Document,
+        expected_version: Option<i64>,
+    ) -> StoreResult<StoredRecord> {
         let today = Utc::now().date_naive();
         let mut w = self.begin_write().await?;
         let (current, ()) = self.load_for_update(&mut w, ctx, kind, key).await?;
@@ -430,7 +555,8 @@ impl Store {
                 )));
             }
         }
-        let doc = validate_update(kind, &without_status(&current.fields), patch, today).map_err(StoreError::Invalid)?;
+        let doc = validate_update(kind, &without_status(&current.fields), patch, today)
+            .map_err(StoreError::Invalid)?;
         let doc = with_status(doc, &current.status);
         let id = current.id;
         self.write_update(&mut w, ctx, &current, &doc).await?;
@@ -438,14 +564,23 @@ impl Store {
         self.fetch_unaudited(ctx, kind, &id.to_string()).await
     }
 
-    async fn write_update(&self, w: &mut WriteTx<'_>, ctx: &ActorContext, current: &StoredRecord, doc: &Document) -> StoreResult<()> {
+    async fn write_update(
+        &self,
+        w: &mut WriteTx<'_>,
+        ctx: &ActorContext,
+        current: &StoredRecord,
+        doc: &Document,
+    ) -> StoreResult<()> {
         let changes = FieldChanges::between(&current.fields, doc);
         if changes.is_empty() {
             return Ok(());
         }
         let kind = current.kind;
         let (plain, personal) = split_fields(kind, doc);
-        let sealed = self.inner.cipher.seal(&serde_json::to_vec(&personal).unwrap_or_default(), &record_context(&current.id));
+        let sealed = self.inner.cipher.seal(
+            &serde_json::to_vec(&personal).unwrap_or_default(),
+            &record_context(&current.id),
+        );
         sqlx::query("UPDATE records SET status = $1, sex = $2, age = $3, risk_level = $4, protection_status = $5, district = $6, plain_doc = $7, sealed_doc = $8, version = version + 1, updated_at = $9, updated_hlc = $10 WHERE id = $11")
             .bind(text_field(doc, "status").unwrap_or_else(|| current.status.clone()))
             .bind(text_field(doc, "sex"))
@@ -460,13 +595,20 @@ impl Store {
             .bind(current.id.to_string())
             .execute(&mut *w.tx)
             .await?;
-        self.append_changes(w, ctx, kind, &current.id, &changes).await?;
+        self.append_changes(w, ctx, kind, &current.id, &changes)
+            .await?;
         w.audit(&ctx.user().to_string(), "record.update", Some(&current.id.to_string()), &json!({"kind": kind.as_str(), "reference": current.reference.to_string(), "fields": changes.field_names()})).await?;
         Ok(())
     }
 
     /// Assigns a record to a caseworker (or clears the assignment).
-    pub async fn assign_record(&self, ctx: &ActorContext, kind: RecordKind, key: &str, to: Option<UserId>) -> StoreResult<StoredRecord> {
+    pub async fn assign_record(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        key: &str,
+        to: Option<UserId>,
+    ) -> StoreResult<StoredRecord> {
         let mut w = self.begin_write().await?;
         let (current, ()) = self.load_for_update(&mut w, ctx, kind, key).await?;
         sqlx::query("UPDATE records SET assigned_to = $1, version = version + 1, updated_at = $2 WHERE id = $3")
@@ -475,13 +617,29 @@ impl Store {
             .bind(current.id.to_string())
             .execute(&mut *w.tx)
             .await?;
-        w.audit(&ctx.user().to_string(), "record.assign", Some(&current.id.to_string()), &json!({"assigned_to": to.map(|u| u.to_string())})).await?;
+        w.audit(
+            &ctx.user().to_string(),
+            "record.assign",
+            Some(&current.id.to_string()),
+            &json!({"assigned_to": to.map(|u| u.to_string())}),
+        )
+        .await?;
         w.commit().await?;
-        self.fetch_unaudited(ctx, kind, &current.id.to_string()).await
+        self.fetch_unaudited(ctx, kind, &current.id.to_string())
+            .await
     }
 
-    fn filter_conditions(&self, ctx: &ActorContext, kind: RecordKind, f: &RecordFilter, args: &mut Args) -> String {
-        let mut conds = vec![format!("kind = {}", args.text(kind.as_str())), scope_condition(&ctx.scope, args)];
+    fn filter_conditions(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        f: &RecordFilter,
+        args: &mut Args,
+    ) -> String {
+        let mut conds = vec![
+            format!("kind = {}", args.text(kind.as_str())),
+            scope_condition(&ctx.scope, args),
+        ];
         let mut eq = |col: &str, v: &Option<String>, args: &mut Args| {
             if let Some(v) = v {
                 conds.push(format!("{col} = {}", args.text(v.clone())));
@@ -492,7 +650,11 @@ impl Store {
         eq("risk_level", &f.risk_level, args);
         eq("protection_status", &f.protection_status, args);
         eq("district", &f.district, args);
-        eq("reference", &f.reference.as_ref().map(|r| r.to_string()), args);
+        eq(
+            "reference",
+            &f.reference.as_ref().map(|r| r.to_string()),
+            args,
+        );
         if let Some(since) = &f.updated_since {
             conds.push(format!("updated_at >= {}", args.text(since.clone())));
         }
@@ -506,38 +668,86 @@ impl Store {
     }
 
     /// Lists records in the caller's scope, newest change first; the listing is audited.
-    pub async fn list_records(&self, ctx: &ActorContext, kind: RecordKind, filter: &RecordFilter) -> StoreResult<Page<StoredRecord>> {
+    pub async fn list_records(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        filter: &RecordFilter,
+    ) -> StoreResult<Page<StoredRecord>> {
         let limit = filter.limit.clamp(1, 500);
         let offset = filter.offset.max(0);
         let mut args = Args::default();
         let conds = self.filter_conditions(ctx, kind, filter, &mut args);
-        let total: i64 = args.bind_scalar(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM records WHERE {conds}"))).fetch_one(&self.inner.pool).await?;
+        let total: i64 = args
+            .bind_scalar(sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM records WHERE {conds}"
+            )))
+            .fetch_one(&self.inner.pool)
+            .await?;
         let mut args = Args::default();
         let conds = self.filter_conditions(ctx, kind, filter, &mut args);
         let lim = args.int(limit);
         let off = args.int(offset);
         let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE {conds} ORDER BY updated_at DESC, id LIMIT {lim} OFFSET {off}");
-        let rows = args.bind(sqlx::query(&sql)).fetch_all(&self.inner.pool).await?;
-        let items = rows.iter().map(|r| self.row_to_record(r, ctx.reveal_personal)).collect::<StoreResult<Vec<_>>>()?;
+        let rows = args
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.inner.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| self.row_to_record(r, ctx.reveal_personal))
+            .collect::<StoreResult<Vec<_>>>()?;
         let refs: Vec<String> = items.iter().map(|r| r.reference.to_string()).collect();
-        self.audit(&ctx.user().to_string(), "records.list", None, json!({"kind": kind.as_str(), "references": refs, "personal": ctx.reveal_personal})).await?;
-        Ok(Page { items, total, limit, offset })
+        self.audit(
+            &ctx.user().to_string(),
+            "records.list",
+            None,
+            json!({"kind": kind.as_str(), "references": refs, "personal": ctx.reveal_personal}),
+        )
+        .await?;
+        Ok(Page {
+            items,
+            total,
+            limit,
+            offset,
+        })
     }
 
     /// Every record of a kind in the caller's scope, for an export; the export is audited.
-    pub async fn export_records(&self, ctx: &ActorContext, kind: RecordKind) -> StoreResult<Vec<StoredRecord>> {
+    pub async fn export_records(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+    ) -> StoreResult<Vec<StoredRecord>> {
         let mut args = Args::default();
         let kind_p = args.text(kind.as_str());
         let scope_c = scope_condition(&ctx.scope, &mut args);
         let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {scope_c} ORDER BY created_at, id");
-        let rows = args.bind(sqlx::query(&sql)).fetch_all(&self.inner.pool).await?;
-        let items = rows.iter().map(|r| self.row_to_record(r, ctx.reveal_personal)).collect::<StoreResult<Vec<_>>>()?;
-        self.audit(&ctx.user().to_string(), "records.export", None, json!({"kind": kind.as_str(), "count": items.len(), "personal": ctx.reveal_personal})).await?;
+        let rows = args
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.inner.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| self.row_to_record(r, ctx.reveal_personal))
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.audit(
+            &ctx.user().to_string(),
+            "records.export",
+            None,
+            json!({"kind": kind.as_str(), "count": items.len(), "personal": ctx.reveal_personal}),
+        )
+        .await?;
         Ok(items)
     }
 
     /// The change history of one record, oldest first; reading it is audited.
-    pub async fn record_history(&self, ctx: &ActorContext, kind: RecordKind, key: &str) -> StoreResult<Vec<ChangeView>> {
+    pub async fn record_history(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        key: &str,
+    ) -> StoreResult<Vec<ChangeView>> {
         let record = self.fetch_unaudited(ctx, kind, key).await?;
         let rows = sqlx::query("SELECT id, field, value_plain, value_sealed, hlc, actor, device FROM changes WHERE record_id = $1 ORDER BY seq")
             .bind(record.id.to_string())
@@ -550,22 +760,52 @@ impl Store {
             let plain: Option<String> = r.try_get("value_plain")?;
             let sealed: Option<Vec<u8>> = r.try_get("value_sealed")?;
             let (value, redacted) = match (plain, sealed) {
-                (Some(p), _) => (serde_json::from_str(&p).map_err(|_| StoreError::Corrupt("change value".into()))?, false),
+                (Some(p), _) => (
+                    serde_json::from_str(&p)
+                        .map_err(|_| StoreError::Corrupt("change value".into()))?,
+                    false,
+                ),
                 (None, Some(s)) if ctx.reveal_personal => {
-                    let opened = self.inner.cipher.open(&s, &change_context(&change_id, &record.id, &field))?;
-                    (serde_json::from_slice(&opened).map_err(|_| StoreError::Corrupt("change value".into()))?, false)
+                    let opened = self
+                        .inner
+                        .cipher
+                        .open(&s, &change_context(&change_id, &record.id, &field))?;
+                    (
+                        serde_json::from_slice(&opened)
+                            .map_err(|_| StoreError::Corrupt("change value".into()))?,
+                        false,
+                    )
                 }
                 _ => (Value::Null, true),
             };
-            out.push(ChangeView { id: change_id, field, value, redacted, hlc: r.try_get("hlc")?, actor: r.try_get("actor")?, device: r.try_get("device")? });
+            out.push(ChangeView {
+                id: change_id,
+                field,
+                value,
+                redacted,
+                hlc: r.try_get("hlc")?,
+                actor: r.try_get("actor")?,
+                device: r.try_get("device")?,
+            });
         }
-        self.audit(&ctx.user().to_string(), "record.history", Some(&record.id.to_string()), json!({"kind": kind.as_str(), "reference": record.reference.to_string()})).await?;
+        self.audit(
+            &ctx.user().to_string(),
+            "record.history",
+            Some(&record.id.to_string()),
+            json!({"kind": kind.as_str(), "reference": record.reference.to_string()}),
+        )
+        .await?;
         Ok(out)
     }
 
     /// How many records of a kind exist in total (for health checks and demos).
     pub async fn count_records(&self, kind: RecordKind) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = $1").bind(kind.as_str()).fetch_one(&self.inner.pool).await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = $1")
+                .bind(kind.as_str())
+                .fetch_one(&self.inner.pool)
+                .await?,
+        )
     }
 }
 

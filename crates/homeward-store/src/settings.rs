@@ -20,7 +20,12 @@ pub struct StoreSettings {
 impl StoreSettings {
     /// Settings for a URL and key with defaults for the rest.
     pub fn new(url: impl Into<String>, key: Option<EncryptionKey>) -> Self {
-        Self { url: url.into(), key, device: "local".into(), max_connections: 8 }
+        Self {
+            url: url.into(),
+            key,
+            device: "local".into(),
+            max_connections: 8,
+        }
     }
 
     /// The URL with any password replaced, for logs and `homeward config`.
@@ -57,7 +62,10 @@ mod tests {
 
     #[test]
     fn passwords_never_show() {
-        let s = StoreSettings::new("postgres://hw:s3cret@db:5432/hw", Some(EncryptionKey::generate()));
+        let s = StoreSettings::new(
+            "postgres://hw:s3cret@db:5432/hw",
+            Some(EncryptionKey::generate()),
+        );
         let shown = format!("{s:?}");
         assert!(!shown.contains("s3cret") && shown.contains("hw:***@db"));
     }

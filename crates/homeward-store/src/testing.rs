@@ -26,7 +26,12 @@ pub async fn scratch_postgres_database(admin_url: &str) -> String {
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
         .await
         .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL server at {admin_url}: {e}"));
-    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap_or_else(|e| panic!("cannot create {name}: {e}"));
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap_or_else(|e| panic!("cannot create {name}: {e}"));
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
     format!("{base}/{name}")
 }

@@ -91,14 +91,22 @@ pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.passw
 pub(crate) fn user_row(r: &AnyRow) -> StoreResult<User> {
     let corrupt = |w: &str| StoreError::Corrupt(format!("user {w}"));
     Ok(User {
-        id: r.try_get::<String, _>("id")?.parse().map_err(|_| corrupt("id"))?,
+        id: r
+            .try_get::<String, _>("id")?
+            .parse()
+            .map_err(|_| corrupt("id"))?,
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
         password_hash: r.try_get("password_hash")?,
         role: r.try_get("role")?,
         scope: Scope::parse(&r.try_get::<String, _>("scope")?).ok_or_else(|| corrupt("scope"))?,
-        agency_id: r.try_get::<String, _>("agency_id")?.parse().map_err(|_| corrupt("agency"))?,
-        team_id: r.try_get::<Option<String>, _>("team_id")?.and_then(|t| t.parse().ok()),
+        agency_id: r
+            .try_get::<String, _>("agency_id")?
+            .parse()
+            .map_err(|_| corrupt("agency"))?,
+        team_id: r
+            .try_get::<Option<String>, _>("team_id")?
+            .and_then(|t| t.parse().ok()),
         language: r.try_get("language")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         created_at: r.try_get("created_at")?,
@@ -107,7 +115,9 @@ pub(crate) fn user_row(r: &AnyRow) -> StoreResult<User> {
 
 fn valid_username(name: &str) -> StoreResult<()> {
     let ok = (3..=64).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(())
     } else {
@@ -130,17 +140,32 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(|e| StoreError::from_sqlx(e, "an agency of this name"))?;
-        w.audit(actor, "agency.create", Some(&id.to_string()), &json!({"name": name})).await?;
+        w.audit(
+            actor,
+            "agency.create",
+            Some(&id.to_string()),
+            &json!({"name": name}),
+        )
+        .await?;
         w.commit().await?;
-        Ok(Agency { id, name: name.to_string() })
+        Ok(Agency {
+            id,
+            name: name.to_string(),
+        })
     }
 
     /// An agency by name.
     pub async fn agency_by_name(&self, name: &str) -> StoreResult<Option<Agency>> {
-        let row = sqlx::query("SELECT id, name FROM agencies WHERE name = $1").bind(name).fetch_optional(self.pool()).await?;
+        let row = sqlx::query("SELECT id, name FROM agencies WHERE name = $1")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(|r| {
             Ok(Agency {
-                id: r.try_get::<String, _>("id")?.parse().map_err(|_| StoreError::Corrupt("agency id".into()))?,
+                id: r
+                    .try_get::<String, _>("id")?
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("agency id".into()))?,
                 name: r.try_get("name")?,
             })
         })
@@ -149,11 +174,16 @@ impl Store {
 
     /// All agencies.
     pub async fn list_agencies(&self) -> StoreResult<Vec<Agency>> {
-        let rows = sqlx::query("SELECT id, name FROM agencies ORDER BY name").fetch_all(self.pool()).await?;
+        let rows = sqlx::query("SELECT id, name FROM agencies ORDER BY name")
+            .fetch_all(self.pool())
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(Agency {
-                    id: r.try_get::<String, _>("id")?.parse().map_err(|_| StoreError::Corrupt("agency id".into()))?,
+                    id: r
+                        .try_get::<String, _>("id")?
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt("agency id".into()))?,
                     name: r.try_get("name")?,
                 })
             })
@@ -161,15 +191,27 @@ impl Store {
     }
 
     /// Adds a team to an agency, or returns the existing one of that name.
-    pub async fn ensure_team(&self, actor: &str, agency: AgencyId, name: &str) -> StoreResult<Team> {
+    pub async fn ensure_team(
+        &self,
+        actor: &str,
+        agency: AgencyId,
+        name: &str,
+    ) -> StoreResult<Team> {
         let existing = sqlx::query("SELECT id FROM teams WHERE agency_id = $1 AND name = $2")
             .bind(agency.to_string())
             .bind(name)
             .fetch_optional(self.pool())
             .await?;
         if let Some(r) = existing {
-            let id = r.try_get::<String, _>("id")?.parse().map_err(|_| StoreError::Corrupt("team id".into()))?;
-            return Ok(Team { id, agency_id: agency, name: name.to_string() });
+            let id = r
+                .try_get::<String, _>("id")?
+                .parse()
+                .map_err(|_| StoreError::Corrupt("team id".into()))?;
+            return Ok(Team {
+                id,
+                agency_id: agency,
+                name: name.to_string(),
+            });
         }
         let id = TeamId::new();
         let mut w = self.begin_write().await?;
@@ -181,9 +223,19 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(|e| StoreError::from_sqlx(e, "a team of this name"))?;
-        w.audit(actor, "team.create", Some(&id.to_string()), &json!({"name": name, "agency": agency.to_string()})).await?;
+        w.audit(
+            actor,
+            "team.create",
+            Some(&id.to_string()),
+            &json!({"name": name, "agency": agency.to_string()}),
+        )
+        .await?;
         w.commit().await?;
-        Ok(Team { id, agency_id: agency, name: name.to_string() })
+        Ok(Team {
+            id,
+            agency_id: agency,
+            name: name.to_string(),
+        })
     }
 
     /// Adds a user.
@@ -206,37 +258,56 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(|e| StoreError::from_sqlx(e, &format!("a user named `{}`", new.username)))?;
-        w.audit(actor, "user.create", Some(&id.to_string()), &json!({"username": new.username, "role": new.role})).await?;
+        w.audit(
+            actor,
+            "user.create",
+            Some(&id.to_string()),
+            &json!({"username": new.username, "role": new.role}),
+        )
+        .await?;
         w.commit().await?;
         self.user_by_id(id).await?.ok_or(StoreError::NotFound)
     }
 
     /// A user by login name.
     pub async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1"))
-            .bind(username)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(user_row).transpose()
     }
 
     /// A user by id.
     pub async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(user_row).transpose()
     }
 
     /// All users, by username.
     pub async fn list_users(&self) -> StoreResult<Vec<User>> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username")).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"
+        ))
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(user_row).collect()
     }
 
     /// Disables or re-enables a user; disabling also ends all their sessions.
-    pub async fn set_user_disabled(&self, actor: &str, id: UserId, disabled: bool) -> StoreResult<User> {
+    pub async fn set_user_disabled(
+        &self,
+        actor: &str,
+        id: UserId,
+        disabled: bool,
+    ) -> StoreResult<User> {
         let mut w = self.begin_write().await?;
         let n = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
             .bind(i64::from(disabled))
@@ -249,15 +320,33 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *w.tx)
+                .await?;
         }
-        w.audit(actor, if disabled { "user.disable" } else { "user.enable" }, Some(&id.to_string()), &json!({})).await?;
+        w.audit(
+            actor,
+            if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            Some(&id.to_string()),
+            &json!({}),
+        )
+        .await?;
         w.commit().await?;
         self.user_by_id(id).await?.ok_or(StoreError::NotFound)
     }
 
     /// Replaces a user's password hash and ends their sessions.
-    pub async fn set_user_password(&self, actor: &str, id: UserId, password_hash: &str) -> StoreResult<()> {
+    pub async fn set_user_password(
+        &self,
+        actor: &str,
+        id: UserId,
+        password_hash: &str,
+    ) -> StoreResult<()> {
         let mut w = self.begin_write().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
@@ -269,13 +358,30 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
-        w.audit(actor, "user.password_reset", Some(&id.to_string()), &json!({})).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        w.audit(
+            actor,
+            "user.password_reset",
+            Some(&id.to_string()),
+            &json!({}),
+        )
+        .await?;
         w.commit().await
     }
 
     /// Changes a user's role, scope, display name or language.
-    pub async fn update_user(&self, actor: &str, id: UserId, role: Option<&str>, scope: Option<Scope>, display_name: Option<&str>, language: Option<&str>) -> StoreResult<User> {
+    pub async fn update_user(
+        &self,
+        actor: &str,
+        id: UserId,
+        role: Option<&str>,
+        scope: Option<Scope>,
+        display_name: Option<&str>,
+        language: Option<&str>,
+    ) -> StoreResult<User> {
         let current = self.user_by_id(id).await?.ok_or(StoreError::NotFound)?;
         let mut w = self.begin_write().await?;
         sqlx::query("UPDATE users SET role = $1, scope = $2, display_name = $3, language = $4, updated_at = $5 WHERE id = $6")
@@ -288,11 +394,25 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         let mut changed = Vec::new();
-        if role.is_some() { changed.push("role"); }
-        if scope.is_some() { changed.push("scope"); }
-        if display_name.is_some() { changed.push("display_name"); }
-        if language.is_some() { changed.push("language"); }
-        w.audit(actor, "user.update", Some(&id.to_string()), &json!({"fields": changed})).await?;
+        if role.is_some() {
+            changed.push("role");
+        }
+        if scope.is_some() {
+            changed.push("scope");
+        }
+        if display_name.is_some() {
+            changed.push("display_name");
+        }
+        if language.is_some() {
+            changed.push("language");
+        }
+        w.audit(
+            actor,
+            "user.update",
+            Some(&id.to_string()),
+            &json!({"fields": changed}),
+        )
+        .await?;
         w.commit().await?;
         self.user_by_id(id).await?.ok_or(StoreError::NotFound)
     }

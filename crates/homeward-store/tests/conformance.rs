@@ -3,7 +3,10 @@
 
 use homeward_domain::{AgencyId, RecordKind, RecordScope, Scope, TeamId, UserId};
 use homeward_store::testing::{postgres_admin_url, scratch_postgres_database};
-use homeward_store::{ActorContext, AuditVerdict, EncryptionKey, NewUser, RecordFilter, Store, StoreError, StoreSettings};
+use homeward_store::{
+    ActorContext, AuditVerdict, EncryptionKey, NewUser, RecordFilter, Store, StoreError,
+    StoreSettings,
+};
 use serde_json::{json, Value};
 
 struct Db {
@@ -14,19 +17,32 @@ struct Db {
 
 impl Db {
     async fn open(&self) -> Store {
-        Store::open(&StoreSettings::new(self.url.clone(), Some(self.key.clone()))).await.expect("open store")
+        Store::open(&StoreSettings::new(
+            self.url.clone(),
+            Some(self.key.clone()),
+        ))
+        .await
+        .expect("open store")
     }
 }
 
 async fn sqlite_db() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("hw.sqlite3").display());
-    Db { url, key: EncryptionKey::generate(), _dir: Some(dir) }
+    Db {
+        url,
+        key: EncryptionKey::generate(),
+        _dir: Some(dir),
+    }
 }
 
 async fn postgres_db(test: &str) -> Option<Db> {
     let admin = postgres_admin_url(test)?;
-    Some(Db { url: scratch_postgres_database(&admin).await, key: EncryptionKey::generate(), _dir: None })
+    Some(Db {
+        url: scratch_postgres_database(&admin).await,
+        key: EncryptionKey::generate(),
+        _dir: None,
+    })
 }
 
 struct World {
@@ -41,16 +57,46 @@ async fn world(db: &Db) -> World {
     let store = db.open().await;
     let agency_a = store.ensure_agency("system", "Agency A").await.unwrap();
     let agency_b = store.ensure_agency("system", "Agency B").await.unwrap();
-    let team_a = store.ensure_team("system", agency_a.id, "Barpeta").await.unwrap();
+    let team_a = store
+        .ensure_team("system", agency_a.id, "Barpeta")
+        .await
+        .unwrap();
     let mut users = Vec::new();
-    for (name, agency, team) in [("amina", agency_a.id, Some(team_a.id)), ("bina", agency_a.id, Some(team_a.id)), ("chandan", agency_a.id, None), ("dipak", agency_b.id, None)] {
+    for (name, agency, team) in [
+        ("amina", agency_a.id, Some(team_a.id)),
+        ("bina", agency_a.id, Some(team_a.id)),
+        ("chandan", agency_a.id, None),
+        ("dipak", agency_b.id, None),
+    ] {
         let u = store
-            .create_user("system", &NewUser { username: name.into(), display_name: name.into(), password_hash: "x".into(), role: "caseworker".into(), scope: Scope::Own, agency_id: agency, team_id: team, language: "en".into() })
+            .create_user(
+                "system",
+                &NewUser {
+                    username: name.into(),
+                    display_name: name.into(),
+                    password_hash: "x".into(),
+                    role: "caseworker".into(),
+                    scope: Scope::Own,
+                    agency_id: agency,
+                    team_id: team,
+                    language: "en".into(),
+                },
+            )
             .await
             .unwrap();
         users.push(u);
     }
-    let ctx = |i: usize, scope: Scope, reveal: bool, agency: AgencyId, team: Option<TeamId>| ActorContext { scope: RecordScope { scope, user: users[i].id, team, agency }, reveal_personal: reveal };
+    let ctx = |i: usize, scope: Scope, reveal: bool, agency: AgencyId, team: Option<TeamId>| {
+        ActorContext {
+            scope: RecordScope {
+                scope,
+                user: users[i].id,
+                team,
+                agency,
+            },
+            reveal_personal: reveal,
+        }
+    };
     World {
         a: ctx(0, Scope::Own, true, agency_a.id, Some(team_a.id)),
         a_colleague: ctx(1, Scope::Team, true, agency_a.id, Some(team_a.id)),
@@ -86,6 +132,7 @@ macro_rules! both_backends {
         mod postgres {
             $(
                 #[tokio::test]
+                #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL suite: set HOMEWARD_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres to run it")]
                 async fn $name() {
                     if let Some(db) = super::postgres_db(stringify!($name)).await {
                         super::$name(&db).await;
@@ -110,22 +157,47 @@ both_backends!(
 
 async fn create_read_update_and_history(db: &Db) {
     let w = world(db).await;
-    let created = w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap();
+    let created = w
+        .store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
     assert_eq!(created.fields["name_first"], "রহিম");
     assert_eq!(created.status, "open");
     assert_eq!(created.version, 1);
     assert!(created.reference.as_str().starts_with("HW-"));
 
-    let by_ref = w.store.get_record(&w.a, RecordKind::Case, created.reference.as_str()).await.unwrap();
+    let by_ref = w
+        .store
+        .get_record(&w.a, RecordKind::Case, created.reference.as_str())
+        .await
+        .unwrap();
     assert_eq!(by_ref.id, created.id);
 
-    let patch = json!({"age": 10, "notes": null}).as_object().unwrap().clone();
-    let updated = w.store.update_record(&w.a, RecordKind::Case, &created.id.to_string(), &patch, Some(1)).await.unwrap();
+    let patch = json!({"age": 10, "notes": null})
+        .as_object()
+        .unwrap()
+        .clone();
+    let updated = w
+        .store
+        .update_record(
+            &w.a,
+            RecordKind::Case,
+            &created.id.to_string(),
+            &patch,
+            Some(1),
+        )
+        .await
+        .unwrap();
     assert_eq!(updated.version, 2);
     assert_eq!(updated.fields["age"], 10);
     assert!(!updated.fields.contains_key("notes"));
 
-    let history = w.store.record_history(&w.a, RecordKind::Case, &created.id.to_string()).await.unwrap();
+    let history = w
+        .store
+        .record_history(&w.a, RecordKind::Case, &created.id.to_string())
+        .await
+        .unwrap();
     let fields: Vec<&str> = history.iter().map(|c| c.field.as_str()).collect();
     assert!(fields.contains(&"name_first") && fields.contains(&"age"));
     let last_age = history.iter().rev().find(|c| c.field == "age").unwrap();
@@ -134,7 +206,17 @@ async fn create_read_update_and_history(db: &Db) {
     assert_eq!(notes_cleared.value, Value::Null);
 
     let invalid = json!({"age": 30}).as_object().unwrap().clone();
-    match w.store.update_record(&w.a, RecordKind::Case, &created.id.to_string(), &invalid, None).await {
+    match w
+        .store
+        .update_record(
+            &w.a,
+            RecordKind::Case,
+            &created.id.to_string(),
+            &invalid,
+            None,
+        )
+        .await
+    {
         Err(StoreError::Invalid(e)) => assert_eq!(e.0[0].field, "age"),
         other => panic!("expected a validation error, got {other:?}"),
     }
@@ -142,33 +224,104 @@ async fn create_read_update_and_history(db: &Db) {
 
 async fn scope_is_applied_in_the_query(db: &Db) {
     let w = world(db).await;
-    let created = w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap();
+    let created = w
+        .store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
     let key = created.id.to_string();
-    assert!(matches!(w.store.get_record(&w.b, RecordKind::Case, &key).await, Err(StoreError::NotFound)));
-    assert!(matches!(w.store.update_record(&w.b, RecordKind::Case, &key, &serde_json::Map::new(), None).await, Err(StoreError::NotFound)));
-    assert!(matches!(w.store.record_history(&w.b, RecordKind::Case, &key).await, Err(StoreError::NotFound)));
-    let filter = RecordFilter { limit: 50, ..Default::default() };
-    assert_eq!(w.store.list_records(&w.b, RecordKind::Case, &filter).await.unwrap().total, 0);
-    assert_eq!(w.store.list_records(&w.a_colleague, RecordKind::Case, &filter).await.unwrap().total, 1);
-    assert!(w.store.get_record(&w.a_colleague, RecordKind::Case, &key).await.is_ok());
+    assert!(matches!(
+        w.store.get_record(&w.b, RecordKind::Case, &key).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        w.store
+            .update_record(&w.b, RecordKind::Case, &key, &serde_json::Map::new(), None)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        w.store.record_history(&w.b, RecordKind::Case, &key).await,
+        Err(StoreError::NotFound)
+    ));
+    let filter = RecordFilter {
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        w.store
+            .list_records(&w.b, RecordKind::Case, &filter)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        w.store
+            .list_records(&w.a_colleague, RecordKind::Case, &filter)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert!(w
+        .store
+        .get_record(&w.a_colleague, RecordKind::Case, &key)
+        .await
+        .is_ok());
     // Filters combine with scope.
-    let girls = RecordFilter { sex: Some("female".into()), limit: 50, ..Default::default() };
-    assert_eq!(w.store.list_records(&w.a, RecordKind::Case, &girls).await.unwrap().total, 0);
-    let nine_to_ten = RecordFilter { age_min: Some(9), age_max: Some(10), limit: 50, ..Default::default() };
-    assert_eq!(w.store.list_records(&w.a, RecordKind::Case, &nine_to_ten).await.unwrap().total, 1);
+    let girls = RecordFilter {
+        sex: Some("female".into()),
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        w.store
+            .list_records(&w.a, RecordKind::Case, &girls)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    let nine_to_ten = RecordFilter {
+        age_min: Some(9),
+        age_max: Some(10),
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        w.store
+            .list_records(&w.a, RecordKind::Case, &nine_to_ten)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
 }
 
 async fn personal_fields_are_withheld_without_the_right(db: &Db) {
     let w = world(db).await;
-    let created = w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap();
-    let seen = w.store.get_record(&w.a_analyst, RecordKind::Case, &created.id.to_string()).await.unwrap();
+    let created = w
+        .store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
+    let seen = w
+        .store
+        .get_record(&w.a_analyst, RecordKind::Case, &created.id.to_string())
+        .await
+        .unwrap();
     assert!(seen.redacted);
     for (name, _) in &seen.fields {
         let spec = RecordKind::Case.field(name).unwrap();
         assert!(!spec.is_personal(), "{name} reached an analyst");
     }
     assert_eq!(seen.fields["sex"], "male");
-    let history = w.store.record_history(&w.a_analyst, RecordKind::Case, &created.id.to_string()).await.unwrap();
+    let history = w
+        .store
+        .record_history(&w.a_analyst, RecordKind::Case, &created.id.to_string())
+        .await
+        .unwrap();
     let name = history.iter().find(|c| c.field == "name_first").unwrap();
     assert!(name.redacted && name.value.is_null());
 }
@@ -176,15 +329,26 @@ async fn personal_fields_are_withheld_without_the_right(db: &Db) {
 async fn personal_fields_are_encrypted_at_rest(db: &Db) {
     use sqlx::Row;
     let w = world(db).await;
-    w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap();
-    let rows = sqlx::query("SELECT plain_doc, sealed_doc FROM records").fetch_all(w.store.pool()).await.unwrap();
+    w.store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
+    let rows = sqlx::query("SELECT plain_doc, sealed_doc FROM records")
+        .fetch_all(w.store.pool())
+        .await
+        .unwrap();
     for r in rows {
         let plain: String = r.try_get("plain_doc").unwrap();
         let sealed: Vec<u8> = r.try_get("sealed_doc").unwrap();
-        assert!(!plain.contains("রহিম") && !plain.contains("Amina") && !plain.contains("embankment"));
+        assert!(
+            !plain.contains("রহিম") && !plain.contains("Amina") && !plain.contains("embankment")
+        );
         assert!(!String::from_utf8_lossy(&sealed).contains("Amina"));
     }
-    let changes = sqlx::query("SELECT value_plain FROM changes").fetch_all(w.store.pool()).await.unwrap();
+    let changes = sqlx::query("SELECT value_plain FROM changes")
+        .fetch_all(w.store.pool())
+        .await
+        .unwrap();
     for r in changes {
         let v: Option<String> = r.try_get("value_plain").unwrap();
         assert!(!v.unwrap_or_default().contains("Amina"));
@@ -193,9 +357,16 @@ async fn personal_fields_are_encrypted_at_rest(db: &Db) {
 
 async fn wrong_or_missing_key_is_refused(db: &Db) {
     let w = world(db).await;
-    w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap();
+    w.store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
     w.store.close().await;
-    let wrong = Store::open(&StoreSettings::new(db.url.clone(), Some(EncryptionKey::generate()))).await;
+    let wrong = Store::open(&StoreSettings::new(
+        db.url.clone(),
+        Some(EncryptionKey::generate()),
+    ))
+    .await;
     assert!(matches!(wrong, Err(StoreError::WrongKey)));
     let missing = Store::open(&StoreSettings::new(db.url.clone(), None)).await;
     let err = missing.unwrap_err();
@@ -205,19 +376,38 @@ async fn wrong_or_missing_key_is_refused(db: &Db) {
 
 async fn tampering_with_the_audit_trail_is_found(db: &Db) {
     let w = world(db).await;
-    let c = w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap();
+    let c = w
+        .store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
     for _ in 0..3 {
-        w.store.get_record(&w.a, RecordKind::Case, &c.id.to_string()).await.unwrap();
+        w.store
+            .get_record(&w.a, RecordKind::Case, &c.id.to_string())
+            .await
+            .unwrap();
     }
     let n = match w.store.audit_verify().await.unwrap() {
         AuditVerdict::Intact { entries } => entries,
         other => panic!("expected an intact trail, got {other:?}"),
     };
     assert!(n >= 4);
-    sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3").execute(w.store.pool()).await.unwrap();
-    assert!(matches!(w.store.audit_verify().await.unwrap(), AuditVerdict::Broken { seq: 3, .. }));
-    sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(w.store.pool()).await.unwrap();
-    assert!(matches!(w.store.audit_verify().await.unwrap(), AuditVerdict::Broken { seq: 2, .. }));
+    sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
+        .execute(w.store.pool())
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.store.audit_verify().await.unwrap(),
+        AuditVerdict::Broken { seq: 3, .. }
+    ));
+    sqlx::query("DELETE FROM audit_log WHERE seq = 2")
+        .execute(w.store.pool())
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.store.audit_verify().await.unwrap(),
+        AuditVerdict::Broken { seq: 2, .. }
+    ));
 }
 
 async fn a_failed_import_stores_nothing(db: &Db) {
@@ -233,21 +423,47 @@ async fn a_failed_import_stores_nothing(db: &Db) {
         }
         other => panic!("expected a row error, got {other:?}"),
     }
-    assert_eq!(w.store.count_records(RecordKind::Case).await.unwrap(), before);
-    assert!(matches!(w.store.audit_verify().await.unwrap(), AuditVerdict::Intact { .. }));
+    assert_eq!(
+        w.store.count_records(RecordKind::Case).await.unwrap(),
+        before
+    );
+    assert!(matches!(
+        w.store.audit_verify().await.unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
     let good = vec![(None, child()), (None, child())];
-    assert_eq!(w.store.import_records(&w.a, RecordKind::Case, &good).await.unwrap().len(), 2);
-    assert_eq!(w.store.count_records(RecordKind::Case).await.unwrap(), before + 2);
+    assert_eq!(
+        w.store
+            .import_records(&w.a, RecordKind::Case, &good)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        w.store.count_records(RecordKind::Case).await.unwrap(),
+        before + 2
+    );
 }
 
 async fn concurrent_edits_are_detected(db: &Db) {
     let w = world(db).await;
-    let c = w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap();
+    let c = w
+        .store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
     let key = c.id.to_string();
     let p1 = json!({"age": 10}).as_object().unwrap().clone();
-    w.store.update_record(&w.a, RecordKind::Case, &key, &p1, Some(1)).await.unwrap();
+    w.store
+        .update_record(&w.a, RecordKind::Case, &key, &p1, Some(1))
+        .await
+        .unwrap();
     let p2 = json!({"age": 11}).as_object().unwrap().clone();
-    let stale = w.store.update_record(&w.a_colleague, RecordKind::Case, &key, &p2, Some(1)).await;
+    let stale = w
+        .store
+        .update_record(&w.a_colleague, RecordKind::Case, &key, &p2, Some(1))
+        .await;
     assert!(matches!(stale, Err(StoreError::Conflict(m)) if m.contains("reload")));
 }
 
@@ -255,14 +471,34 @@ async fn acknowledged_writes_survive_reopening(db: &Db) {
     let w = world(db).await;
     let mut ids = Vec::new();
     for _ in 0..5 {
-        ids.push(w.store.create_record(&w.a, RecordKind::Case, &child()).await.unwrap().id);
+        ids.push(
+            w.store
+                .create_record(&w.a, RecordKind::Case, &child())
+                .await
+                .unwrap()
+                .id,
+        );
     }
     drop(w.store);
     let store = db.open().await;
-    let ctx = ActorContext { scope: RecordScope { scope: Scope::All, user: UserId::new(), team: None, agency: AgencyId::new() }, reveal_personal: true };
+    let ctx = ActorContext {
+        scope: RecordScope {
+            scope: Scope::All,
+            user: UserId::new(),
+            team: None,
+            agency: AgencyId::new(),
+        },
+        reveal_personal: true,
+    };
     for id in ids {
-        let r = store.get_record(&ctx, RecordKind::Case, &id.to_string()).await.unwrap();
+        let r = store
+            .get_record(&ctx, RecordKind::Case, &id.to_string())
+            .await
+            .unwrap();
         assert_eq!(r.fields["name_first"], "রহিম");
     }
-    assert!(matches!(store.audit_verify().await.unwrap(), AuditVerdict::Intact { .. }));
+    assert!(matches!(
+        store.audit_verify().await.unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
 }

@@ -11,7 +11,14 @@ use serde_json::{Map, Value};
 
 /// Columns Homeward keeps itself: written on export, not taken from an import (but `id`, which
 /// makes an import update the record with that id).
-pub const SYSTEM_COLUMNS: &[&str] = &["id", "reference", "status", "version", "created_at", "updated_at"];
+pub const SYSTEM_COLUMNS: &[&str] = &[
+    "id",
+    "reference",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+];
 
 /// The header of an export holding these records.
 pub fn headers(kind: RecordKind, records: &[StoredRecord]) -> Vec<String> {
@@ -19,7 +26,17 @@ pub fn headers(kind: RecordKind, records: &[StoredRecord]) -> Vec<String> {
     for spec in kind.fields().iter().filter(|f| !f.system) {
         match spec.kind {
             FieldKind::Group(sub) => {
-                let max = records.iter().filter_map(|r| r.fields.get(spec.name).and_then(Value::as_array).map(Vec::len)).max().unwrap_or(0).max(1);
+                let max = records
+                    .iter()
+                    .filter_map(|r| {
+                        r.fields
+                            .get(spec.name)
+                            .and_then(Value::as_array)
+                            .map(Vec::len)
+                    })
+                    .max()
+                    .unwrap_or(0)
+                    .max(1);
                 for n in 1..=max {
                     for s in sub {
                         out.push(format!("{}.{n}.{}", spec.name, s.name));
@@ -36,7 +53,11 @@ fn cell(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items.iter().map(|i| cell(Some(i))).collect::<Vec<_>>().join("; "),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| cell(Some(i)))
+            .collect::<Vec<_>>()
+            .join("; "),
         Some(other) => other.to_string(),
     }
 }
@@ -55,7 +76,12 @@ pub fn row(headers: &[String], r: &StoredRecord) -> Vec<String> {
             other => match other.split('.').collect::<Vec<_>>().as_slice() {
                 [group, n, sub] => {
                     let idx = n.parse::<usize>().unwrap_or(0).saturating_sub(1);
-                    cell(r.fields.get(*group).and_then(|g| g.get(idx)).and_then(|m| m.get(*sub)))
+                    cell(
+                        r.fields
+                            .get(*group)
+                            .and_then(|g| g.get(idx))
+                            .and_then(|m| m.get(*sub)),
+                    )
                 }
                 _ => cell(r.fields.get(other)),
             },
@@ -76,7 +102,11 @@ pub enum Column {
     /// A top-level field.
     Field(String),
     /// A field of the n-th (from 1) sub-record of a group.
-    GroupField { group: String, index: usize, field: String },
+    GroupField {
+        group: String,
+        index: usize,
+        field: String,
+    },
 }
 
 /// Maps an import's header to columns, refusing unknown or malformed names.
@@ -102,19 +132,28 @@ pub fn plan_columns(kind: RecordKind, headers: &[String]) -> Result<Vec<Column>,
                 }
                 Some(_) => cols.push(Column::Field(name.to_string())),
                 None => {
-                    errors.push(HeaderError(format!("column `{h}` {}", describe_unknown_field(kind, name))));
+                    errors.push(HeaderError(format!(
+                        "column `{h}` {}",
+                        describe_unknown_field(kind, name)
+                    )));
                     cols.push(Column::Ignored);
                 }
             },
             [group, n, sub] => {
-                let spec = kind.field(group).filter(|s| matches!(s.kind, FieldKind::Group(_)));
+                let spec = kind
+                    .field(group)
+                    .filter(|s| matches!(s.kind, FieldKind::Group(_)));
                 let index = n.parse::<usize>().ok().filter(|i| *i >= 1);
                 let sub_ok = spec.is_some_and(|s| match s.kind {
                     FieldKind::Group(subs) => subs.iter().any(|f| f.name == *sub),
                     _ => false,
                 });
                 match (spec, index, sub_ok) {
-                    (Some(_), Some(index), true) => cols.push(Column::GroupField { group: group.to_string(), index, field: sub.to_string() }),
+                    (Some(_), Some(index), true) => cols.push(Column::GroupField {
+                        group: group.to_string(),
+                        index,
+                        field: sub.to_string(),
+                    }),
                     _ => {
                         errors.push(HeaderError(format!("column `{h}` is not a known list column; write it as LIST.NUMBER.FIELD, such as `{}`", example_group_column(kind))));
                         cols.push(Column::Ignored);
@@ -145,14 +184,21 @@ fn example_group_column(kind: RecordKind) -> String {
     kind.fields()
         .iter()
         .find_map(|f| match f.kind {
-            FieldKind::Group(subs) => Some(format!("{}.1.{}", f.name, subs.first().map_or("name", |s| s.name))),
+            FieldKind::Group(subs) => Some(format!(
+                "{}.1.{}",
+                f.name,
+                subs.first().map_or("name", |s| s.name)
+            )),
             _ => None,
         })
         .unwrap_or_else(|| "family_details.1.relation".into())
 }
 
 /// A row as an id (if given) and a document; blank cells are left out.
-pub fn to_document(cols: &[Column], record: &csv::StringRecord) -> Result<(Option<RecordId>, Document), String> {
+pub fn to_document(
+    cols: &[Column],
+    record: &csv::StringRecord,
+) -> Result<(Option<RecordId>, Document), String> {
     let mut doc = Document::new();
     let mut groups: BTreeMap<String, BTreeMap<usize, Map<String, Value>>> = BTreeMap::new();
     let mut id = None;
@@ -185,7 +231,16 @@ mod tests {
 
     #[test]
     fn unknown_and_malformed_columns_are_named_with_a_fix() {
-        let headers: Vec<String> = ["id", "nmae_first", "family_details", "family_details.x.relation", "sex"].iter().map(|s| s.to_string()).collect();
+        let headers: Vec<String> = [
+            "id",
+            "nmae_first",
+            "family_details",
+            "family_details.x.relation",
+            "sex",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let errs = plan_columns(RecordKind::Case, &headers).err().unwrap();
         let text: Vec<String> = errs.into_iter().map(|e| e.0).collect();
         assert!(text[0].contains("did you mean `name_first`"));
@@ -195,7 +250,15 @@ mod tests {
 
     #[test]
     fn group_columns_become_ordered_sub_records() {
-        let headers: Vec<String> = ["sex", "family_details.2.relation", "family_details.1.relation", "family_details.1.relation_name"].iter().map(|s| s.to_string()).collect();
+        let headers: Vec<String> = [
+            "sex",
+            "family_details.2.relation",
+            "family_details.1.relation",
+            "family_details.1.relation_name",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let cols = plan_columns(RecordKind::Case, &headers).ok().unwrap();
         let rec = csv::StringRecord::from(vec!["female", "father", "mother", "Amina"]);
         let (_, doc) = to_document(&cols, &rec).unwrap();

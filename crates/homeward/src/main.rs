@@ -97,7 +97,12 @@ fn main() -> ExitCode {
         Command::Serve { listen } | Command::Demo { listen, .. } => *listen,
         _ => None,
     };
-    let overrides = Overrides { config_file: cli.config.clone(), data_dir: cli.data_dir.clone(), database_url: cli.database_url.clone(), listen };
+    let overrides = Overrides {
+        config_file: cli.config.clone(),
+        data_dir: cli.data_dir.clone(),
+        database_url: cli.database_url.clone(),
+        listen,
+    };
     let settings = match Settings::load(&overrides) {
         Ok(s) => s,
         Err(e) => {
@@ -106,7 +111,10 @@ fn main() -> ExitCode {
         }
     };
     commands::init_logging(&settings);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("homeward: cannot start: {e}");
@@ -116,15 +124,29 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Serve { .. } => commands::serve::run(&settings).await,
-            Command::Demo { no_serve, children, requests, .. } => commands::demo::run(&settings, children, requests, !no_serve).await,
+            Command::Demo {
+                no_serve,
+                children,
+                requests,
+                ..
+            } => commands::demo::run(&settings, children, requests, !no_serve).await,
             Command::User(c) => commands::user::run(&settings, c).await,
             Command::Import(a) => commands::transfer::import(&settings, a).await,
             Command::Export(a) => commands::transfer::export(&settings, a).await,
             Command::Audit(c) => commands::audit::run(&settings, c).await,
             Command::Backup { file } => commands::backup::backup(&settings, &file).await,
-            Command::Restore { file, force } => commands::backup::restore(&settings, &file, force).await,
+            Command::Restore { file, force } => {
+                commands::backup::restore(&settings, &file, force).await
+            }
             Command::Config { example } => {
-                print!("{}", if example { settings::EXAMPLE.to_string() } else { settings.render() });
+                print!(
+                    "{}",
+                    if example {
+                        settings::EXAMPLE.to_string()
+                    } else {
+                        settings.render()
+                    }
+                );
                 Ok(commands::Outcome::Ok)
             }
             Command::Key(c) => commands::key::run(c),

@@ -81,9 +81,18 @@ impl Settings {
                 }
                 b = b.add_source(config::File::from(path.as_path()));
             }
-            None => b = b.add_source(config::File::new("homeward.toml", config::FileFormat::Toml).required(false)),
+            None => {
+                b = b.add_source(
+                    config::File::new("homeward.toml", config::FileFormat::Toml).required(false),
+                )
+            }
         }
-        b = b.add_source(config::Environment::with_prefix("HOMEWARD").separator("__").try_parsing(true));
+        b = b.add_source(
+            config::Environment::with_prefix("HOMEWARD")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true),
+        );
         if let Some(d) = &o.data_dir {
             b = b.set_override("data_dir", d.to_string_lossy().to_string())?;
         }
@@ -99,7 +108,10 @@ impl Settings {
             .try_deserialize()
             .context("the configuration has a wrong value (see `homeward config --example` for the expected form)")?;
         if !matches!(settings.log_format.as_str(), "text" | "json") {
-            bail!("log_format must be `text` or `json`, not `{}`", settings.log_format);
+            bail!(
+                "log_format must be `text` or `json`, not `{}`",
+                settings.log_format
+            );
         }
         Ok(settings)
     }
@@ -107,7 +119,10 @@ impl Settings {
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
         if self.database_url.is_empty() {
-            format!("sqlite://{}", self.data_dir.join("homeward.sqlite3").display())
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("homeward.sqlite3").display()
+            )
         } else {
             self.database_url.clone()
         }
@@ -127,7 +142,9 @@ impl Settings {
         if url.starts_with("postgres") {
             return false;
         }
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
         !Path::new(path).exists()
     }
 
@@ -135,12 +152,19 @@ impl Settings {
     /// database with no key anywhere gets a new key file, so a field laptop starts with no set-up.
     pub fn encryption_key(&self) -> Result<Option<EncryptionKey>> {
         if let Some(k) = &self.key {
-            return Ok(Some(EncryptionKey::parse(k.expose_secret()).context("HOMEWARD_KEY (or `key` in homeward.toml)")?));
+            return Ok(Some(
+                EncryptionKey::parse(k.expose_secret())
+                    .context("HOMEWARD_KEY (or `key` in homeward.toml)")?,
+            ));
         }
         let file = self.key_file();
         if file.exists() {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading the key file {}", file.display()))?;
-            return Ok(Some(EncryptionKey::parse(&text).with_context(|| format!("the key file {}", file.display()))?));
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading the key file {}", file.display()))?;
+            return Ok(Some(
+                EncryptionKey::parse(&text)
+                    .with_context(|| format!("the key file {}", file.display()))?,
+            ));
         }
         if self.is_new_sqlite_database() {
             let key = EncryptionKey::generate();
@@ -181,12 +205,16 @@ impl Settings {
 }
 
 fn default_device() -> String {
-    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "homeward".into())
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "homeward".into())
 }
 
 fn write_key_file(path: &Path, key: &EncryptionKey) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -195,9 +223,12 @@ fn write_key_file(path: &Path, key: &EncryptionKey) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).with_context(|| format!("creating the key file {}", path.display()))?;
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating the key file {}", path.display()))?;
     use std::io::Write;
-    writeln!(f, "{}", key.to_base64().as_str()).with_context(|| format!("writing {}", path.display()))?;
+    writeln!(f, "{}", key.to_base64().as_str())
+        .with_context(|| format!("writing {}", path.display()))?;
     f.sync_all()?;
     Ok(())
 }

@@ -13,8 +13,16 @@ use crate::AppState;
 
 /// Query parameters of the audit list.
 pub const PARAMS: &[QueryParam] = &[
-    QueryParam { name: "after", ty: "integer", doc: "Return entries after this sequence number (default 0)" },
-    QueryParam { name: "limit", ty: "integer", doc: "Entries per page, 1 to 1000 (default 100)" },
+    QueryParam {
+        name: "after",
+        ty: "integer",
+        doc: "Return entries after this sequence number (default 0)",
+    },
+    QueryParam {
+        name: "limit",
+        ty: "integer",
+        doc: "Entries per page, 1 to 1000 (default 100)",
+    },
 ];
 
 /// Paging of the audit list.
@@ -26,17 +34,40 @@ pub struct AuditQuery {
 }
 
 /// Entries after a sequence number.
-pub async fn list(_auth: Authorized<act::AuditRead>, State(state): State<AppState>, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+pub async fn list(
+    _auth: Authorized<act::AuditRead>,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_field("limit", format!("{limit} is outside 1–1000")));
+        return Err(ApiError::bad_field(
+            "limit",
+            format!("{limit} is outside 1–1000"),
+        ));
     }
-    Ok(Json(state.store.audit_entries(q.after.unwrap_or(0), limit).await?))
+    Ok(Json(
+        state
+            .store
+            .audit_entries(q.after.unwrap_or(0), limit)
+            .await?,
+    ))
 }
 
 /// Verifies the whole chain.
-pub async fn verify(auth: Authorized<act::AuditRead>, State(state): State<AppState>) -> Result<Json<AuditVerdict>, ApiError> {
+pub async fn verify(
+    auth: Authorized<act::AuditRead>,
+    State(state): State<AppState>,
+) -> Result<Json<AuditVerdict>, ApiError> {
     let verdict = state.store.audit_verify().await?;
-    state.store.audit(&auth.caller.actor(), "audit.verify", None, serde_json::json!({})).await?;
+    state
+        .store
+        .audit(
+            &auth.caller.actor(),
+            "audit.verify",
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
     Ok(Json(verdict))
 }

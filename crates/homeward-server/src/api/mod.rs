@@ -62,7 +62,10 @@ pub struct DocRouter {
 
 impl DocRouter {
     fn new() -> Self {
-        Self { router: Router::new(), docs: Vec::new() }
+        Self {
+            router: Router::new(),
+            docs: Vec::new(),
+        }
     }
 
     fn route(mut self, doc: RouteDoc, handler: MethodRouter<AppState>) -> Self {
@@ -77,7 +80,19 @@ struct D {
 }
 
 fn doc(method: &'static str, path: &'static str, tag: &'static str, summary: &'static str) -> D {
-    D { doc: RouteDoc { method, path, summary, tag, action: None, authenticated: true, request: None, response: (200, None), query: &[] } }
+    D {
+        doc: RouteDoc {
+            method,
+            path,
+            summary,
+            tag,
+            action: None,
+            authenticated: true,
+            request: None,
+            response: (200, None),
+            query: &[],
+        },
+    }
 }
 
 impl D {
@@ -108,30 +123,275 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     use axum::routing::{delete, patch, post, put};
     use records::{Cases, TracingRequests};
     let r = DocRouter::new()
-        .route(doc("GET", "/api/v1/openapi.json", "meta", "This OpenAPI document").public().response(200, Some("OpenApi")).doc, get(openapi_json))
-        .route(doc("POST", "/api/v1/sessions", "sessions", "Log in: a browser session (cookie + CSRF token) or an API token").public().request("LoginRequest").response(201, Some("SessionInfo")).doc, post(sessions::login))
-        .route(doc("GET", "/api/v1/sessions/current", "sessions", "The logged-in user and their permissions").response(200, Some("SessionInfo")).doc, get(sessions::current))
-        .route(doc("DELETE", "/api/v1/sessions/current", "sessions", "Log out").response(204, None).doc, delete(sessions::logout))
-        .route(doc("GET", "/api/v1/users", "users", "List users").action(Action::UserManage).response(200, Some("UserList")).doc, get(users::list))
-        .route(doc("POST", "/api/v1/users", "users", "Add a user").action(Action::UserManage).request("NewUser").response(201, Some("User")).doc, post(users::create))
-        .route(doc("GET", "/api/v1/users/{id}", "users", "One user").action(Action::UserManage).response(200, Some("User")).doc, get(users::get_one))
-        .route(doc("PATCH", "/api/v1/users/{id}", "users", "Change a user: role, scope, name, language, disabled, password").action(Action::UserManage).request("UserPatch").response(200, Some("User")).doc, patch(users::update))
-        .route(doc("GET", "/api/v1/agencies", "users", "List agencies").action(Action::UserManage).response(200, Some("AgencyList")).doc, get(users::list_agencies))
-        .route(doc("POST", "/api/v1/agencies", "users", "Add an agency and its teams").action(Action::UserManage).request("NewAgency").response(201, Some("Agency")).doc, post(users::create_agency))
-        .route(doc("GET", "/api/v1/cases", "cases", "List and filter child cases in your scope").action(Action::CaseList).query(records::LIST_PARAMS).response(200, Some("CasePage")).doc, get(records::list::<Cases>))
-        .route(doc("POST", "/api/v1/cases", "cases", "Register a child").action(Action::CaseCreate).request("CaseFields").response(201, Some("Case")).doc, post(records::create::<Cases>))
-        .route(doc("GET", "/api/v1/cases/{key}", "cases", "One child case, by id or reference").action(Action::CaseRead).response(200, Some("Case")).doc, get(records::get_one::<Cases>))
-        .route(doc("PATCH", "/api/v1/cases/{key}", "cases", "Change a child case (send If-Match with the version to refuse concurrent edits)").action(Action::CaseUpdate).request("CaseFields").response(200, Some("Case")).doc, patch(records::update::<Cases>))
-        .route(doc("PUT", "/api/v1/cases/{key}/assignment", "cases", "Assign the case to a caseworker").action(Action::CaseUpdate).request("Assignment").response(200, Some("Case")).doc, put(records::assign::<Cases>))
-        .route(doc("GET", "/api/v1/cases/{key}/history", "cases", "Change history of a child case").action(Action::HistoryRead).response(200, Some("History")).doc, get(records::history::<Cases>))
-        .route(doc("GET", "/api/v1/tracing-requests", "tracing", "List and filter tracing requests in your scope").action(Action::TracingList).query(records::LIST_PARAMS).response(200, Some("TracingRequestPage")).doc, get(records::list::<TracingRequests>))
-        .route(doc("POST", "/api/v1/tracing-requests", "tracing", "Take a tracing request from a family").action(Action::TracingCreate).request("TracingRequestFields").response(201, Some("TracingRequest")).doc, post(records::create::<TracingRequests>))
-        .route(doc("GET", "/api/v1/tracing-requests/{key}", "tracing", "One tracing request, by id or reference").action(Action::TracingRead).response(200, Some("TracingRequest")).doc, get(records::get_one::<TracingRequests>))
-        .route(doc("PATCH", "/api/v1/tracing-requests/{key}", "tracing", "Change a tracing request").action(Action::TracingUpdate).request("TracingRequestFields").response(200, Some("TracingRequest")).doc, patch(records::update::<TracingRequests>))
-        .route(doc("PUT", "/api/v1/tracing-requests/{key}/assignment", "tracing", "Assign the tracing request to a caseworker").action(Action::TracingUpdate).request("Assignment").response(200, Some("TracingRequest")).doc, put(records::assign::<TracingRequests>))
-        .route(doc("GET", "/api/v1/tracing-requests/{key}/history", "tracing", "Change history of a tracing request").action(Action::HistoryRead).response(200, Some("History")).doc, get(records::history::<TracingRequests>))
-        .route(doc("GET", "/api/v1/audit", "audit", "Audit trail entries, oldest first").action(Action::AuditRead).query(audit::PARAMS).response(200, Some("AuditEntries")).doc, get(audit::list))
-        .route(doc("GET", "/api/v1/audit/verify", "audit", "Verify the audit hash chain").action(Action::AuditRead).response(200, Some("AuditVerdict")).doc, get(audit::verify));
+        .route(
+            doc(
+                "GET",
+                "/api/v1/openapi.json",
+                "meta",
+                "This OpenAPI document",
+            )
+            .public()
+            .response(200, Some("OpenApi"))
+            .doc,
+            get(openapi_json),
+        )
+        .route(
+            doc(
+                "POST",
+                "/api/v1/sessions",
+                "sessions",
+                "Log in: a browser session (cookie + CSRF token) or an API token",
+            )
+            .public()
+            .request("LoginRequest")
+            .response(201, Some("SessionInfo"))
+            .doc,
+            post(sessions::login),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/sessions/current",
+                "sessions",
+                "The logged-in user and their permissions",
+            )
+            .response(200, Some("SessionInfo"))
+            .doc,
+            get(sessions::current),
+        )
+        .route(
+            doc("DELETE", "/api/v1/sessions/current", "sessions", "Log out")
+                .response(204, None)
+                .doc,
+            delete(sessions::logout),
+        )
+        .route(
+            doc("GET", "/api/v1/users", "users", "List users")
+                .action(Action::UserManage)
+                .response(200, Some("UserList"))
+                .doc,
+            get(users::list),
+        )
+        .route(
+            doc("POST", "/api/v1/users", "users", "Add a user")
+                .action(Action::UserManage)
+                .request("NewUser")
+                .response(201, Some("User"))
+                .doc,
+            post(users::create),
+        )
+        .route(
+            doc("GET", "/api/v1/users/{id}", "users", "One user")
+                .action(Action::UserManage)
+                .response(200, Some("User"))
+                .doc,
+            get(users::get_one),
+        )
+        .route(
+            doc(
+                "PATCH",
+                "/api/v1/users/{id}",
+                "users",
+                "Change a user: role, scope, name, language, disabled, password",
+            )
+            .action(Action::UserManage)
+            .request("UserPatch")
+            .response(200, Some("User"))
+            .doc,
+            patch(users::update),
+        )
+        .route(
+            doc("GET", "/api/v1/agencies", "users", "List agencies")
+                .action(Action::UserManage)
+                .response(200, Some("AgencyList"))
+                .doc,
+            get(users::list_agencies),
+        )
+        .route(
+            doc(
+                "POST",
+                "/api/v1/agencies",
+                "users",
+                "Add an agency and its teams",
+            )
+            .action(Action::UserManage)
+            .request("NewAgency")
+            .response(201, Some("Agency"))
+            .doc,
+            post(users::create_agency),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/cases",
+                "cases",
+                "List and filter child cases in your scope",
+            )
+            .action(Action::CaseList)
+            .query(records::LIST_PARAMS)
+            .response(200, Some("CasePage"))
+            .doc,
+            get(records::list::<Cases>),
+        )
+        .route(
+            doc("POST", "/api/v1/cases", "cases", "Register a child")
+                .action(Action::CaseCreate)
+                .request("CaseFields")
+                .response(201, Some("Case"))
+                .doc,
+            post(records::create::<Cases>),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/cases/{key}",
+                "cases",
+                "One child case, by id or reference",
+            )
+            .action(Action::CaseRead)
+            .response(200, Some("Case"))
+            .doc,
+            get(records::get_one::<Cases>),
+        )
+        .route(
+            doc(
+                "PATCH",
+                "/api/v1/cases/{key}",
+                "cases",
+                "Change a child case (send If-Match with the version to refuse concurrent edits)",
+            )
+            .action(Action::CaseUpdate)
+            .request("CaseFields")
+            .response(200, Some("Case"))
+            .doc,
+            patch(records::update::<Cases>),
+        )
+        .route(
+            doc(
+                "PUT",
+                "/api/v1/cases/{key}/assignment",
+                "cases",
+                "Assign the case to a caseworker",
+            )
+            .action(Action::CaseUpdate)
+            .request("Assignment")
+            .response(200, Some("Case"))
+            .doc,
+            put(records::assign::<Cases>),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/cases/{key}/history",
+                "cases",
+                "Change history of a child case",
+            )
+            .action(Action::HistoryRead)
+            .response(200, Some("History"))
+            .doc,
+            get(records::history::<Cases>),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/tracing-requests",
+                "tracing",
+                "List and filter tracing requests in your scope",
+            )
+            .action(Action::TracingList)
+            .query(records::LIST_PARAMS)
+            .response(200, Some("TracingRequestPage"))
+            .doc,
+            get(records::list::<TracingRequests>),
+        )
+        .route(
+            doc(
+                "POST",
+                "/api/v1/tracing-requests",
+                "tracing",
+                "Take a tracing request from a family",
+            )
+            .action(Action::TracingCreate)
+            .request("TracingRequestFields")
+            .response(201, Some("TracingRequest"))
+            .doc,
+            post(records::create::<TracingRequests>),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/tracing-requests/{key}",
+                "tracing",
+                "One tracing request, by id or reference",
+            )
+            .action(Action::TracingRead)
+            .response(200, Some("TracingRequest"))
+            .doc,
+            get(records::get_one::<TracingRequests>),
+        )
+        .route(
+            doc(
+                "PATCH",
+                "/api/v1/tracing-requests/{key}",
+                "tracing",
+                "Change a tracing request",
+            )
+            .action(Action::TracingUpdate)
+            .request("TracingRequestFields")
+            .response(200, Some("TracingRequest"))
+            .doc,
+            patch(records::update::<TracingRequests>),
+        )
+        .route(
+            doc(
+                "PUT",
+                "/api/v1/tracing-requests/{key}/assignment",
+                "tracing",
+                "Assign the tracing request to a caseworker",
+            )
+            .action(Action::TracingUpdate)
+            .request("Assignment")
+            .response(200, Some("TracingRequest"))
+            .doc,
+            put(records::assign::<TracingRequests>),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/tracing-requests/{key}/history",
+                "tracing",
+                "Change history of a tracing request",
+            )
+            .action(Action::HistoryRead)
+            .response(200, Some("History"))
+            .doc,
+            get(records::history::<TracingRequests>),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/audit",
+                "audit",
+                "Audit trail entries, oldest first",
+            )
+            .action(Action::AuditRead)
+            .query(audit::PARAMS)
+            .response(200, Some("AuditEntries"))
+            .doc,
+            get(audit::list),
+        )
+        .route(
+            doc(
+                "GET",
+                "/api/v1/audit/verify",
+                "audit",
+                "Verify the audit hash chain",
+            )
+            .action(Action::AuditRead)
+            .response(200, Some("AuditVerdict"))
+            .doc,
+            get(audit::verify),
+        );
     (r.router, r.docs)
 }
 

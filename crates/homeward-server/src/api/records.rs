@@ -51,17 +51,61 @@ impl KindApi for TracingRequests {
 
 /// Filters accepted by the list routes.
 pub const LIST_PARAMS: &[QueryParam] = &[
-    QueryParam { name: "status", ty: "string", doc: "Workflow status" },
-    QueryParam { name: "sex", ty: "string", doc: "female, male, other or unknown" },
-    QueryParam { name: "age_min", ty: "integer", doc: "Youngest age, inclusive" },
-    QueryParam { name: "age_max", ty: "integer", doc: "Oldest age, inclusive" },
-    QueryParam { name: "risk_level", ty: "string", doc: "high, medium or low" },
-    QueryParam { name: "protection_status", ty: "string", doc: "unaccompanied or separated" },
-    QueryParam { name: "district", ty: "string", doc: "District, exactly as recorded" },
-    QueryParam { name: "reference", ty: "string", doc: "A reference such as HW-7K3Q-M9X" },
-    QueryParam { name: "updated_since", ty: "string", doc: "RFC 3339 time: only records changed since" },
-    QueryParam { name: "limit", ty: "integer", doc: "Page size, 1 to 500 (default 50)" },
-    QueryParam { name: "offset", ty: "integer", doc: "Records to skip (default 0)" },
+    QueryParam {
+        name: "status",
+        ty: "string",
+        doc: "Workflow status",
+    },
+    QueryParam {
+        name: "sex",
+        ty: "string",
+        doc: "female, male, other or unknown",
+    },
+    QueryParam {
+        name: "age_min",
+        ty: "integer",
+        doc: "Youngest age, inclusive",
+    },
+    QueryParam {
+        name: "age_max",
+        ty: "integer",
+        doc: "Oldest age, inclusive",
+    },
+    QueryParam {
+        name: "risk_level",
+        ty: "string",
+        doc: "high, medium or low",
+    },
+    QueryParam {
+        name: "protection_status",
+        ty: "string",
+        doc: "unaccompanied or separated",
+    },
+    QueryParam {
+        name: "district",
+        ty: "string",
+        doc: "District, exactly as recorded",
+    },
+    QueryParam {
+        name: "reference",
+        ty: "string",
+        doc: "A reference such as HW-7K3Q-M9X",
+    },
+    QueryParam {
+        name: "updated_since",
+        ty: "string",
+        doc: "RFC 3339 time: only records changed since",
+    },
+    QueryParam {
+        name: "limit",
+        ty: "integer",
+        doc: "Page size, 1 to 500 (default 50)",
+    },
+    QueryParam {
+        name: "offset",
+        ty: "integer",
+        doc: "Records to skip (default 0)",
+    },
 ];
 
 /// The list filters as sent.
@@ -83,7 +127,13 @@ pub struct ListQuery {
 
 fn check_choice(name: &str, value: &Option<String>, choices: &[&str]) -> Result<(), ApiError> {
     match value {
-        Some(v) if !choices.contains(&v.as_str()) => Err(ApiError::bad_field(name, format!("`{v}` is not a known value; use one of: {}", choices.join(", ")))),
+        Some(v) if !choices.contains(&v.as_str()) => Err(ApiError::bad_field(
+            name,
+            format!(
+                "`{v}` is not a known value; use one of: {}",
+                choices.join(", ")
+            ),
+        )),
         _ => Ok(()),
     }
 }
@@ -97,10 +147,17 @@ impl ListQuery {
         check_choice("status", &self.status, statuses)?;
         check_choice("sex", &self.sex, catalogue::SEX)?;
         check_choice("risk_level", &self.risk_level, catalogue::RISK_LEVEL)?;
-        check_choice("protection_status", &self.protection_status, catalogue::PROTECTION_STATUS)?;
+        check_choice(
+            "protection_status",
+            &self.protection_status,
+            catalogue::PROTECTION_STATUS,
+        )?;
         let limit = self.limit.unwrap_or(50);
         if !(1..=500).contains(&limit) {
-            return Err(ApiError::bad_field("limit", format!("{limit} is outside 1–500")));
+            return Err(ApiError::bad_field(
+                "limit",
+                format!("{limit} is outside 1–500"),
+            ));
         }
         let offset = self.offset.unwrap_or(0);
         if offset < 0 {
@@ -108,10 +165,17 @@ impl ListQuery {
         }
         let reference = self
             .reference
-            .map(|r| Reference::parse(&r).map_err(|e| ApiError::bad_field("reference", e.to_string())))
+            .map(|r| {
+                Reference::parse(&r).map_err(|e| ApiError::bad_field("reference", e.to_string()))
+            })
             .transpose()?;
         if let Some(since) = &self.updated_since {
-            chrono::DateTime::parse_from_rfc3339(since).map_err(|_| ApiError::bad_field("updated_since", format!("`{since}` is not an RFC 3339 time such as 2026-11-29T08:00:00Z")))?;
+            chrono::DateTime::parse_from_rfc3339(since).map_err(|_| {
+                ApiError::bad_field(
+                    "updated_since",
+                    format!("`{since}` is not an RFC 3339 time such as 2026-11-29T08:00:00Z"),
+                )
+            })?;
         }
         Ok(RecordFilter {
             status: self.status,
@@ -143,34 +207,80 @@ fn with_etag(record: StoredRecord, status: StatusCode) -> Response {
 }
 
 /// Creates a record.
-pub async fn create<K: KindApi>(auth: Authorized<K::Create>, State(state): State<AppState>, ApiJson(body): ApiJson<Document>) -> Result<Response, ApiError> {
-    let record = state.store.create_record(&auth.caller.context(), K::KIND, &body).await.map_err(|e| ApiError::from_store(e, what::<K>()))?;
+pub async fn create<K: KindApi>(
+    auth: Authorized<K::Create>,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Document>,
+) -> Result<Response, ApiError> {
+    let record = state
+        .store
+        .create_record(&auth.caller.context(), K::KIND, &body)
+        .await
+        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(with_etag(record, StatusCode::CREATED))
 }
 
 /// Lists records.
-pub async fn list<K: KindApi>(auth: Authorized<K::List>, State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<Page<StoredRecord>>, ApiError> {
+pub async fn list<K: KindApi>(
+    auth: Authorized<K::List>,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<StoredRecord>>, ApiError> {
     let filter = q.into_filter(K::KIND)?;
-    let page = state.store.list_records(&auth.caller.context(), K::KIND, &filter).await.map_err(|e| ApiError::from_store(e, what::<K>()))?;
+    let page = state
+        .store
+        .list_records(&auth.caller.context(), K::KIND, &filter)
+        .await
+        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(Json(page))
 }
 
 /// Reads one record.
-pub async fn get_one<K: KindApi>(auth: Authorized<K::Read>, State(state): State<AppState>, ApiPath(key): ApiPath<String>) -> Result<Response, ApiError> {
-    let record = state.store.get_record(&auth.caller.context(), K::KIND, &key).await.map_err(|e| ApiError::from_store(e, what::<K>()))?;
+pub async fn get_one<K: KindApi>(
+    auth: Authorized<K::Read>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let record = state
+        .store
+        .get_record(&auth.caller.context(), K::KIND, &key)
+        .await
+        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(with_etag(record, StatusCode::OK))
 }
 
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
-    let text = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
-    text.parse().map(Some).map_err(|_| ApiError::bad_field("If-Match", "must be the record's version as sent in its ETag, such as \"3\""))
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = v
+        .to_str()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("W/")
+        .trim_matches('"');
+    text.parse().map(Some).map_err(|_| {
+        ApiError::bad_field(
+            "If-Match",
+            "must be the record's version as sent in its ETag, such as \"3\"",
+        )
+    })
 }
 
 /// Changes a record.
-pub async fn update<K: KindApi>(auth: Authorized<K::Update>, State(state): State<AppState>, ApiPath(key): ApiPath<String>, headers: HeaderMap, ApiJson(body): ApiJson<Document>) -> Result<Response, ApiError> {
+pub async fn update<K: KindApi>(
+    auth: Authorized<K::Update>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Document>,
+) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
-    let record = state.store.update_record(&auth.caller.context(), K::KIND, &key, &body, expected).await.map_err(|e| ApiError::from_store(e, what::<K>()))?;
+    let record = state
+        .store
+        .update_record(&auth.caller.context(), K::KIND, &key, &body, expected)
+        .await
+        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(with_etag(record, StatusCode::OK))
 }
 
@@ -182,22 +292,49 @@ pub struct Assignment {
 }
 
 /// Assigns a record.
-pub async fn assign<K: KindApi>(auth: Authorized<K::Update>, State(state): State<AppState>, ApiPath(key): ApiPath<String>, ApiJson(body): ApiJson<Assignment>) -> Result<Response, ApiError> {
+pub async fn assign<K: KindApi>(
+    auth: Authorized<K::Update>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(body): ApiJson<Assignment>,
+) -> Result<Response, ApiError> {
     if let Some(u) = body.user_id {
-        let user = state.store.user_by_id(u).await?.ok_or_else(|| ApiError::bad_field("user_id", "no user has this id"))?;
+        let user = state
+            .store
+            .user_by_id(u)
+            .await?
+            .ok_or_else(|| ApiError::bad_field("user_id", "no user has this id"))?;
         if user.agency_id != auth.caller.user.agency_id {
-            return Err(ApiError::bad_field("user_id", "records can only be assigned to users of your own agency"));
+            return Err(ApiError::bad_field(
+                "user_id",
+                "records can only be assigned to users of your own agency",
+            ));
         }
     }
-    let record = state.store.assign_record(&auth.caller.context(), K::KIND, &key, body.user_id).await.map_err(|e| ApiError::from_store(e, what::<K>()))?;
+    let record = state
+        .store
+        .assign_record(&auth.caller.context(), K::KIND, &key, body.user_id)
+        .await
+        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(with_etag(record, StatusCode::OK))
 }
 
 /// The change history of a record.
-pub async fn history<K: KindApi>(auth: Authorized<act::HistoryRead>, State(state): State<AppState>, ApiPath(key): ApiPath<String>) -> Result<Json<Vec<ChangeView>>, ApiError> {
+pub async fn history<K: KindApi>(
+    auth: Authorized<act::HistoryRead>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Json<Vec<ChangeView>>, ApiError> {
     if !auth.caller.can(<K::Read as RequiredAction>::ACTION) {
-        return Err(ApiError::forbidden(format!("reading the history needs the `{}` permission too", <K::Read as RequiredAction>::ACTION.as_str())));
+        return Err(ApiError::forbidden(format!(
+            "reading the history needs the `{}` permission too",
+            <K::Read as RequiredAction>::ACTION.as_str()
+        )));
     }
-    let history = state.store.record_history(&auth.caller.context(), K::KIND, &key).await.map_err(|e| ApiError::from_store(e, what::<K>()))?;
+    let history = state
+        .store
+        .record_history(&auth.caller.context(), K::KIND, &key)
+        .await
+        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(Json(history))
 }

@@ -54,24 +54,42 @@ pub struct SessionInfo {
 }
 
 fn permissions(role: Option<Role>) -> Vec<&'static str> {
-    role.map(|r| r.actions().iter().map(|a| a.as_str()).collect()).unwrap_or_default()
+    role.map(|r| r.actions().iter().map(|a| a.as_str()).collect())
+        .unwrap_or_default()
 }
 
 /// Logs in.
-pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, ApiJson(req): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
     if req.username.trim().is_empty() {
         return Err(ApiError::bad_field("username", "is required"));
     }
-    state.login_limiter.check(&req.username, peer.ip()).map_err(ApiError::rate_limited)?;
+    state
+        .login_limiter
+        .check(&req.username, peer.ip())
+        .map_err(ApiError::rate_limited)?;
     let user = state.store.user_by_username(req.username.trim()).await?;
     let hash = user.as_ref().map(|u| u.password_hash().to_string());
     let password = req.password.clone();
     // argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref())).await.map_err(|e| ApiError::internal(&e))?;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
-            state.store.audit("anonymous", "session.login_failed", None, json!({"username": req.username, "address": peer.ip().to_string()})).await?;
+            state
+                .store
+                .audit(
+                    "anonymous",
+                    "session.login_failed",
+                    None,
+                    json!({"username": req.username, "address": peer.ip().to_string()}),
+                )
+                .await?;
             return Err(ApiError::bad_credentials());
         }
     };
@@ -82,8 +100,19 @@ pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo
         LoginKind::Api => (SessionKind::Api, state.config.api_token_lifetime),
     };
     let lifetime = Duration::from_std(lifetime).unwrap_or(Duration::hours(12));
-    state.store.create_session(&token_digest(&token), user.id, kind, &csrf, lifetime).await?;
-    state.store.audit(&user.id.to_string(), "session.login", Some(&user.id.to_string()), json!({"kind": if kind == SessionKind::Web { "web" } else { "api" }})).await?;
+    state
+        .store
+        .create_session(&token_digest(&token), user.id, kind, &csrf, lifetime)
+        .await?;
+    state
+        .store
+        .audit(
+            &user.id.to_string(),
+            "session.login",
+            Some(&user.id.to_string()),
+            json!({"kind": if kind == SessionKind::Web { "web" } else { "api" }}),
+        )
+        .await?;
     let role = Role::parse(&user.role);
     let info = SessionInfo {
         permissions: permissions(role),
@@ -93,8 +122,15 @@ pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo
     };
     let mut res = (StatusCode::CREATED, Json(info)).into_response();
     if kind == SessionKind::Web {
-        let secure = if state.config.cookie_secure { "; Secure" } else { "" };
-        let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", lifetime.num_seconds());
+        let secure = if state.config.cookie_secure {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            lifetime.num_seconds()
+        );
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().insert(header::SET_COOKIE, v);
         }
@@ -105,13 +141,26 @@ pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo
 /// The current session.
 pub async fn current(caller: Caller) -> Json<SessionInfo> {
     let csrf = (caller.kind == SessionKind::Web).then(|| caller.csrf_token.clone());
-    Json(SessionInfo { permissions: permissions(caller.role), csrf_token: csrf, token: None, user: caller.user })
+    Json(SessionInfo {
+        permissions: permissions(caller.role),
+        csrf_token: csrf,
+        token: None,
+        user: caller.user,
+    })
 }
 
 /// Logs out: the session ends on the server and the cookie is cleared.
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     state.store.delete_session(&caller.token_digest).await?;
-    state.store.audit(&caller.actor(), "session.logout", Some(&caller.actor()), json!({})).await?;
+    state
+        .store
+        .audit(
+            &caller.actor(),
+            "session.logout",
+            Some(&caller.actor()),
+            json!({}),
+        )
+        .await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     if let Ok(v) = HeaderValue::from_str(&cookie) {

@@ -40,18 +40,34 @@ pub struct NewUserRequest {
 pub const LANGUAGES: &[&str] = &["en", "as", "bn", "hi"];
 
 fn parse_role(role: &str) -> Result<Role, ApiError> {
-    Role::parse(role).ok_or_else(|| ApiError::bad_field("role", format!("`{role}` is not a role; use one of: {}", Role::names())))
+    Role::parse(role).ok_or_else(|| {
+        ApiError::bad_field(
+            "role",
+            format!("`{role}` is not a role; use one of: {}", Role::names()),
+        )
+    })
 }
 
 fn parse_scope(scope: &str) -> Result<Scope, ApiError> {
-    Scope::parse(scope).ok_or_else(|| ApiError::bad_field("scope", format!("`{scope}` is not a scope; use own, team, agency or all")))
+    Scope::parse(scope).ok_or_else(|| {
+        ApiError::bad_field(
+            "scope",
+            format!("`{scope}` is not a scope; use own, team, agency or all"),
+        )
+    })
 }
 
 fn check_language(lang: &str) -> Result<(), ApiError> {
     if LANGUAGES.contains(&lang) {
         Ok(())
     } else {
-        Err(ApiError::bad_field("language", format!("`{lang}` is not an interface language; use one of: {}", LANGUAGES.join(", "))))
+        Err(ApiError::bad_field(
+            "language",
+            format!(
+                "`{lang}` is not an interface language; use one of: {}",
+                LANGUAGES.join(", ")
+            ),
+        ))
     }
 }
 
@@ -76,14 +92,28 @@ pub async fn add_user(store: &Store, actor: &str, req: NewUserRequest) -> Result
         .await?
         .ok_or_else(|| ApiError::bad_field("agency", format!("no agency is named `{}`; add it first (POST /api/v1/agencies or `homeward user add --create-agency`)", req.agency)))?;
     let team = match &req.team {
-        Some(t) if !t.trim().is_empty() => Some(store.ensure_team(actor, agency.id, t.trim()).await?.id),
+        Some(t) if !t.trim().is_empty() => {
+            Some(store.ensure_team(actor, agency.id, t.trim()).await?.id)
+        }
         _ => None,
     };
     if req.display_name.trim().is_empty() {
-        return Err(ApiError::bad_field("display_name", "is required: the name colleagues will see"));
+        return Err(ApiError::bad_field(
+            "display_name",
+            "is required: the name colleagues will see",
+        ));
     }
     let password_hash = hash(req.password).await?;
-    let new = NewUser { username: req.username.trim().to_lowercase(), display_name: req.display_name.trim().to_string(), password_hash, role: role.as_str().into(), scope, agency_id: agency.id, team_id: team, language };
+    let new = NewUser {
+        username: req.username.trim().to_lowercase(),
+        display_name: req.display_name.trim().to_string(),
+        password_hash,
+        role: role.as_str().into(),
+        scope,
+        agency_id: agency.id,
+        team_id: team,
+        language,
+    };
     store.create_user(actor, &new).await.map_err(|e| match e {
         homeward_store::StoreError::Conflict(m) => ApiError::conflict(m),
         other => ApiError::from(other),
@@ -91,12 +121,19 @@ pub async fn add_user(store: &Store, actor: &str, req: NewUserRequest) -> Result
 }
 
 /// Lists users.
-pub async fn list(_auth: Authorized<act::UserManage>, State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError> {
+pub async fn list(
+    _auth: Authorized<act::UserManage>,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<User>>, ApiError> {
     Ok(Json(state.store.list_users().await?))
 }
 
 /// Adds a user.
-pub async fn create(auth: Authorized<act::UserManage>, State(state): State<AppState>, ApiJson(req): ApiJson<NewUserRequest>) -> Result<(StatusCode, Json<User>), ApiError> {
+pub async fn create(
+    auth: Authorized<act::UserManage>,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<User>), ApiError> {
     let user = add_user(&state.store, &auth.caller.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -106,8 +143,16 @@ fn user_id(id: &str) -> Result<UserId, ApiError> {
 }
 
 /// One user.
-pub async fn get_one(_auth: Authorized<act::UserManage>, State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<User>, ApiError> {
-    let user = state.store.user_by_id(user_id(&id)?).await?.ok_or_else(|| ApiError::not_found("user"))?;
+pub async fn get_one(
+    _auth: Authorized<act::UserManage>,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<User>, ApiError> {
+    let user = state
+        .store
+        .user_by_id(user_id(&id)?)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(Json(user))
 }
 
@@ -124,23 +169,44 @@ pub struct UserPatch {
 }
 
 /// Changes a user.
-pub async fn update(auth: Authorized<act::UserManage>, State(state): State<AppState>, ApiPath(id): ApiPath<String>, ApiJson(p): ApiJson<UserPatch>) -> Result<Json<User>, ApiError> {
+pub async fn update(
+    auth: Authorized<act::UserManage>,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(p): ApiJson<UserPatch>,
+) -> Result<Json<User>, ApiError> {
     let id = user_id(&id)?;
     let actor = auth.caller.actor();
-    state.store.user_by_id(id).await?.ok_or_else(|| ApiError::not_found("user"))?;
+    state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
     let role = p.role.as_deref().map(parse_role).transpose()?;
     let scope = p.scope.as_deref().map(parse_scope).transpose()?;
     if let Some(l) = &p.language {
         check_language(l)?;
     }
-    if id == auth.caller.user.id && (p.disabled == Some(true) || role.is_some_and(|r| r != Role::Administrator)) {
+    if id == auth.caller.user.id
+        && (p.disabled == Some(true) || role.is_some_and(|r| r != Role::Administrator))
+    {
         return Err(ApiError::conflict("you cannot disable yourself or remove your own administrator role; ask another administrator"));
     }
     if let Some(pw) = p.password {
         let h = hash(pw).await?;
         state.store.set_user_password(&actor, id, &h).await?;
     }
-    let mut user = state.store.update_user(&actor, id, role.map(Role::as_str), scope, p.display_name.as_deref(), p.language.as_deref()).await?;
+    let mut user = state
+        .store
+        .update_user(
+            &actor,
+            id,
+            role.map(Role::as_str),
+            scope,
+            p.display_name.as_deref(),
+            p.language.as_deref(),
+        )
+        .await?;
     if let Some(d) = p.disabled {
         user = state.store.set_user_disabled(&actor, id, d).await?;
     }
@@ -157,12 +223,19 @@ pub struct NewAgency {
 }
 
 /// Lists agencies.
-pub async fn list_agencies(_auth: Authorized<act::UserManage>, State(state): State<AppState>) -> Result<Json<Vec<Agency>>, ApiError> {
+pub async fn list_agencies(
+    _auth: Authorized<act::UserManage>,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Agency>>, ApiError> {
     Ok(Json(state.store.list_agencies().await?))
 }
 
 /// Adds an agency and its teams.
-pub async fn create_agency(auth: Authorized<act::UserManage>, State(state): State<AppState>, ApiJson(req): ApiJson<NewAgency>) -> Result<(StatusCode, Json<Agency>), ApiError> {
+pub async fn create_agency(
+    auth: Authorized<act::UserManage>,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<NewAgency>,
+) -> Result<(StatusCode, Json<Agency>), ApiError> {
     let name = req.name.trim();
     if name.is_empty() {
         return Err(ApiError::bad_field("name", "is required"));

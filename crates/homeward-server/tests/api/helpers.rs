@@ -40,12 +40,20 @@ impl Drop for TestServer {
 
 pub fn test_config() -> ServerConfig {
     ServerConfig {
-        login_limits: LoginLimits { per_account_burst: 5, per_account_period: Duration::from_secs(60), per_address_burst: 1000, per_address_period: Duration::from_millis(10) },
+        login_limits: LoginLimits {
+            per_account_burst: 5,
+            per_account_period: Duration::from_secs(60),
+            per_address_burst: 1000,
+            per_address_period: Duration::from_millis(10),
+        },
         ..ServerConfig::default()
     }
 }
 
-async fn start_on(store: Store, config: ServerConfig) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+async fn start_on(
+    store: Store,
+    config: ServerConfig,
+) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
@@ -70,15 +78,31 @@ impl TestServer {
         let (db_url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
-                (format!("sqlite://{}", dir.path().join("hw.sqlite3").display()), Some(dir))
+                (
+                    format!("sqlite://{}", dir.path().join("hw.sqlite3").display()),
+                    Some(dir),
+                )
             }
-            Backend::Postgres => (scratch_postgres_database(&postgres_admin_url(test)?).await, None),
+            Backend::Postgres => (
+                scratch_postgres_database(&postgres_admin_url(test)?).await,
+                None,
+            ),
         };
         let key = EncryptionKey::generate();
-        let store = Store::open(&StoreSettings::new(db_url.clone(), Some(key.clone()))).await.unwrap();
+        let store = Store::open(&StoreSettings::new(db_url.clone(), Some(key.clone())))
+            .await
+            .unwrap();
         seed_users(&store).await;
         let (base, tx, handle) = start_on(store.clone(), config).await;
-        Some(Self { base, store, db_url, key, shutdown: Some(tx), handle: Some(handle), _dir: dir })
+        Some(Self {
+            base,
+            store,
+            db_url,
+            key,
+            shutdown: Some(tx),
+            handle: Some(handle),
+            _dir: dir,
+        })
     }
 
     /// Stops the server and starts a new one on the same database, as after a restart.
@@ -90,7 +114,12 @@ impl TestServer {
             let _ = h.await;
         }
         self.store.close().await;
-        let store = Store::open(&StoreSettings::new(self.db_url.clone(), Some(self.key.clone()))).await.unwrap();
+        let store = Store::open(&StoreSettings::new(
+            self.db_url.clone(),
+            Some(self.key.clone()),
+        ))
+        .await
+        .unwrap();
         let (base, tx, handle) = start_on(store.clone(), test_config()).await;
         self.base = base;
         self.store = store;
@@ -100,10 +129,19 @@ impl TestServer {
 
     pub async fn login(&self, username: &str) -> Api {
         let client = Client::builder().cookie_store(true).build().unwrap();
-        let res = client.post(format!("{}/api/v1/sessions", self.base)).json(&json!({"username": username, "password": PASSWORD, "kind": "api"})).send().await.unwrap();
+        let res = client
+            .post(format!("{}/api/v1/sessions", self.base))
+            .json(&json!({"username": username, "password": PASSWORD, "kind": "api"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED, "login of {username}");
         let body: Value = res.json().await.unwrap();
-        Api { base: self.base.clone(), client, token: body["token"].as_str().unwrap().to_string() }
+        Api {
+            base: self.base.clone(),
+            client,
+            token: body["token"].as_str().unwrap().to_string(),
+        }
     }
 }
 
@@ -116,7 +154,10 @@ pub struct Api {
 
 impl Api {
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Response {
-        let mut req = self.client.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -152,14 +193,34 @@ async fn seed_users(store: &Store) {
         ("sup_a", "supervisor", "Agency A", Some("Barpeta")),
         ("cw_b", "caseworker", "Agency B", None),
         ("sup_b", "supervisor", "Agency B", None),
-        ("volunteer", "community_volunteer", "Agency A", Some("Barpeta")),
+        (
+            "volunteer",
+            "community_volunteer",
+            "Agency A",
+            Some("Barpeta"),
+        ),
         ("checkpoint", "checkpoint_officer", "Agency A", None),
         ("gov", "government_officer", "Agency A", None),
         ("analyst", "analyst", "Agency A", None),
         ("admin", "administrator", "Agency A", None),
     ];
     for (username, role, agency, team) in users {
-        add_user(store, "test", NewUserRequest { username: username.into(), display_name: username.into(), password: PASSWORD.into(), role: role.into(), scope: None, agency: agency.into(), team: team.map(Into::into), language: None }).await.unwrap();
+        add_user(
+            store,
+            "test",
+            NewUserRequest {
+                username: username.into(),
+                display_name: username.into(),
+                password: PASSWORD.into(),
+                role: role.into(),
+                scope: None,
+                agency: agency.into(),
+                team: team.map(Into::into),
+                language: None,
+            },
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -197,6 +258,7 @@ macro_rules! both_backends {
         mod postgres {
             $(
                 #[tokio::test]
+                #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL suite: set HOMEWARD_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres to run it")]
                 async fn $name() {
                     if let Some(server) = $crate::helpers::TestServer::start($crate::helpers::Backend::Postgres, stringify!($name)).await {
                         super::$name(server).await;

@@ -25,7 +25,9 @@ fn refs(v: &Value, out: &mut BTreeSet<String>) {
 }
 
 async fn the_openapi_document_matches_the_served_routes(s: TestServer) {
-    let res = reqwest::get(format!("{}/api/v1/openapi.json", s.base)).await.unwrap();
+    let res = reqwest::get(format!("{}/api/v1/openapi.json", s.base))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let doc: Value = res.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
@@ -35,14 +37,29 @@ async fn the_openapi_document_matches_the_served_routes(s: TestServer) {
             documented.insert((method.to_uppercase(), path.clone()));
         }
     }
-    let served: BTreeSet<(String, String)> = route_docs().iter().map(|d| (d.method.to_string(), d.path.to_string())).collect();
+    let served: BTreeSet<(String, String)> = route_docs()
+        .iter()
+        .map(|d| (d.method.to_string(), d.path.to_string()))
+        .collect();
     assert_eq!(documented, served);
     // Every documented route is really served: never the router's own 404 or 405.
     let admin = s.login("admin").await;
     for (method, path) in &served {
-        let path = path.replace("{key}", "HW-0000-000").replace("{id}", "00000000-0000-0000-0000-000000000000");
-        let res = admin.call(Method::from_bytes(method.as_bytes()).unwrap(), &path, Some(serde_json::json!({}))).await;
-        assert_ne!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        let path = path
+            .replace("{key}", "HW-0000-000")
+            .replace("{id}", "00000000-0000-0000-0000-000000000000");
+        let res = admin
+            .call(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                &path,
+                Some(serde_json::json!({})),
+            )
+            .await;
+        assert_ne!(
+            res.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
         let body: Value = res.json().await.unwrap_or(Value::Null);
         assert_ne!(body["code"], "no_route", "{method} {path}");
     }
@@ -51,7 +68,10 @@ async fn the_openapi_document_matches_the_served_routes(s: TestServer) {
     refs(&doc, &mut all);
     for r in all {
         let name = r.trim_start_matches("#/components/schemas/");
-        assert!(doc["components"]["schemas"].get(name).is_some(), "dangling {r}");
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "dangling {r}"
+        );
     }
     // The case schema lists every catalogue field with its choices.
     let fields = &doc["components"]["schemas"]["CaseFields"]["properties"];

@@ -33,11 +33,25 @@ async fn every_route_refuses_roles_without_its_permission(s: TestServer) {
     let anonymous = reqwest::Client::new();
     let mut checked = 0;
     for doc in route_docs() {
-        let path = doc.path.replace("{key}", &case_id).replace("{id}", &case_id);
+        let path = doc
+            .path
+            .replace("{key}", &case_id)
+            .replace("{id}", &case_id);
         let method = Method::from_bytes(doc.method.as_bytes()).unwrap();
         if doc.authenticated {
-            let res = anonymous.request(method.clone(), format!("{}{path}", s.base)).json(&json!({})).send().await.unwrap();
-            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "anonymous {} {}", doc.method, doc.path);
+            let res = anonymous
+                .request(method.clone(), format!("{}{path}", s.base))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::UNAUTHORIZED,
+                "anonymous {} {}",
+                doc.method,
+                doc.path
+            );
         }
         let Some(action) = doc.action else { continue };
         for (role, api) in &sessions {
@@ -45,7 +59,14 @@ async fn every_route_refuses_roles_without_its_permission(s: TestServer) {
                 continue;
             }
             let res = api.call(method.clone(), &path, Some(json!({}))).await;
-            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{} {} as {}", doc.method, doc.path, role.as_str());
+            assert_eq!(
+                res.status(),
+                StatusCode::FORBIDDEN,
+                "{} {} as {}",
+                doc.method,
+                doc.path,
+                role.as_str()
+            );
             let body: serde_json::Value = res.json().await.unwrap();
             assert!(body["message"].as_str().unwrap().contains(action.as_str()));
             checked += 1;

@@ -26,40 +26,79 @@ async fn a_case_is_registered_read_changed_listed_and_its_history_kept(s: TestSe
     assert_eq!(created["fields"]["name_first"], "রহিম");
     assert_eq!(created["status"], "open");
 
-    let (status, by_ref) = cw.get(&format!("/api/v1/cases/{}", reference.to_lowercase())).await;
+    let (status, by_ref) = cw
+        .get(&format!("/api/v1/cases/{}", reference.to_lowercase()))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(by_ref["id"], id.as_str());
 
-    let (status, updated) = cw.patch(&format!("/api/v1/cases/{id}"), json!({"age": 10, "risk_level": "medium"})).await;
+    let (status, updated) = cw
+        .patch(
+            &format!("/api/v1/cases/{id}"),
+            json!({"age": 10, "risk_level": "medium"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{updated}");
     assert_eq!(updated["version"], 2);
 
-    cw.post("/api/v1/cases", json!({"sex": "female", "protection_status": "separated", "age": 4, "district": "Dhubri"})).await;
+    cw.post(
+        "/api/v1/cases",
+        json!({"sex": "female", "protection_status": "separated", "age": 4, "district": "Dhubri"}),
+    )
+    .await;
     let (_, page) = cw.get("/api/v1/cases?sex=male&age_min=10&age_max=10").await;
     assert_eq!(page["total"], 1);
     let (_, page) = cw.get("/api/v1/cases?limit=1").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     assert_eq!(page["total"], 2);
-    let (_, page) = cw.get(&format!("/api/v1/cases?reference={reference}")).await;
+    let (_, page) = cw
+        .get(&format!("/api/v1/cases?reference={reference}"))
+        .await;
     assert_eq!(page["total"], 1);
 
     let (status, history) = cw.get(&format!("/api/v1/cases/{id}/history")).await;
     assert_eq!(status, StatusCode::OK);
     let h = history.as_array().unwrap();
     assert!(h.iter().any(|c| c["field"] == "age" && c["value"] == 10));
-    assert!(h.iter().all(|c| c["hlc"].as_str().is_some() && c["actor"].as_str().is_some() && c["device"].as_str().is_some()));
+    assert!(h.iter().all(|c| c["hlc"].as_str().is_some()
+        && c["actor"].as_str().is_some()
+        && c["device"].as_str().is_some()));
 }
 
 async fn bad_input_gets_a_clear_error_naming_the_field_and_never_a_500(s: TestServer) {
     let cw = s.login("cw_a").await;
     let cases = [
-        (json!({"sex": "male", "protection_status": "separated", "age": 19}), "age", "0–17"),
-        (json!({"sex": "boy", "protection_status": "separated"}), "sex", "female, male"),
-        (json!({"sex": "male", "protection_status": "separated", "date_of_separation": "2999-01-01"}), "date_of_separation", "future"),
+        (
+            json!({"sex": "male", "protection_status": "separated", "age": 19}),
+            "age",
+            "0–17",
+        ),
+        (
+            json!({"sex": "boy", "protection_status": "separated"}),
+            "sex",
+            "female, male",
+        ),
+        (
+            json!({"sex": "male", "protection_status": "separated", "date_of_separation": "2999-01-01"}),
+            "date_of_separation",
+            "future",
+        ),
         (json!({"sex": "male"}), "protection_status", "required"),
-        (json!({"sex": "male", "protection_status": "separated", "nmae_first": "x"}), "nmae_first", "name_first"),
-        (json!({"sex": "male", "protection_status": "separated", "date_of_birth": "31/12/2019"}), "date_of_birth", "YYYY-MM-DD"),
-        (json!({"sex": "male", "protection_status": "separated", "status": "closed"}), "status", "workflow"),
+        (
+            json!({"sex": "male", "protection_status": "separated", "nmae_first": "x"}),
+            "nmae_first",
+            "name_first",
+        ),
+        (
+            json!({"sex": "male", "protection_status": "separated", "date_of_birth": "31/12/2019"}),
+            "date_of_birth",
+            "YYYY-MM-DD",
+        ),
+        (
+            json!({"sex": "male", "protection_status": "separated", "status": "closed"}),
+            "status",
+            "workflow",
+        ),
     ];
     for (body, field, hint) in cases {
         let (status, err) = cw.post("/api/v1/cases", body.clone()).await;
@@ -68,28 +107,56 @@ async fn bad_input_gets_a_clear_error_naming_the_field_and_never_a_500(s: TestSe
         assert_eq!(err["field"], field, "{err}");
         assert!(err["message"].as_str().unwrap().contains(hint), "{err}");
     }
-    let raw = cw.client.post(format!("{}/api/v1/cases", s.base)).bearer_auth(&cw.token).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let raw = cw
+        .client
+        .post(format!("{}/api/v1/cases", s.base))
+        .bearer_auth(&cw.token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
-    assert!(raw.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("JSON"));
-    let wrong_type = cw.client.post(format!("{}/api/v1/cases", s.base)).bearer_auth(&cw.token).body("sex=male").send().await.unwrap();
+    assert!(raw.json::<Value>().await.unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .contains("JSON"));
+    let wrong_type = cw
+        .client
+        .post(format!("{}/api/v1/cases", s.base))
+        .bearer_auth(&cw.token)
+        .body("sex=male")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let array = cw.call(Method::POST, "/api/v1/cases", Some(json!([1, 2]))).await;
+    let array = cw
+        .call(Method::POST, "/api/v1/cases", Some(json!([1, 2])))
+        .await;
     assert_eq!(array.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (status, err) = cw.get("/api/v1/cases?age_min=ten").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(err["message"].as_str().unwrap().contains("age_min"));
     let (status, err) = cw.get("/api/v1/cases?sex=boy").await;
-    assert_eq!((status, err["field"].as_str()), (StatusCode::BAD_REQUEST, Some("sex")));
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("sex"))
+    );
     let (status, _) = cw.get("/api/v1/cases?limit=100000").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, err) = cw.get("/api/v1/nothing-here").await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("no_route")));
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("no_route"))
+    );
     let res = cw.call(Method::DELETE, "/api/v1/cases", None).await;
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     let (status, _) = cw.get("/api/v1/cases/HW-0000-000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let huge = "x".repeat(3 * 1024 * 1024);
-    let res = cw.call(Method::POST, "/api/v1/cases", Some(json!({"notes": huge}))).await;
+    let res = cw
+        .call(Method::POST, "/api/v1/cases", Some(json!({"notes": huge})))
+        .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -100,19 +167,39 @@ async fn another_agency_gets_404_for_a_case(s: TestServer) {
     let reference = created["reference"].as_str().unwrap();
     for who in ["cw_b", "sup_b"] {
         let other = s.login(who).await;
-        for path in [format!("/api/v1/cases/{id}"), format!("/api/v1/cases/{reference}"), format!("/api/v1/cases/{id}/history")] {
+        for path in [
+            format!("/api/v1/cases/{id}"),
+            format!("/api/v1/cases/{reference}"),
+            format!("/api/v1/cases/{id}/history"),
+        ] {
             let (status, body) = other.get(&path).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{who} {path}");
             assert_eq!(body["code"], "not_found");
         }
-        let (status, _) = other.patch(&format!("/api/v1/cases/{id}"), json!({"age": 3})).await;
+        let (status, _) = other
+            .patch(&format!("/api/v1/cases/{id}"), json!({"age": 3}))
+            .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (_, page) = other.get("/api/v1/cases").await;
         assert_eq!(page["total"], 0);
     }
     // A colleague with only their own records in scope does not see it either; the supervisor of the team does.
-    assert_eq!(s.login("cw_a2").await.get(&format!("/api/v1/cases/{id}")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(s.login("sup_a").await.get(&format!("/api/v1/cases/{id}")).await.0, StatusCode::OK);
+    assert_eq!(
+        s.login("cw_a2")
+            .await
+            .get(&format!("/api/v1/cases/{id}"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.login("sup_a")
+            .await
+            .get(&format!("/api/v1/cases/{id}"))
+            .await
+            .0,
+        StatusCode::OK
+    );
 }
 
 fn strings_in(v: &Value, out: &mut Vec<String>) {
@@ -128,30 +215,70 @@ async fn an_analyst_never_receives_personal_fields(s: TestServer) {
     let cw = s.login("cw_a").await;
     let (_, created) = cw.post("/api/v1/cases", child()).await;
     let id = created["id"].as_str().unwrap();
-    cw.patch(&format!("/api/v1/cases/{id}"), json!({"name_other": "Rohim"})).await;
+    cw.patch(
+        &format!("/api/v1/cases/{id}"),
+        json!({"name_other": "Rohim"}),
+    )
+    .await;
     let analyst = s.login("analyst").await;
-    let personal = ["রহিম", "Ali", "Bablu", "Amina", "9876543210", "Kalgachia", "embankment", "Rohim"];
+    let personal = [
+        "রহিম",
+        "Ali",
+        "Bablu",
+        "Amina",
+        "9876543210",
+        "Kalgachia",
+        "embankment",
+        "Rohim",
+    ];
     let (status, one) = analyst.get(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(one["redacted"], true);
     assert_eq!(one["fields"]["sex"], "male");
     let (_, page) = analyst.get("/api/v1/cases").await;
-    let (_, history) = s.login("admin").await.get(&format!("/api/v1/cases/{id}/history")).await;
-    assert!(history.as_array().unwrap().iter().any(|c| c["value"] == "Rohim"), "admin with personal_data.view sees values");
+    let (_, history) = s
+        .login("admin")
+        .await
+        .get(&format!("/api/v1/cases/{id}/history"))
+        .await;
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "Rohim"),
+        "admin with personal_data.view sees values"
+    );
     for body in [&one, &page] {
         let mut texts = Vec::new();
         strings_in(body, &mut texts);
         for p in personal {
-            assert!(!texts.iter().any(|t| t.contains(p)), "analyst received `{p}`");
+            assert!(
+                !texts.iter().any(|t| t.contains(p)),
+                "analyst received `{p}`"
+            );
         }
     }
     for field in one["fields"].as_object().unwrap().keys() {
-        for forbidden in ["name", "location", "telephone", "notes", "family_details", "date_of_birth"] {
-            assert!(!field.starts_with(forbidden), "analyst received field {field}");
+        for forbidden in [
+            "name",
+            "location",
+            "telephone",
+            "notes",
+            "family_details",
+            "date_of_birth",
+        ] {
+            assert!(
+                !field.starts_with(forbidden),
+                "analyst received field {field}"
+            );
         }
     }
     // Analysts have no history permission at all.
-    assert_eq!(analyst.get(&format!("/api/v1/cases/{id}/history")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        analyst.get(&format!("/api/v1/cases/{id}/history")).await.0,
+        StatusCode::FORBIDDEN
+    );
 }
 
 async fn a_restart_loses_nothing_acknowledged(mut s: TestServer) {
@@ -180,14 +307,28 @@ async fn concurrent_edits_are_refused_with_409(s: TestServer) {
     let (_, created) = cw.post("/api/v1/cases", child()).await;
     let id = created["id"].as_str().unwrap();
     let patch = |api: &crate::helpers::Api, body: Value, version: &str| {
-        let req = api.client.patch(format!("{}/api/v1/cases/{id}", api.base)).bearer_auth(&api.token).header("if-match", version.to_string()).json(&body);
+        let req = api
+            .client
+            .patch(format!("{}/api/v1/cases/{id}", api.base))
+            .bearer_auth(&api.token)
+            .header("if-match", version.to_string())
+            .json(&body);
         async move { req.send().await.unwrap() }
     };
-    assert_eq!(patch(&cw, json!({"age": 10}), "\"1\"").await.status(), StatusCode::OK);
+    assert_eq!(
+        patch(&cw, json!({"age": 10}), "\"1\"").await.status(),
+        StatusCode::OK
+    );
     let stale = patch(&sup, json!({"age": 11}), "\"1\"").await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    assert!(stale.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("reload"));
-    assert_eq!(patch(&sup, json!({"age": 11}), "garbage").await.status(), StatusCode::BAD_REQUEST);
+    assert!(stale.json::<Value>().await.unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .contains("reload"));
+    assert_eq!(
+        patch(&sup, json!({"age": 11}), "garbage").await.status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 async fn tracing_requests_work_like_cases(s: TestServer) {
@@ -199,9 +340,21 @@ async fn tracing_requests_work_like_cases(s: TestServer) {
     let (status, err) = cw.post("/api/v1/tracing-requests", json!({"inquiry_date": "2026-11-01", "relation_name": "X", "children_sought": [{"age": 3}]})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["field"], "children_sought[0].sex");
-    let (status, _) = cw.patch(&format!("/api/v1/tracing-requests/{id}"), json!({"notes": "called back on Monday"})).await;
+    let (status, _) = cw
+        .patch(
+            &format!("/api/v1/tracing-requests/{id}"),
+            json!({"notes": "called back on Monday"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (_, page) = cw.get("/api/v1/tracing-requests").await;
     assert_eq!(page["total"], 1);
-    assert_eq!(s.login("cw_a").await.get(&format!("/api/v1/tracing-requests/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.login("cw_a")
+            .await
+            .get(&format!("/api/v1/tracing-requests/{id}"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
 }

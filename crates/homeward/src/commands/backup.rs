@@ -27,7 +27,10 @@ fn sqlite_path(settings: &Settings) -> Result<PathBuf> {
     if url.starts_with("postgres") {
         bail!("`homeward restore` restores SQLite databases; restore PostgreSQL with pg_restore");
     }
-    Ok(PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:")))
+    Ok(PathBuf::from(
+        url.trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:"),
+    ))
 }
 
 /// Restores a backup in place of the database.
@@ -49,14 +52,19 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> Result<Ou
         }
         Err(e) => {
             let _ = std::fs::remove_file(&scratch);
-            return Err(anyhow::Error::new(e).context(format!("the backup {} cannot be opened with the configured key", file.display())));
+            return Err(anyhow::Error::new(e).context(format!(
+                "the backup {} cannot be opened with the configured key",
+                file.display()
+            )));
         }
     };
     match checked {
         Ok(AuditVerdict::Intact { .. }) => {}
         Ok(AuditVerdict::Broken { seq, reason }) => {
             let _ = std::fs::remove_file(&scratch);
-            bail!("the backup's audit trail is broken at entry {seq} ({reason}); it was not restored");
+            bail!(
+                "the backup's audit trail is broken at entry {seq} ({reason}); it was not restored"
+            );
         }
         Err(e) => {
             let _ = std::fs::remove_file(&scratch);
@@ -69,7 +77,8 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> Result<Ou
             bail!("{} already exists; stop the server and run again with --force to replace it (the current database is kept as a .before-restore copy)", target.display());
         }
         let aside = target.with_extension("sqlite3.before-restore");
-        std::fs::rename(&target, &aside).with_context(|| format!("moving the current database aside to {}", aside.display()))?;
+        std::fs::rename(&target, &aside)
+            .with_context(|| format!("moving the current database aside to {}", aside.display()))?;
         for suffix in ["-wal", "-shm"] {
             let side = PathBuf::from(format!("{}{suffix}", target.display()));
             if side.exists() {
@@ -78,13 +87,20 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> Result<Ou
         }
         println!("the previous database was kept as {}", aside.display());
     }
-    std::fs::rename(&scratch, &target).with_context(|| format!("putting the backup in place at {}", target.display()))?;
+    std::fs::rename(&scratch, &target)
+        .with_context(|| format!("putting the backup in place at {}", target.display()))?;
     println!("restored {} to {}", file.display(), target.display());
     Ok(Outcome::Ok)
 }
 
 fn tempfile_path(target: &Path) -> Result<PathBuf> {
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    Ok(dir.join(format!(".restore-{}.sqlite3", uuid::Uuid::new_v4().simple())))
+    Ok(dir.join(format!(
+        ".restore-{}.sqlite3",
+        uuid::Uuid::new_v4().simple()
+    )))
 }

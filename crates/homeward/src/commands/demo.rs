@@ -29,14 +29,62 @@ const AGENCY_B: &str = "Lower Assam Relief Network";
 const GOVERNMENT: &str = "District Child Protection Unit";
 
 const USERS: &[DemoUser] = &[
-    DemoUser { username: "admin", display_name: "Anil Kalita (administrator)", role: Role::Administrator, agency: GOVERNMENT, team: None },
-    DemoUser { username: "supervisor", display_name: "Mitali Saikia", role: Role::Supervisor, agency: AGENCY_A, team: Some("Barpeta") },
-    DemoUser { username: "caseworker", display_name: "Rupa Deka", role: Role::Caseworker, agency: AGENCY_A, team: Some("Barpeta") },
-    DemoUser { username: "caseworker2", display_name: "Farid Ahmed", role: Role::Caseworker, agency: AGENCY_B, team: Some("Dhubri") },
-    DemoUser { username: "volunteer", display_name: "Jonali Pegu", role: Role::CommunityVolunteer, agency: AGENCY_A, team: Some("Barpeta") },
-    DemoUser { username: "checkpoint", display_name: "Ratul Bora", role: Role::CheckpointOfficer, agency: GOVERNMENT, team: None },
-    DemoUser { username: "cwc", display_name: "Dr. Nirmali Das (CWC member)", role: Role::GovernmentOfficer, agency: GOVERNMENT, team: None },
-    DemoUser { username: "analyst", display_name: "Sanjib Nath", role: Role::Analyst, agency: GOVERNMENT, team: None },
+    DemoUser {
+        username: "admin",
+        display_name: "Anil Kalita (administrator)",
+        role: Role::Administrator,
+        agency: GOVERNMENT,
+        team: None,
+    },
+    DemoUser {
+        username: "supervisor",
+        display_name: "Mitali Saikia",
+        role: Role::Supervisor,
+        agency: AGENCY_A,
+        team: Some("Barpeta"),
+    },
+    DemoUser {
+        username: "caseworker",
+        display_name: "Rupa Deka",
+        role: Role::Caseworker,
+        agency: AGENCY_A,
+        team: Some("Barpeta"),
+    },
+    DemoUser {
+        username: "caseworker2",
+        display_name: "Farid Ahmed",
+        role: Role::Caseworker,
+        agency: AGENCY_B,
+        team: Some("Dhubri"),
+    },
+    DemoUser {
+        username: "volunteer",
+        display_name: "Jonali Pegu",
+        role: Role::CommunityVolunteer,
+        agency: AGENCY_A,
+        team: Some("Barpeta"),
+    },
+    DemoUser {
+        username: "checkpoint",
+        display_name: "Ratul Bora",
+        role: Role::CheckpointOfficer,
+        agency: GOVERNMENT,
+        team: None,
+    },
+    DemoUser {
+        username: "cwc",
+        display_name: "Dr. Nirmali Das (CWC member)",
+        role: Role::GovernmentOfficer,
+        agency: GOVERNMENT,
+        team: None,
+    },
+    DemoUser {
+        username: "analyst",
+        display_name: "Sanjib Nath",
+        role: Role::Analyst,
+        agency: GOVERNMENT,
+        team: None,
+    },
 ];
 
 async fn ensure_users(store: &Store) -> Result<Vec<User>> {
@@ -57,13 +105,25 @@ async fn ensure_users(store: &Store) -> Result<Vec<User>> {
             team: u.team.map(Into::into),
             language: None,
         };
-        out.push(add_user(store, SYSTEM, req).await.map_err(|e| anyhow::anyhow!("{e}"))?);
+        out.push(
+            add_user(store, SYSTEM, req)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        );
     }
     Ok(out)
 }
 
 fn context(u: &User) -> ActorContext {
-    ActorContext { scope: RecordScope { scope: u.scope, user: u.id, team: u.team_id, agency: u.agency_id }, reveal_personal: true }
+    ActorContext {
+        scope: RecordScope {
+            scope: u.scope,
+            user: u.id,
+            team: u.team_id,
+            agency: u.agency_id,
+        },
+        reveal_personal: true,
+    }
 }
 
 /// Seeds the demo data into an open store if it has no cases yet.
@@ -72,30 +132,83 @@ pub async fn seed(store: &Store, children: usize, requests: usize) -> Result<()>
     if store.count_records(RecordKind::Case).await? > 0 {
         return Ok(());
     }
-    let by_name = |n: &str| users.iter().find(|u| u.username == n).context("demo user missing");
+    let by_name = |n: &str| {
+        users
+            .iter()
+            .find(|u| u.username == n)
+            .context("demo user missing")
+    };
     let cw_a = context(by_name("caseworker")?);
     let cw_b = context(by_name("caseworker2")?);
     let today = chrono::Utc::now().date_naive();
     let set = demo_data::generate(children, requests, today);
     // The two agencies split the children by district, as district offices do.
-    let (a, b): (Vec<_>, Vec<_>) = set.children.into_iter().map(|c| c.fields).partition(|f| f.get("district").and_then(|d| d.as_str()) != Some("Dhubri") && f.get("district").and_then(|d| d.as_str()) != Some("Goalpara"));
-    let rows = |v: Vec<serde_json::Map<String, serde_json::Value>>| v.into_iter().map(|f| (None, f)).collect::<Vec<_>>();
-    store.import_records(&cw_a, RecordKind::Case, &rows(a)).await.context("seeding children (agency A)")?;
-    store.import_records(&cw_b, RecordKind::Case, &rows(b)).await.context("seeding children (agency B)")?;
-    let (ra, rb): (Vec<_>, Vec<_>) = set.requests.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
-    store.import_records(&cw_b, RecordKind::TracingRequest, &rows(ra.into_iter().map(|(_, r)| r).collect())).await.context("seeding tracing requests")?;
-    store.import_records(&cw_a, RecordKind::TracingRequest, &rows(rb.into_iter().map(|(_, r)| r).collect())).await.context("seeding tracing requests")?;
+    let (a, b): (Vec<_>, Vec<_>) = set.children.into_iter().map(|c| c.fields).partition(|f| {
+        f.get("district").and_then(|d| d.as_str()) != Some("Dhubri")
+            && f.get("district").and_then(|d| d.as_str()) != Some("Goalpara")
+    });
+    let rows = |v: Vec<serde_json::Map<String, serde_json::Value>>| {
+        v.into_iter().map(|f| (None, f)).collect::<Vec<_>>()
+    };
+    store
+        .import_records(&cw_a, RecordKind::Case, &rows(a))
+        .await
+        .context("seeding children (agency A)")?;
+    store
+        .import_records(&cw_b, RecordKind::Case, &rows(b))
+        .await
+        .context("seeding children (agency B)")?;
+    let (ra, rb): (Vec<_>, Vec<_>) = set
+        .requests
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
+    store
+        .import_records(
+            &cw_b,
+            RecordKind::TracingRequest,
+            &rows(ra.into_iter().map(|(_, r)| r).collect()),
+        )
+        .await
+        .context("seeding tracing requests")?;
+    store
+        .import_records(
+            &cw_a,
+            RecordKind::TracingRequest,
+            &rows(rb.into_iter().map(|(_, r)| r).collect()),
+        )
+        .await
+        .context("seeding tracing requests")?;
     Ok(())
 }
 
 /// `homeward demo`.
-pub async fn run(settings: &Settings, children: usize, requests: usize, serve: bool) -> Result<Outcome> {
+pub async fn run(
+    settings: &Settings,
+    children: usize,
+    requests: usize,
+    serve: bool,
+) -> Result<Outcome> {
     let store = open_store(settings).await?;
-    eprintln!("homeward: preparing demo data in {} ...", settings.data_dir.display());
+    eprintln!(
+        "homeward: preparing demo data in {} ...",
+        settings.data_dir.display()
+    );
     seed(&store, children, requests).await?;
     let cases = store.count_records(RecordKind::Case).await?;
     let reqs = store.count_records(RecordKind::TracingRequest).await?;
-    let logins = USERS.iter().map(|u| format!("  {:<12} {:<20} {}", u.username, u.role.as_str(), u.display_name)).collect::<Vec<_>>().join("\n");
+    let logins = USERS
+        .iter()
+        .map(|u| {
+            format!(
+                "  {:<12} {:<20} {}",
+                u.username,
+                u.role.as_str(),
+                u.display_name
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let summary = format!("Demo data: {cases} child cases and {reqs} tracing requests.\nDemo logins (password for all: {DEMO_PASSWORD}):\n{logins}");
     if !serve {
         println!("{summary}");

@@ -24,8 +24,11 @@ pub enum Outcome {
 
 /// Logs to stderr, text or JSON; `RUST_LOG` refines the level.
 pub fn init_logging(settings: &Settings) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if settings.log_format == "json" {
         let _ = builder.json().try_init();
     } else {
@@ -36,5 +39,7 @@ pub fn init_logging(settings: &Settings) {
 /// Opens the store described by the settings.
 pub async fn open_store(settings: &Settings) -> Result<Store> {
     let s = settings.store_settings()?;
-    Store::open(&s).await.with_context(|| format!("opening the database {}", s.redacted_url()))
+    Store::open(&s)
+        .await
+        .with_context(|| format!("opening the database {}", s.redacted_url()))
 }

@@ -20,8 +20,17 @@ pub fn server_config(settings: &Settings) -> ServerConfig {
 }
 
 /// Serves an open store; prints the address once listening.
-pub async fn serve_store(settings: &Settings, store: Store, banner: impl FnOnce(&str)) -> Result<Outcome> {
-    let listener = TcpListener::bind(settings.listen).await.with_context(|| format!("cannot listen on {}; is another Homeward running? choose another with --listen", settings.listen))?;
+pub async fn serve_store(
+    settings: &Settings,
+    store: Store,
+    banner: impl FnOnce(&str),
+) -> Result<Outcome> {
+    let listener = TcpListener::bind(settings.listen).await.with_context(|| {
+        format!(
+            "cannot listen on {}; is another Homeward running? choose another with --listen",
+            settings.listen
+        )
+    })?;
     let addr = listener.local_addr()?;
     if !settings.metrics_listen.is_empty() {
         let metrics_addr = settings.metrics_listen.clone();
@@ -34,7 +43,9 @@ pub async fn serve_store(settings: &Settings, store: Store, banner: impl FnOnce(
                 });
                 tracing::info!(address = %metrics_addr, "metrics listening");
             }
-            Err(e) => tracing::warn!(address = %metrics_addr, error = %e, "metrics listener not started"),
+            Err(e) => {
+                tracing::warn!(address = %metrics_addr, error = %e, "metrics listener not started")
+            }
         }
     }
     let url = format!("http://{addr}");
@@ -49,7 +60,10 @@ pub async fn serve_store(settings: &Settings, store: Store, banner: impl FnOnce(
 /// `homeward serve`.
 pub async fn run(settings: &Settings) -> Result<Outcome> {
     let store = open_store(settings).await?;
-    serve_store(settings, store, |url| println!("Homeward is listening on {url} (Ctrl-C to stop)")).await
+    serve_store(settings, store, |url| {
+        println!("Homeward is listening on {url} (Ctrl-C to stop)")
+    })
+    .await
 }
 
 async fn shutdown_signal() {
@@ -58,7 +72,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -65,17 +65,29 @@ pub struct ExportArgs {
 }
 
 async fn actor(store: &Store, username: &str, needs: &[Action]) -> Result<(ActorContext, Role)> {
-    let user = store.user_by_username(username).await?.with_context(|| format!("there is no user `{username}`; `homeward user list` shows them"))?;
+    let user = store.user_by_username(username).await?.with_context(|| {
+        format!("there is no user `{username}`; `homeward user list` shows them")
+    })?;
     if user.disabled {
         bail!("user `{username}` is disabled");
     }
-    let role = Role::parse(&user.role).with_context(|| format!("user `{username}` has an unknown role `{}`", user.role))?;
+    let role = Role::parse(&user.role)
+        .with_context(|| format!("user `{username}` has an unknown role `{}`", user.role))?;
     if !needs.iter().any(|a| role.allows(*a)) {
         let names: Vec<&str> = needs.iter().map(|a| a.as_str()).collect();
-        bail!("user `{username}` ({}) may not do this: it needs one of the permissions {}", role.as_str(), names.join(", "));
+        bail!(
+            "user `{username}` ({}) may not do this: it needs one of the permissions {}",
+            role.as_str(),
+            names.join(", ")
+        );
     }
     let ctx = ActorContext {
-        scope: RecordScope { scope: user.scope, user: user.id, team: user.team_id, agency: user.agency_id },
+        scope: RecordScope {
+            scope: user.scope,
+            user: user.id,
+            team: user.team_id,
+            agency: user.agency_id,
+        },
         reveal_personal: role.allows(Action::PersonalDataView),
     };
     Ok((ctx, role))
@@ -83,7 +95,11 @@ async fn actor(store: &Store, username: &str, needs: &[Action]) -> Result<(Actor
 
 fn progress(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
     bar.set_message(what.to_string());
     bar
 }
@@ -101,7 +117,12 @@ pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
         .with_context(|| format!("cannot open {}", a.file.display()))?;
     let headers: Vec<String> = reader
         .headers()
-        .with_context(|| format!("{} line 1: the header cannot be read (is it a UTF-8 CSV file?)", a.file.display()))?
+        .with_context(|| {
+            format!(
+                "{} line 1: the header cannot be read (is it a UTF-8 CSV file?)",
+                a.file.display()
+            )
+        })?
         .iter()
         .map(str::to_string)
         .collect();
@@ -202,7 +223,8 @@ pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
     store.close().await;
     let headers = csv_records::headers(kind, &records);
     let tmp = a.out.with_extension("csv.partial");
-    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
     let mut file = std::io::BufWriter::new(file);
     file.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(file);
@@ -213,11 +235,25 @@ pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let file = w.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?;
-    file.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?.sync_all()?;
+    let file = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?;
+    file.into_inner()
+        .map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?
+        .sync_all()?;
     // Rename last so a failed export never leaves a truncated file under the requested name.
-    std::fs::rename(&tmp, &a.out).with_context(|| format!("moving the export into place at {}", a.out.display()))?;
-    let note = if ctx.reveal_personal { "" } else { " (personal fields withheld for this role)" };
-    println!("exported {} {}s to {}{note}", records.len(), kind.human(), a.out.display());
+    std::fs::rename(&tmp, &a.out)
+        .with_context(|| format!("moving the export into place at {}", a.out.display()))?;
+    let note = if ctx.reveal_personal {
+        ""
+    } else {
+        " (personal fields withheld for this role)"
+    };
+    println!(
+        "exported {} {}s to {}{note}",
+        records.len(),
+        kind.human(),
+        a.out.display()
+    );
     Ok(Outcome::Ok)
 }

@@ -65,30 +65,66 @@ fn new_password() -> (String, bool) {
     match std::env::var("HOMEWARD_NEW_PASSWORD") {
         Ok(p) if !p.is_empty() => (p, false),
         _ => {
-            const WORDS: &[&str] = &["river", "bamboo", "monsoon", "tea", "boat", "rice", "lamp", "kite", "drum", "bridge", "island", "mango", "cloud", "field", "heron", "silk"];
+            const WORDS: &[&str] = &[
+                "river", "bamboo", "monsoon", "tea", "boat", "rice", "lamp", "kite", "drum",
+                "bridge", "island", "mango", "cloud", "field", "heron", "silk",
+            ];
             let mut rng = rand::thread_rng();
-            let words: Vec<&str> = (0..4).map(|_| WORDS[rng.gen_range(0..WORDS.len())]).collect();
-            (format!("{}-{}", words.join("-"), rng.gen_range(10..100)), true)
+            let words: Vec<&str> = (0..4)
+                .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+                .collect();
+            (
+                format!("{}-{}", words.join("-"), rng.gen_range(10..100)),
+                true,
+            )
         }
     }
 }
 
 async fn find(store: &Store, username: &str) -> Result<homeward_store::User> {
-    store.user_by_username(username).await?.with_context(|| format!("there is no user `{username}`; `homeward user list` shows them"))
+    store
+        .user_by_username(username)
+        .await?
+        .with_context(|| format!("there is no user `{username}`; `homeward user list` shows them"))
 }
 
 /// Runs a user command.
 pub async fn run(settings: &Settings, c: UserCommand) -> Result<Outcome> {
     let store = open_store(settings).await?;
     let outcome = match c {
-        UserCommand::Add { username, display_name, role, agency, team, scope, language, create_agency } => {
+        UserCommand::Add {
+            username,
+            display_name,
+            role,
+            agency,
+            team,
+            scope,
+            language,
+            create_agency,
+        } => {
             if create_agency {
                 store.ensure_agency(SYSTEM, &agency).await?;
             }
             let (password, generated) = new_password();
-            let req = NewUserRequest { username, display_name, password: password.clone(), role, scope, agency, team, language };
-            let user = add_user(&store, SYSTEM, req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("added {} ({}, {} scope)", user.username, user.role, user.scope.as_str());
+            let req = NewUserRequest {
+                username,
+                display_name,
+                password: password.clone(),
+                role,
+                scope,
+                agency,
+                team,
+                language,
+            };
+            let user = add_user(&store, SYSTEM, req)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "added {} ({}, {} scope)",
+                user.username,
+                user.role,
+                user.scope.as_str()
+            );
             if generated {
                 println!("password: {password}\n(shown once; give it to the user in person)");
             }
@@ -96,10 +132,23 @@ pub async fn run(settings: &Settings, c: UserCommand) -> Result<Outcome> {
         }
         UserCommand::List => {
             let agencies = store.list_agencies().await?;
-            println!("{:<20} {:<20} {:<8} {:<28} {}", "USERNAME", "ROLE", "SCOPE", "AGENCY", "STATUS");
+            println!(
+                "{:<20} {:<20} {:<8} {:<28} STATUS",
+                "USERNAME", "ROLE", "SCOPE", "AGENCY"
+            );
             for u in store.list_users().await? {
-                let agency = agencies.iter().find(|a| a.id == u.agency_id).map_or("?", |a| a.name.as_str());
-                println!("{:<20} {:<20} {:<8} {:<28} {}", u.username, u.role, u.scope.as_str(), agency, if u.disabled { "disabled" } else { "active" });
+                let agency = agencies
+                    .iter()
+                    .find(|a| a.id == u.agency_id)
+                    .map_or("?", |a| a.name.as_str());
+                println!(
+                    "{:<20} {:<20} {:<8} {:<28} {}",
+                    u.username,
+                    u.role,
+                    u.scope.as_str(),
+                    agency,
+                    if u.disabled { "disabled" } else { "active" }
+                );
             }
             Outcome::Ok
         }
@@ -118,7 +167,8 @@ pub async fn run(settings: &Settings, c: UserCommand) -> Result<Outcome> {
         UserCommand::ResetPassword { username } => {
             let u = find(&store, &username).await?;
             let (password, generated) = new_password();
-            let hash = homeward_auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash =
+                homeward_auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             store.set_user_password(SYSTEM, u.id, &hash).await?;
             println!("the password of {username} was reset and their sessions ended");
             if generated {

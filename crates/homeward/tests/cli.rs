@@ -1,0 +1,476 @@
+//! The `homeward` binary end to end: demo data, encryption at rest, audit verification after
+//! tampering, all-or-nothing imports, exports, backups while serving, restarts after a kill.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_homeward"));
+        c.current_dir(self.dir.path())
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(args);
+        c.env_remove("HOMEWARD_KEY")
+            .env_remove("HOMEWARD_DATABASE_URL")
+            .env("HOMEWARD_METRICS_LISTEN", "");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn db_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("homeward.sqlite3")
+        {
+            all.extend(std::fs::read(p).unwrap());
+        }
+    }
+    all
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let mut rows = vec![r.headers().unwrap().iter().map(str::to_string).collect()];
+    rows.extend(
+        r.records()
+            .map(|x| x.unwrap().iter().map(str::to_string).collect()),
+    );
+    rows
+}
+
+#[test]
+fn the_demo_database_shows_no_child_name_to_strings() {
+    let h = Home::new();
+    let o = h.run(&["demo", "--no-serve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("500 child cases and 300 tracing requests"));
+    let out = h.path("cases.csv");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        out.to_str().unwrap(),
+        "--as",
+        "admin",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 501);
+    let col = rows[0].iter().position(|c| c == "name_first").unwrap();
+    let staff = "Anil Kalita Mitali Saikia Rupa Deka Farid Ahmed Jonali Pegu Ratul Bora Nirmali Das Sanjib Nath";
+    let mut names: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| r[col].clone())
+        .filter(|n| n.len() >= 4 && !staff.contains(n.as_str()))
+        .collect();
+    names.sort();
+    names.dedup();
+    assert!(names.len() > 40);
+    let bytes = db_bytes(&h.data());
+    for n in &names {
+        let found = bytes.windows(n.len()).any(|w| w == n.as_bytes());
+        assert!(!found, "the database file shows the child's name `{n}`");
+    }
+}
+
+#[test]
+fn audit_verify_names_the_first_tampered_or_deleted_entry() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "20", "--requests", "5"])
+        .status
+        .success());
+    let o = h.run(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).starts_with("OK"));
+    let db = h.data().join("homeward.sqlite3");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET detail = '{}' WHERE seq = 7")
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    let o = h.run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("BROKEN at entry 7"), "{}", text(&o));
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq = 3")
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    let o = h.run(&["audit", "verify"]);
+    assert!(text(&o).contains("BROKEN at entry 3"), "{}", text(&o));
+}
+
+#[test]
+fn a_failed_import_stores_nothing_and_names_the_lines() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "3", "--requests", "1"])
+        .status
+        .success());
+    let bad = h.path("bad.csv");
+    std::fs::write(&bad, "name_first,sex,age,protection_status,family_details.1.relation,family_details.1.relation_name\nরহিম,male,9,unaccompanied,mother,Amina\nRupa,girl,7,separated,,\nBikash,male,31,separated,,\nJonali,female,5,separated,,\n").unwrap();
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "case",
+        bad.to_str().unwrap(),
+        "--as",
+        "caseworker",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("line 3: sex: `girl` is not a known choice"),
+        "{t}"
+    );
+    assert!(t.contains("line 4: age: 31 is outside 0–17"), "{t}");
+    assert!(t.contains("nothing was imported"));
+    let unknown = h.path("unknown.csv");
+    std::fs::write(&unknown, "name_frist,sex\nA,male\n").unwrap();
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "case",
+        unknown.to_str().unwrap(),
+        "--as",
+        "caseworker",
+    ]);
+    assert!(
+        text(&o).contains("did you mean `name_first`"),
+        "{}",
+        text(&o)
+    );
+    let ragged = h.path("ragged.csv");
+    std::fs::write(
+        &ragged,
+        "name_first,sex,protection_status\nA,male,separated\nB,male\n",
+    )
+    .unwrap();
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "case",
+        ragged.to_str().unwrap(),
+        "--as",
+        "caseworker",
+    ]);
+    assert!(
+        text(&o).contains("line 3: this row has 2 cells but the header has 3"),
+        "{}",
+        text(&o)
+    );
+
+    let out = h.path("after.csv");
+    assert!(h
+        .run(&[
+            "export",
+            "--kind",
+            "case",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            "admin"
+        ])
+        .status
+        .success());
+    assert_eq!(csv_rows(&out).len(), 4, "the failed imports stored nothing");
+
+    let good = h.path("good.csv");
+    std::fs::write(&good, "name_first,sex,age,protection_status,languages,family_details.1.relation,family_details.1.relation_name\nরহিম,male,9,unaccompanied,bn; as,mother,Amina Khatun\n").unwrap();
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "case",
+        good.to_str().unwrap(),
+        "--as",
+        "caseworker",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(h
+        .run(&[
+            "export",
+            "--kind",
+            "case",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            "admin"
+        ])
+        .status
+        .success());
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 5);
+    let imported = rows.iter().find(|r| r.iter().any(|c| c == "রহিম")).unwrap();
+    assert!(imported.iter().any(|c| c == "Amina Khatun") && imported.iter().any(|c| c == "bn; as"));
+    assert!(
+        std::fs::read(&out).unwrap().starts_with(b"\xEF\xBB\xBF"),
+        "exports carry a BOM for spreadsheets"
+    );
+}
+
+#[test]
+fn exports_follow_the_role_and_round_trip_as_updates() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "10", "--requests", "4"])
+        .status
+        .success());
+    let o = h.run(&[
+        "export", "--kind", "case", "--out", "x.csv", "--as", "analyst",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("data.export"), "{}", text(&o));
+    let out = h.path("sup.csv");
+    assert!(h
+        .run(&[
+            "export",
+            "--kind",
+            "tracing-request",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            "admin"
+        ])
+        .status
+        .success());
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 5);
+    // Re-importing an export updates the same records instead of duplicating them...
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "tracing-request",
+        out.to_str().unwrap(),
+        "--as",
+        "admin",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(h
+        .run(&[
+            "export",
+            "--kind",
+            "tracing-request",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            "admin"
+        ])
+        .status
+        .success());
+    assert_eq!(csv_rows(&out).len(), 5);
+    // ...and a user cannot reach records outside their scope through an import.
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "tracing-request",
+        out.to_str().unwrap(),
+        "--as",
+        "caseworker2",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("id: names a record that exists but is outside your scope"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_wrong_or_missing_key_is_a_clear_error_and_config_hides_secrets() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "2", "--requests", "1"])
+        .status
+        .success());
+    let o = h
+        .cmd(&["audit", "verify"])
+        .env(
+            "HOMEWARD_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("does not match this database"),
+        "{}",
+        text(&o)
+    );
+    std::fs::remove_file(h.data().join("homeward.key")).unwrap();
+    let o = h.run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("no encryption key was given"),
+        "{}",
+        text(&o)
+    );
+    let o = h
+        .cmd(&["config"])
+        .env(
+            "HOMEWARD_KEY",
+            "c2VjcmV0LWtleS1tYXRlcmlhbC0xMjM0NTY3ODkwYWI=",
+        )
+        .env("HOMEWARD_DATABASE_URL", "postgres://hw:hunter22@db/hw")
+        .output()
+        .unwrap();
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(!t.contains("hunter22") && !t.contains("c2VjcmV0"), "{t}");
+    assert!(t.contains("hw:***@db"), "{t}");
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(h: &Home) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = h
+            .cmd(&["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, base }
+    }
+
+    fn kill(mut self) {
+        // SIGKILL: no shutdown, no checkpoint, as in a power cut of the process.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn token(base: &str, user: &str) -> String {
+    let res: Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({"username": user, "password": "homeward-demo", "kind": "api"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    res["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_killed_server_loses_nothing_it_acknowledged_and_backups_run_while_serving() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "5", "--requests", "2"])
+        .status
+        .success());
+    let server = Server::start(&h);
+    let t = token(&server.base, "caseworker").await;
+    let client = reqwest::Client::new();
+    let mut acknowledged = Vec::new();
+    for age in 0..25 {
+        let res = client.post(format!("{}/api/v1/cases", server.base)).bearer_auth(&t).json(&json!({"name_first": "Junmoni", "sex": "female", "age": age % 18, "protection_status": "separated"})).send().await.unwrap();
+        assert_eq!(res.status(), 201);
+        let body: Value = res.json().await.unwrap();
+        acknowledged.push(body["id"].as_str().unwrap().to_string());
+    }
+    let backup = h.path("while-serving.sqlite3");
+    let o = h.run(&["backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    server.kill();
+
+    let server = Server::start(&h);
+    let t = token(&server.base, "caseworker").await;
+    for id in &acknowledged {
+        let res = client
+            .get(format!("{}/api/v1/cases/{id}", server.base))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            200,
+            "case {id} was acknowledged before the kill and must survive"
+        );
+    }
+    drop(server);
+
+    let o = h.run(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--force"));
+    let o = h.run(&["restore", backup.to_str().unwrap(), "--force"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = h.run(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+}
