@@ -12,6 +12,7 @@ pub mod hlc;
 pub mod ids;
 pub mod reference;
 pub mod validate;
+pub mod workflow;
 
 pub use access::{RecordScope, Scope};
 pub use catalogue::{FieldKind, FieldSpec, RecordKind, Sensitivity};

@@ -3,6 +3,7 @@
 
 mod helpers;
 mod openapi;
+mod ops;
 mod permissions;
 mod records;
 mod sessions;
