@@ -48,17 +48,22 @@ impl AppState {
 
 /// The whole application router.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The application router with extra routes (the web interface) served beside the API, behind
+/// the same metrics, security headers and body limit.
+pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (api, _docs) = api::routes();
     Router::new()
         .merge(api)
+        .merge(extra)
         .route("/healthz", axum::routing::get(api::health::healthz))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(security_headers::add))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            state.config.max_body_bytes,
-        ))
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)
 }
 
@@ -68,8 +73,17 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    serve_router(app(state), listener, shutdown).await
+}
+
+/// Serves a router built with [`app_with`] on `listener` until `shutdown` resolves.
+pub async fn serve_router(
+    router: Router,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }
