@@ -62,8 +62,10 @@ pub(crate) struct Inner {
 /// and become visible together with the data changes, or not at all.
 pub(crate) struct WriteTx<'a> {
     pub(crate) tx: Transaction<'static, Any>,
-    _guard: MutexGuard<'a, ()>,
-    head: (i64, String),
+    _guard: Option<MutexGuard<'a, ()>>,
+    /// The audit head, once locked: taken at the start on SQLite, at the first audit entry on
+    /// PostgreSQL, so that concurrent writers there only queue for the chain's tail.
+    head: Option<(i64, String)>,
 }
 
 fn sqlite_url(url: &str) -> StoreResult<String> {
@@ -168,26 +170,25 @@ impl Store {
 
     /// Starts a write transaction positioned at the head of the audit chain.
     pub(crate) async fn begin_write(&self) -> StoreResult<WriteTx<'_>> {
-        let guard = self.inner.write_lock.lock().await;
-        let mut tx = self.inner.pool.begin().await?;
-        // Writing first takes SQLite's write lock at once (no deadlock on upgrade) and, on
-        // PostgreSQL, locks the head row so writers in other processes queue behind us.
-        sqlx::query("UPDATE meta SET value = value WHERE key = 'audit_head'")
-            .execute(&mut *tx)
-            .await?;
-        let head: Option<String> =
-            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
-                .fetch_optional(&mut *tx)
-                .await?;
-        let head = match head {
-            Some(h) => parse_head(&h)?,
-            None => (0, audit::GENESIS.to_string()),
+        let sqlite = self.inner.backend == Backend::Sqlite;
+        // SQLite has one writer at a time anyway: queueing here is cheaper than busy retries.
+        let guard = if sqlite {
+            Some(self.inner.write_lock.lock().await)
+        } else {
+            None
         };
-        Ok(WriteTx {
+        let tx = self.inner.pool.begin().await?;
+        let mut w = WriteTx {
             tx,
             _guard: guard,
-            head,
-        })
+            head: None,
+        };
+        if sqlite {
+            // Writing first takes SQLite's write lock at once, so a transaction that reads
+            // before it writes can never deadlock on the upgrade against another process.
+            w.lock_head().await?;
+        }
+        Ok(w)
     }
 
     /// Appends one audit entry on its own (logins, failed logins, exports).
@@ -260,6 +261,27 @@ impl Store {
 
 impl WriteTx<'_> {
     /// Appends an audit entry inside this transaction.
+    /// Locks the audit head row until commit and reads it: writers in every process queue
+    /// here, so the chain has one tail.
+    async fn lock_head(&mut self) -> StoreResult<(i64, String)> {
+        if let Some(h) = &self.head {
+            return Ok(h.clone());
+        }
+        sqlx::query("UPDATE meta SET value = value WHERE key = 'audit_head'")
+            .execute(&mut *self.tx)
+            .await?;
+        let head: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        let head = match head {
+            Some(h) => parse_head(&h)?,
+            None => (0, audit::GENESIS.to_string()),
+        };
+        self.head = Some(head.clone());
+        Ok(head)
+    }
+
     pub(crate) async fn audit(
         &mut self,
         actor: &str,
@@ -267,10 +289,11 @@ impl WriteTx<'_> {
         target: Option<&str>,
         detail: &serde_json::Value,
     ) -> StoreResult<()> {
-        let seq = self.head.0 + 1;
+        let (prev_seq, prev_hash) = self.lock_head().await?;
+        let seq = prev_seq + 1;
         let at = time::now_text();
         let detail = detail.to_string();
-        let hash = audit::entry_hash(&self.head.1, seq, &at, actor, action, target, &detail);
+        let hash = audit::entry_hash(&prev_hash, seq, &at, actor, action, target, &detail);
         sqlx::query("INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(seq)
             .bind(&at)
@@ -278,17 +301,21 @@ impl WriteTx<'_> {
             .bind(action)
             .bind(target)
             .bind(&detail)
-            .bind(&self.head.1)
+            .bind(&prev_hash)
             .bind(&hash)
             .execute(&mut *self.tx)
             .await?;
-        self.head = (seq, hash);
+        self.head = Some((seq, hash));
         Ok(())
     }
 
     /// Records the new audit head and commits everything.
     pub(crate) async fn commit(mut self) -> StoreResult<()> {
-        let head = format!("{}:{}", self.head.0, self.head.1);
+        let Some((seq, hash)) = self.head.take() else {
+            self.tx.commit().await?;
+            return Ok(());
+        };
+        let head = format!("{seq}:{hash}");
         let updated = sqlx::query("UPDATE meta SET value = $1 WHERE key = 'audit_head'")
             .bind(&head)
             .execute(&mut *self.tx)

@@ -136,6 +136,8 @@ struct Args(Vec<Arg>);
 enum Arg {
     Text(String),
     Int(i64),
+    OptText(Option<String>),
+    OptBytes(Option<Vec<u8>>),
 }
 
 impl Args {
@@ -147,6 +149,14 @@ impl Args {
         self.0.push(Arg::Int(v));
         format!("${}", self.0.len())
     }
+    fn opt_text(&mut self, v: Option<String>) -> String {
+        self.0.push(Arg::OptText(v));
+        format!("${}", self.0.len())
+    }
+    fn opt_bytes(&mut self, v: Option<Vec<u8>>) -> String {
+        self.0.push(Arg::OptBytes(v));
+        format!("${}", self.0.len())
+    }
     fn bind<'q>(
         self,
         mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
@@ -155,6 +165,8 @@ impl Args {
             q = match a {
                 Arg::Text(s) => q.bind(s),
                 Arg::Int(i) => q.bind(i),
+                Arg::OptText(s) => q.bind(s),
+                Arg::OptBytes(b) => q.bind(b),
             };
         }
         q
@@ -167,6 +179,8 @@ impl Args {
             q = match a {
                 Arg::Text(s) => q.bind(s),
                 Arg::Int(i) => q.bind(i),
+                Arg::OptText(s) => q.bind(s),
+                Arg::OptBytes(b) => q.bind(b),
             };
         }
         q
@@ -285,9 +299,9 @@ impl Store {
         let today = Utc::now().date_naive();
         let doc = validate_create(kind, input, today).map_err(StoreError::Invalid)?;
         let mut w = self.begin_write().await?;
-        let id = self.insert_record(&mut w, ctx, kind, &doc, None).await?;
+        let record = self.insert_record(&mut w, ctx, kind, &doc, None).await?;
         w.commit().await?;
-        self.fetch_unaudited(ctx, kind, &id.to_string()).await
+        Ok(for_caller(record, ctx))
     }
 
     /// Stores a batch (an import) in one transaction: either every record is stored or none.
@@ -330,14 +344,16 @@ impl Store {
                     let doc = validate_update(kind, &without_status(&current.fields), input, today)
                         .map_err(|errors| StoreError::InvalidRow { index, errors })?;
                     let doc = with_status(doc, &current.status);
-                    self.write_update(&mut w, ctx, &current, &doc).await?;
-                    current.reference
+                    self.write_update(&mut w, ctx, current, &doc)
+                        .await?
+                        .reference
                 }
                 None => {
                     let doc = validate_create(kind, input, today)
                         .map_err(|errors| StoreError::InvalidRow { index, errors })?;
-                    let new_id = self.insert_record(&mut w, ctx, kind, &doc, *id).await?;
-                    self.reference_of(&mut w, &new_id).await?
+                    self.insert_record(&mut w, ctx, kind, &doc, *id)
+                        .await?
+                        .reference
                 }
             };
             refs.push(reference);
@@ -361,14 +377,6 @@ impl Store {
         Ok(found.is_some())
     }
 
-    async fn reference_of(&self, w: &mut WriteTx<'_>, id: &RecordId) -> StoreResult<Reference> {
-        let r: String = sqlx::query_scalar("SELECT reference FROM records WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_one(&mut *w.tx)
-            .await?;
-        Reference::parse(&r).map_err(|_| StoreError::Corrupt("reference".into()))
-    }
-
     async fn insert_record(
         &self,
         w: &mut WriteTx<'_>,
@@ -376,7 +384,7 @@ impl Store {
         kind: RecordKind,
         doc: &Document,
         id: Option<RecordId>,
-    ) -> StoreResult<RecordId> {
+    ) -> StoreResult<StoredRecord> {
         let id = id.unwrap_or_default();
         let reference = loop {
             let candidate = Reference::generate(kind.reference_prefix());
@@ -423,7 +431,21 @@ impl Store {
         let changes = FieldChanges::between(&Document::new(), doc);
         self.append_changes(w, ctx, kind, &id, &changes).await?;
         w.audit(&ctx.user().to_string(), "record.create", Some(&id.to_string()), &json!({"kind": kind.as_str(), "reference": reference.to_string(), "fields": changes.field_names()})).await?;
-        Ok(id)
+        Ok(StoredRecord {
+            id,
+            kind,
+            reference,
+            status: text_field(doc, "status").unwrap_or_else(|| kind.initial_status().to_string()),
+            agency_id: ctx.scope.agency,
+            team_id: ctx.scope.team,
+            owner_id: ctx.user(),
+            assigned_to: None,
+            version: 1,
+            created_at: now.clone(),
+            updated_at: now,
+            fields: doc.clone(),
+            redacted: false,
+        })
     }
 
     async fn append_changes(
@@ -434,32 +456,46 @@ impl Store {
         id: &RecordId,
         changes: &FieldChanges,
     ) -> StoreResult<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        // One statement for all fields: a round trip per field would dominate a registration.
+        let mut args = Args::default();
+        let mut rows = Vec::with_capacity(changes.0.len());
+        let (record, actor) = (id.to_string(), ctx.user().to_string());
         for (field, value) in &changes.0 {
             let change_id = uuid::Uuid::now_v7().to_string();
             let personal = kind.field(field).is_none_or(|f| f.is_personal());
             let (plain, sealed) = if personal {
+                let context = change_context(&change_id, id, field);
                 (
                     None,
-                    Some(self.inner.cipher.seal(
-                        value.to_string().as_bytes(),
-                        &change_context(&change_id, id, field),
-                    )),
+                    Some(
+                        self.inner
+                            .cipher
+                            .seal(value.to_string().as_bytes(), &context),
+                    ),
                 )
             } else {
                 (Some(value.to_string()), None)
             };
-            sqlx::query("INSERT INTO changes (id, record_id, field, value_plain, value_sealed, hlc, actor, device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .bind(&change_id)
-                .bind(id.to_string())
-                .bind(field)
-                .bind(plain)
-                .bind(sealed)
-                .bind(self.now_hlc().to_string())
-                .bind(ctx.user().to_string())
-                .bind(&self.inner.device)
-                .execute(&mut *w.tx)
-                .await?;
+            let placeholders = [
+                args.text(change_id),
+                args.text(record.clone()),
+                args.text(field.clone()),
+                args.opt_text(plain),
+                args.opt_bytes(sealed),
+                args.text(self.now_hlc().to_string()),
+                args.text(actor.clone()),
+                args.text(self.inner.device.clone()),
+            ];
+            rows.push(format!("({})", placeholders.join(", ")));
         }
+        let sql = format!(
+            "INSERT INTO changes (id, record_id, field, value_plain, value_sealed, hlc, actor, device) VALUES {}",
+            rows.join(", ")
+        );
+        args.bind(sqlx::query(&sql)).execute(&mut *w.tx).await?;
         Ok(())
     }
 
@@ -558,23 +594,23 @@ impl Store {
         let doc = validate_update(kind, &without_status(&current.fields), patch, today)
             .map_err(StoreError::Invalid)?;
         let doc = with_status(doc, &current.status);
-        let id = current.id;
-        self.write_update(&mut w, ctx, &current, &doc).await?;
+        let updated = self.write_update(&mut w, ctx, current, &doc).await?;
         w.commit().await?;
-        self.fetch_unaudited(ctx, kind, &id.to_string()).await
+        Ok(for_caller(updated, ctx))
     }
 
     async fn write_update(
         &self,
         w: &mut WriteTx<'_>,
         ctx: &ActorContext,
-        current: &StoredRecord,
+        current: StoredRecord,
         doc: &Document,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<StoredRecord> {
         let changes = FieldChanges::between(&current.fields, doc);
         if changes.is_empty() {
-            return Ok(());
+            return Ok(current);
         }
+        let now = time::now_text();
         let kind = current.kind;
         let (plain, personal) = split_fields(kind, doc);
         let sealed = self.inner.cipher.seal(
@@ -590,7 +626,7 @@ impl Store {
             .bind(text_field(doc, "district"))
             .bind(Value::Object(plain).to_string())
             .bind(sealed)
-            .bind(time::now_text())
+            .bind(&now)
             .bind(self.now_hlc().to_string())
             .bind(current.id.to_string())
             .execute(&mut *w.tx)
@@ -598,7 +634,13 @@ impl Store {
         self.append_changes(w, ctx, kind, &current.id, &changes)
             .await?;
         w.audit(&ctx.user().to_string(), "record.update", Some(&current.id.to_string()), &json!({"kind": kind.as_str(), "reference": current.reference.to_string(), "fields": changes.field_names()})).await?;
-        Ok(())
+        Ok(StoredRecord {
+            status: text_field(doc, "status").unwrap_or_else(|| current.status.clone()),
+            version: current.version + 1,
+            updated_at: now,
+            fields: doc.clone(),
+            ..current
+        })
     }
 
     /// Assigns a record to a caseworker (or clears the assignment).
@@ -807,6 +849,18 @@ impl Store {
                 .await?,
         )
     }
+}
+
+/// Withholds personal fields from a caller without the right to see them.
+fn for_caller(mut record: StoredRecord, ctx: &ActorContext) -> StoredRecord {
+    if !ctx.reveal_personal {
+        let kind = record.kind;
+        record
+            .fields
+            .retain(|name, _| kind.field(name).is_some_and(|f| !f.is_personal()));
+        record.redacted = true;
+    }
+    record
 }
 
 fn parse_opt<T: std::str::FromStr>(s: Option<String>) -> Option<T> {

@@ -153,6 +153,7 @@ both_backends!(
     a_failed_import_stores_nothing,
     concurrent_edits_are_detected,
     acknowledged_writes_survive_reopening,
+    concurrent_writers_keep_one_unbroken_audit_chain,
 );
 
 async fn create_read_update_and_history(db: &Db) {
@@ -501,4 +502,35 @@ async fn acknowledged_writes_survive_reopening(db: &Db) {
         store.audit_verify().await.unwrap(),
         AuditVerdict::Intact { .. }
     ));
+}
+
+async fn concurrent_writers_keep_one_unbroken_audit_chain(db: &Db) {
+    let w = world(db).await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let store = w.store.clone();
+        let ctx = if i % 2 == 0 { w.a.clone() } else { w.b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let c = store
+                .create_record(&ctx, RecordKind::Case, &child())
+                .await
+                .unwrap();
+            store
+                .get_record(&ctx, RecordKind::Case, &c.id.to_string())
+                .await
+                .unwrap();
+            let patch = json!({"age": 10}).as_object().unwrap().clone();
+            store
+                .update_record(&ctx, RecordKind::Case, &c.id.to_string(), &patch, None)
+                .await
+                .unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    match w.store.audit_verify().await.unwrap() {
+        AuditVerdict::Intact { entries } => assert!(entries >= 72),
+        other => panic!("concurrent writers broke the chain: {other:?}"),
+    }
 }
