@@ -39,6 +39,12 @@ pub enum Action {
     UserManage,
     /// Read and verify the audit trail.
     AuditRead,
+    /// See potential matches of records in scope.
+    MatchRead,
+    /// Confirm or reject a potential match.
+    MatchDecide,
+    /// Let the family's side see a match without the child's recorded consent, with a reason.
+    ConsentOverride,
 }
 
 impl Action {
@@ -59,6 +65,9 @@ impl Action {
             Self::DataExport => "data.export",
             Self::UserManage => "user.manage",
             Self::AuditRead => "audit.read",
+            Self::MatchRead => "match.read",
+            Self::MatchDecide => "match.decide",
+            Self::ConsentOverride => "consent.override",
         }
     }
 }
@@ -96,6 +105,8 @@ const CASEWORKER: &[Action] = &[
     TracingList,
     PersonalDataView,
     HistoryRead,
+    MatchRead,
+    MatchDecide,
 ];
 const SUPERVISOR: &[Action] = &[
     CaseCreate,
@@ -109,6 +120,9 @@ const SUPERVISOR: &[Action] = &[
     PersonalDataView,
     HistoryRead,
     DataExport,
+    MatchRead,
+    MatchDecide,
+    ConsentOverride,
 ];
 const VOLUNTEER: &[Action] = &[CaseCreate, TracingCreate];
 const CHECKPOINT: &[Action] = &[CaseCreate, TracingCreate];
@@ -119,6 +133,7 @@ const GOVERNMENT: &[Action] = &[
     TracingList,
     PersonalDataView,
     HistoryRead,
+    MatchRead,
 ];
 const ANALYST: &[Action] = &[CaseRead, CaseList, TracingRead, TracingList];
 const ADMINISTRATOR: &[Action] = &[

@@ -58,7 +58,10 @@ pub mod act {
         UserManage,
         AuditRead,
         DataExport,
-        DataImport
+        DataImport,
+        MatchRead,
+        MatchDecide,
+        ConsentOverride
     );
 }
 

@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub login_limits: LoginLimits,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Match probability at which a potential match is proposed to caseworkers.
+    pub match_threshold: f64,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +54,7 @@ impl Default for ServerConfig {
             api_token_lifetime: Duration::from_secs(90 * 24 * 3600),
             login_limits: LoginLimits::default(),
             max_body_bytes: 2 * 1024 * 1024,
+            match_threshold: 0.5,
         }
     }
 }

@@ -4,10 +4,13 @@
 //! [`app`] builds the router for a [`AppState`]; [`launch`] serves it on a listener the caller
 //! bound, so tests run the real server on port 0.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod matching;
 pub mod metrics;
 pub mod openapi;
 pub mod ratelimit;
@@ -32,16 +35,20 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Login attempt limits.
     pub login_limiter: Arc<ratelimit::LoginLimiter>,
+    /// The tracing matcher.
+    pub matching: Arc<matching::MatchService>,
 }
 
 impl AppState {
     /// State for a store and settings.
     pub fn new(store: Store, config: ServerConfig) -> Self {
         let login_limiter = Arc::new(ratelimit::LoginLimiter::new(&config.login_limits));
+        let matching = matching::MatchService::new(store.clone(), config.match_threshold);
         Self {
             store,
             config: Arc::new(config),
             login_limiter,
+            matching,
         }
     }
 }
@@ -63,7 +70,9 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(security_headers::add))
-        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_body_bytes,
+        ))
         .with_state(state)
 }
 

@@ -134,6 +134,23 @@ fn schemas() -> Value {
         "AuditVerdict": {"oneOf": [
             {"type": "object", "properties": {"Intact": {"type": "object", "properties": {"entries": {"type": "integer"}}}}},
             {"type": "object", "properties": {"Broken": {"type": "object", "properties": {"seq": {"type": "integer"}, "reason": {"type": "string"}}}}}]},
+        "MatchSearch": {"type": "object", "additionalProperties": false, "properties": {"threshold": {"type": "number", "minimum": 0.05, "maximum": 1}}},
+        "MatchDecision": {"type": "object", "additionalProperties": false, "required": ["decision", "reason"], "properties": {
+            "decision": {"type": "string", "enum": ["confirmed", "rejected"]}, "reason": {"type": "string", "minLength": 5}}},
+        "DisclosureOverride": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 20}}},
+        "MatchSide": {"type": "object", "properties": {"id": {"type": "string"}, "reference": {"type": ["string", "null"]}, "in_your_scope": {"type": "boolean"},
+            "fields": {"type": ["object", "null"], "description": "What may be disclosed to you of this side"}}},
+        "Match": {"type": "object", "properties": {
+            "id": {"type": "string"}, "tracing_request_id": {"type": "string"}, "sought_index": {"type": "integer"}, "case_id": {"type": "string"},
+            "probability": {"type": "number"}, "weight": {"type": "number"},
+            "explanation": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "level": {"type": "string"}, "weight": {"type": "number"}}}},
+            "status": {"type": "string", "enum": ["pending", "confirmed", "rejected"]}, "decided_by": {"type": ["string", "null"]}, "decided_at": {"type": ["string", "null"]},
+            "decision_reason": {"type": ["string", "null"]}, "disclosure_overridden": {"type": "boolean"}, "created_at": {"type": "string"},
+            "case": {"$ref": "#/components/schemas/MatchSide"}, "tracing_request": {"$ref": "#/components/schemas/MatchSide"}}},
+        "MatchList": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+        "AlertList": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "kind": {"type": "string"}, "record_id": {"type": ["string", "null"]}, "detail": {"type": "object"},
+            "created_at": {"type": "string"}, "read_at": {"type": ["string", "null"]}}}},
         "OpenApi": {"type": "object"},
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},

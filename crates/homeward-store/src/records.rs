@@ -240,7 +240,7 @@ fn text_field(doc: &Document, name: &str) -> Option<String> {
 }
 
 impl Store {
-    fn row_to_record(&self, row: &AnyRow, reveal: bool) -> StoreResult<StoredRecord> {
+    pub(crate) fn row_to_record(&self, row: &AnyRow, reveal: bool) -> StoreResult<StoredRecord> {
         let corrupt = |what: &str| StoreError::Corrupt(what.to_string());
         let id: String = row.try_get("id")?;
         let id: RecordId = id.parse().map_err(|_| corrupt("record id"))?;
@@ -499,7 +499,7 @@ impl Store {
         Ok(())
     }
 
-    async fn fetch_unaudited(
+    pub(crate) async fn fetch_unaudited(
         &self,
         ctx: &ActorContext,
         kind: RecordKind,
@@ -541,6 +541,26 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         // Updates always work on the whole record: merging needs the personal fields too.
         Ok((self.row_to_record(&row, true)?, ()))
+    }
+
+    /// Whether a record is within the caller's scope (not audited: nothing is disclosed).
+    pub async fn record_in_scope(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        id: &RecordId,
+    ) -> StoreResult<bool> {
+        let mut args = Args::default();
+        let kind_p = args.text(kind.as_str());
+        let id_p = args.text(id.to_string());
+        let scope_c = scope_condition(&ctx.scope, &mut args);
+        let sql =
+            format!("SELECT 1 FROM records WHERE kind = {kind_p} AND id = {id_p} AND {scope_c}");
+        Ok(args
+            .bind_scalar::<i64>(sqlx::query_scalar(&sql))
+            .fetch_optional(&self.inner.pool)
+            .await?
+            .is_some())
     }
 
     /// Reads one record by id or reference; the read is audited.

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod extract;
 pub mod health;
+pub mod matches;
 pub mod records;
 pub mod sessions;
 pub mod users;
@@ -367,6 +368,14 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
             .doc,
             get(records::history::<TracingRequests>),
         )
+        .route(doc("GET", "/api/v1/cases/{key}/matches", "matching", "Potential matches of a child case, best first").action(Action::MatchRead).response(200, Some("MatchList")).doc, get(matches::list::<Cases>))
+        .route(doc("POST", "/api/v1/cases/{key}/matches/search", "matching", "Match the case again now, optionally with a lower threshold").action(Action::MatchRead).request("MatchSearch").response(200, Some("MatchList")).doc, post(matches::search::<Cases>))
+        .route(doc("GET", "/api/v1/tracing-requests/{key}/matches", "matching", "Potential matches of a tracing request (only children whose consent allows it, or overridden)").action(Action::MatchRead).response(200, Some("MatchList")).doc, get(matches::list::<TracingRequests>))
+        .route(doc("POST", "/api/v1/tracing-requests/{key}/matches/search", "matching", "Match the tracing request again now, optionally with a lower threshold").action(Action::MatchRead).request("MatchSearch").response(200, Some("MatchList")).doc, post(matches::search::<TracingRequests>))
+        .route(doc("POST", "/api/v1/matches/{id}/decision", "matching", "Confirm or reject a potential match, with a reason").action(Action::MatchDecide).request("MatchDecision").response(200, Some("Match")).doc, post(matches::decide))
+        .route(doc("POST", "/api/v1/matches/{id}/disclosure", "matching", "Supervisor: let the family's side see a match without the child's recorded consent (written reason, audited)").action(Action::ConsentOverride).request("DisclosureOverride").response(200, Some("Match")).doc, post(matches::override_disclosure))
+        .route(doc("GET", "/api/v1/alerts", "alerts", "Your alerts, newest first").query(matches::ALERT_PARAMS).response(200, Some("AlertList")).doc, get(matches::alerts))
+        .route(doc("POST", "/api/v1/alerts/{id}/read", "alerts", "Mark an alert read").response(204, None).doc, post(matches::read_alert))
         .route(
             doc(
                 "GET",

@@ -217,6 +217,7 @@ pub async fn create<K: KindApi>(
         .create_record(&auth.caller.context(), K::KIND, &body)
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
+    state.matching.record_changed(K::KIND, record.id);
     Ok(with_etag(record, StatusCode::CREATED))
 }
 
@@ -281,6 +282,7 @@ pub async fn update<K: KindApi>(
         .update_record(&auth.caller.context(), K::KIND, &key, &body, expected)
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
+    state.matching.record_changed(K::KIND, record.id);
     Ok(with_etag(record, StatusCode::OK))
 }
 

@@ -1,0 +1,970 @@
+//! Comparators: string similarity (Jaro–Winkler, optimal-string-alignment Damerau–Levenshtein),
+//! the South-Asian phonetic key, Double Metaphone codes, token-set comparison, nickname lookup,
+//! age bands and date comparisons, and the prepared per-field value (`FieldValue`) they work on.
+//!
+//! Comparisons turn a pair of values into an ordered *level* (0 = one side blank, 1 = the
+//! strongest agreement, …, last = disagreement); the model in `model` gives each level its weight.
+//! Everything expensive (normalisation, romanisation, phonetic codes, hashes) is computed once
+//! per record in `Kind::prepare`, so comparing a pair is a few byte loops.
+
+use std::hash::Hasher;
+
+use compact_str::CompactString;
+use rphonetic::DoubleMetaphone;
+use rustc_hash::FxHasher;
+use serde::{Deserialize, Serialize};
+
+use crate::nicknames;
+use crate::normalise::{self, LooseDate};
+
+/// How a field is compared. Each kind has a fixed ladder of levels (see [`Comparator::labels`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Normalised values equal or not.
+    Exact,
+    /// Personal names: exact, same words in any order, swapped with another field, sounds alike
+    /// (phonetic key, Double Metaphone or nickname), Jaro–Winkler thresholds.
+    Name,
+    /// Free text such as addresses: exact, same words any order, Jaro–Winkler, shared words.
+    Text,
+    /// Identifiers and codes: exact, then edit-distance thresholds (typos).
+    Edit,
+    /// Ages in years: exact, then bands of ± years.
+    Age,
+    /// Dates: exact, day/month transposed, one-character typo, same year and month, within a year.
+    Date,
+    /// Sex (`m`/`f` after normalisation; title hints fill blanks).
+    Sex,
+}
+
+/// Hash used for value identity, token sets and blocking keys (deterministic across runs).
+pub fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.write_u8(0xff);
+    // 0 is reserved for "blank".
+    h.finish().max(1)
+}
+
+/// Phonetic and token keys of a name or text value, in one allocation (one pointer to follow
+/// per comparison): token hashes, phonetic-key hashes, Double Metaphone hashes (two per
+/// token, names only) and nickname groups (names only).
+#[derive(Clone, Debug, Default)]
+pub struct NameKeys {
+    data: Box<[u64]>,
+    n_tokens: u16,
+    has_dm: bool,
+}
+
+impl NameKeys {
+    /// Hash of each token, in written order.
+    #[inline]
+    pub fn tokens(&self) -> &[u64] {
+        &self.data[..self.n_tokens as usize]
+    }
+    /// Hash of each token's South-Asian phonetic key, in written order.
+    #[inline]
+    pub fn phon(&self) -> &[u64] {
+        let n = self.n_tokens as usize;
+        &self.data[n..2 * n]
+    }
+    /// Double Metaphone primary and alternate hashes, two per token (empty for text).
+    #[inline]
+    pub fn dm(&self) -> &[u64] {
+        let n = self.n_tokens as usize;
+        if self.has_dm {
+            &self.data[2 * n..4 * n]
+        } else {
+            &[]
+        }
+    }
+    /// Nickname groups as `token index << 32 | group`.
+    #[inline]
+    pub fn nick(&self) -> &[u64] {
+        let n = self.n_tokens as usize;
+        let start = if self.has_dm { 4 * n } else { 2 * n };
+        &self.data[start..]
+    }
+}
+
+/// One field of one record, prepared for comparison.
+#[derive(Clone, Debug, Default)]
+pub struct FieldValue {
+    /// Normalised text ("" when blank). For names: the name tokens without honorifics. Short
+    /// values are stored inline, which saves a pointer chase per comparison.
+    pub text: CompactString,
+    /// `hash_str(text)`, 0 when blank.
+    pub hash: u64,
+    /// Age in years.
+    pub num: Option<i32>,
+    /// Parsed date.
+    pub date: Option<LooseDate>,
+    /// Token and phonetic keys (names and text only).
+    pub keys: Option<NameKeys>,
+    /// Which letters/digits occur in `text` (bit per symbol; `u64::MAX` when not ASCII), for
+    /// a cheap upper bound on Jaro–Winkler that skips most hopeless comparisons.
+    pub mask: u64,
+}
+
+impl FieldValue {
+    /// True when the value is blank (compares at the null level).
+    pub fn is_blank(&self) -> bool {
+        self.hash == 0
+    }
+}
+
+/// Result of preparing a raw value: the value, plus the sex implied by honorifics (names only).
+pub struct Prepared {
+    pub value: FieldValue,
+    pub sex_hint: Option<normalise::Sex>,
+}
+
+/// Why a raw value was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue {
+    /// What we expected, phrased for a data officer.
+    pub expected: &'static str,
+}
+
+fn text_value(text: String) -> FieldValue {
+    let hash = if text.is_empty() { 0 } else { hash_str(&text) };
+    let mask = symbol_mask(&text);
+    FieldValue {
+        text: CompactString::from(text),
+        hash,
+        mask,
+        ..Default::default()
+    }
+}
+
+fn symbol_mask(text: &str) -> u64 {
+    if !text.is_ascii() {
+        return u64::MAX;
+    }
+    text.bytes().fold(0u64, |m, b| {
+        let bit = match b {
+            b'a'..=b'z' => b - b'a',
+            b'0'..=b'9' => 26 + b - b'0',
+            b' ' => 36,
+            _ => 37 + b % 27,
+        };
+        m | (1u64 << bit)
+    })
+}
+
+/// Upper bound of `jaro_winkler(x.text, y.text)` from lengths and symbol sets: a character
+/// whose symbol does not occur on the other side cannot be matched.
+#[inline]
+pub fn jaro_winkler_bound(x: &FieldValue, y: &FieldValue) -> f64 {
+    if x.mask == u64::MAX || y.mask == u64::MAX {
+        return 1.0;
+    }
+    let (la, lb) = (x.text.len(), y.text.len());
+    let only_x = (x.mask & !y.mask).count_ones() as usize;
+    let only_y = (y.mask & !x.mask).count_ones() as usize;
+    let m = la.saturating_sub(only_x).min(lb.saturating_sub(only_y)) as f64;
+    if m == 0.0 {
+        return 0.0;
+    }
+    let j = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
+    j + 0.4 * (1.0 - j)
+}
+
+/// Lower bound of the edit distance from symbol sets: one edit changes the set of symbols
+/// present by at most two (a substitution drops one and adds one).
+#[inline]
+fn edit_distance_bound(x: &FieldValue, y: &FieldValue) -> usize {
+    if x.mask == u64::MAX || y.mask == u64::MAX {
+        return 0;
+    }
+    ((x.mask ^ y.mask).count_ones() as usize).div_ceil(2)
+}
+
+/// Edit distance of two prepared values, capped at `max + 1`.
+#[inline]
+fn edit_from(x: &FieldValue, y: &FieldValue, max: usize) -> usize {
+    if edit_distance_bound(x, y) > max {
+        max + 1
+    } else {
+        osa_distance_bounded(&x.text, &y.text, max)
+    }
+}
+
+/// Jaro–Winkler of two prepared values, or 0 when it cannot reach `floor`.
+#[inline]
+fn jw_from(x: &FieldValue, y: &FieldValue, floor: f64) -> f64 {
+    if jaro_winkler_bound(x, y) < floor {
+        0.0
+    } else {
+        jaro_winkler(&x.text, &y.text)
+    }
+}
+
+/// Keys of a name or text value; Double Metaphone codes and nickname groups only for names
+/// (text is compared by its words, and those codes are the costly part of preparation).
+fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
+    let n = tokens.len().min(u16::MAX as usize);
+    let tokens = &tokens[..n];
+    let mut data: Vec<u64> = Vec::with_capacity(if is_name { 4 * n + 2 } else { 2 * n });
+    data.extend(tokens.iter().map(|t| hash_str(t)));
+    let mut buf = Vec::with_capacity(32);
+    data.extend(tokens.iter().map(|t| phonetic_hash(t, &mut buf)));
+    if is_name {
+        let dmeta = DoubleMetaphone::default();
+        for t in tokens {
+            if t.is_ascii() {
+                let r = dmeta.double_metaphone(t);
+                data.push(hash_str(&r.primary()));
+                data.push(hash_str(&r.alternate()));
+            } else {
+                data.push(hash_str(t));
+                data.push(hash_str(t));
+            }
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            for g in nicknames::groups(t) {
+                data.push(((i as u64) << 32) | u64::from(*g));
+            }
+        }
+    }
+    NameKeys {
+        data: data.into_boxed_slice(),
+        n_tokens: n as u16,
+        has_dm: is_name,
+    }
+}
+
+impl Kind {
+    /// Prepare a raw value for this kind of comparison.
+    pub fn prepare(self, raw: &str) -> Result<Prepared, BadValue> {
+        let mut sex_hint = None;
+        let value = match self {
+            Kind::Exact | Kind::Edit => text_value(normalise::normalise_text(raw)),
+            Kind::Sex => text_value(normalise::normalise_sex(raw)),
+            Kind::Name => {
+                let n = normalise::normalise_name(raw);
+                sex_hint = n.sex_hint();
+                let mut v = text_value(n.text());
+                if !v.is_blank() {
+                    let refs: Vec<&str> = n.tokens.iter().map(String::as_str).collect();
+                    v.keys = Some(name_keys(&refs, true));
+                }
+                v
+            }
+            Kind::Text => {
+                let mut v = text_value(normalise::normalise_text(raw));
+                if !v.is_blank() {
+                    // normalise_text leaves single spaces between words.
+                    let refs: Vec<&str> = v.text.split(' ').collect();
+                    let keys = name_keys(&refs, false);
+                    v.keys = Some(keys);
+                }
+                v
+            }
+            Kind::Age => match normalise::parse_age(raw) {
+                Ok(n) => {
+                    let mut v = text_value(n.map(|n| n.to_string()).unwrap_or_default());
+                    v.num = n;
+                    v
+                }
+                Err(()) => {
+                    return Err(BadValue {
+                        expected: "a whole number of years or blank",
+                    })
+                }
+            },
+            Kind::Date => {
+                let (text, date) = normalise::parse_date(raw);
+                let mut v = text_value(text);
+                v.date = date;
+                v
+            }
+        };
+        Ok(Prepared { value, sex_hint })
+    }
+}
+
+/// A compiled comparator for one field: its kind, thresholds and level labels.
+#[derive(Clone, Debug)]
+pub struct Comparator {
+    pub kind: Kind,
+    /// Jaro–Winkler thresholds (name, text), descending.
+    pub jw: Vec<f64>,
+    /// Edit-distance thresholds (edit), ascending.
+    pub distances: Vec<u32>,
+    /// Age bands in years (age), ascending.
+    pub bands: Vec<i32>,
+    /// Index of the field this one is compared with when the two are swapped (name).
+    pub swap_with: Option<usize>,
+    labels: Vec<String>,
+}
+
+impl Comparator {
+    /// Build a comparator; `None` thresholds take the documented defaults.
+    pub fn new(
+        kind: Kind,
+        jw: Option<Vec<f64>>,
+        distances: Option<Vec<u32>>,
+        bands: Option<Vec<i32>>,
+        swap_with: Option<usize>,
+    ) -> Self {
+        let mut jw = jw.unwrap_or_else(|| match kind {
+            Kind::Text => vec![0.9],
+            _ => vec![0.92, 0.8],
+        });
+        jw.sort_by(|a, b| b.total_cmp(a));
+        let mut distances = distances.unwrap_or_else(|| vec![1, 2]);
+        distances.sort_unstable();
+        let mut bands = bands.unwrap_or_else(|| vec![1, 3]);
+        bands.sort_unstable();
+        let mut labels = vec!["blank".to_owned()];
+        match kind {
+            Kind::Exact | Kind::Sex => labels.push("exact".into()),
+            Kind::Name => {
+                labels.push("exact".into());
+                labels.push("same words, any order".into());
+                if swap_with.is_some() {
+                    labels.push("swapped with other name field".into());
+                }
+                labels.push("sounds alike or nickname".into());
+                labels.extend(jw.iter().map(|t| format!("jaro-winkler >= {t}")));
+            }
+            Kind::Text => {
+                labels.push("exact".into());
+                labels.push("same words, any order".into());
+                labels.extend(jw.iter().map(|t| format!("jaro-winkler >= {t}")));
+                labels.push("half the words shared".into());
+            }
+            Kind::Edit => {
+                labels.push("exact".into());
+                labels.extend(distances.iter().map(|d| format!("edit distance <= {d}")));
+            }
+            Kind::Age => {
+                labels.push("exact".into());
+                labels.extend(bands.iter().map(|b| format!("within {b} years")));
+            }
+            Kind::Date => {
+                labels.extend(
+                    [
+                        "exact",
+                        "day and month transposed",
+                        "one typo",
+                        "same year and month",
+                        "within one year",
+                    ]
+                    .map(String::from),
+                );
+            }
+        }
+        labels.push("different".into());
+        Comparator {
+            kind,
+            jw,
+            distances,
+            bands,
+            swap_with,
+            labels,
+        }
+    }
+
+    /// Level labels, index = level.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Number of levels including blank and different.
+    pub fn n_levels(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Compare field `f` of two records (whole records are passed for swapped-field checks).
+    pub fn compare(&self, f: usize, a: &[FieldValue], b: &[FieldValue]) -> u8 {
+        let (x, y) = (&a[f], &b[f]);
+        let last = (self.labels.len() - 1) as u8;
+        if x.is_blank() || y.is_blank() {
+            // Blank says nothing either way (weight 0), whatever the other side holds.
+            return 0;
+        }
+        match self.kind {
+            Kind::Exact | Kind::Sex => {
+                if x.hash == y.hash {
+                    1
+                } else {
+                    last
+                }
+            }
+            Kind::Edit => {
+                if x.hash == y.hash {
+                    return 1;
+                }
+                let max = self.distances.last().copied().unwrap_or(0) as usize;
+                let d = edit_from(x, y, max);
+                for (i, t) in self.distances.iter().enumerate() {
+                    if d <= *t as usize {
+                        return 2 + i as u8;
+                    }
+                }
+                last
+            }
+            Kind::Age => match (x.num, y.num) {
+                (Some(p), Some(q)) => {
+                    let d = (p - q).abs();
+                    if d == 0 {
+                        return 1;
+                    }
+                    for (i, band) in self.bands.iter().enumerate() {
+                        if d <= *band {
+                            return 2 + i as u8;
+                        }
+                    }
+                    last
+                }
+                _ => 0,
+            },
+            Kind::Date => compare_dates(x, y),
+            Kind::Name => self.compare_names(f, a, b, last),
+            Kind::Text => {
+                if x.hash == y.hash {
+                    return 1;
+                }
+                let (kx, ky) = match (&x.keys, &y.keys) {
+                    (Some(p), Some(q)) => (p, q),
+                    _ => return last,
+                };
+                if same_token_set(kx.tokens(), ky.tokens()) {
+                    return 2;
+                }
+                let sim = jw_from(x, y, self.jw.last().copied().unwrap_or(0.0));
+                for (i, t) in self.jw.iter().enumerate() {
+                    if sim >= *t {
+                        return 3 + i as u8;
+                    }
+                }
+                if shared_token_share(kx.tokens(), ky.tokens()) >= 0.5 {
+                    return last - 1;
+                }
+                last
+            }
+        }
+    }
+
+    fn compare_names(&self, f: usize, a: &[FieldValue], b: &[FieldValue], last: u8) -> u8 {
+        let (x, y) = (&a[f], &b[f]);
+        if x.hash == y.hash {
+            return 1;
+        }
+        let (kx, ky) = match (&x.keys, &y.keys) {
+            (Some(p), Some(q)) => (p, q),
+            _ => return last,
+        };
+        if same_token_set(kx.tokens(), ky.tokens()) {
+            return 2;
+        }
+        let mut next = 3u8;
+        if let Some(o) = self.swap_with {
+            let (xo, yo) = (&a[o], &b[o]);
+            // Swapped: one cross pair equal and the other equal or close.
+            if !xo.is_blank() && !yo.is_blank() && (x.hash == yo.hash || xo.hash == y.hash) {
+                let cross1 = x.hash == yo.hash || jw_from(x, yo, 0.92) >= 0.92;
+                if cross1 && (xo.hash == y.hash || jw_from(xo, y, 0.92) >= 0.92) {
+                    return next;
+                }
+            }
+            next += 1;
+        }
+        if sounds_alike(kx, ky) {
+            return next;
+        }
+        next += 1;
+        let sim = jw_from(x, y, self.jw.last().copied().unwrap_or(0.0));
+        for (i, t) in self.jw.iter().enumerate() {
+            if sim >= *t {
+                return next + i as u8;
+            }
+        }
+        last
+    }
+}
+
+fn compare_dates(x: &FieldValue, y: &FieldValue) -> u8 {
+    // Levels: 1 exact, 2 transposed, 3 one typo, 4 same year-month, 5 within a year, 6 else.
+    if x.hash == y.hash {
+        return 1;
+    }
+    if let (Some(p), Some(q)) = (x.date, y.date) {
+        if p.year == q.year && p.month == q.day && p.day == q.month {
+            return 2;
+        }
+    }
+    if edit_from(x, y, 1) <= 1 {
+        return 3;
+    }
+    if let (Some(p), Some(q)) = (x.date, y.date) {
+        if p.year == q.year && p.month == q.month {
+            return 4;
+        }
+        if (p.ordinal() - q.ordinal()).abs() <= 366 {
+            return 5;
+        }
+    }
+    6
+}
+
+/// Same multiset-free set of tokens, in any order, and more than one token (one token equal
+/// would already be exact).
+fn same_token_set(a: &[u64], b: &[u64]) -> bool {
+    if a.len() < 2 && b.len() < 2 {
+        return false;
+    }
+    a.iter().all(|t| b.contains(t)) && b.iter().all(|t| a.contains(t))
+}
+
+fn shared_token_share(a: &[u64], b: &[u64]) -> f64 {
+    let shared = a.iter().filter(|t| b.contains(t)).count();
+    let n = a.len().max(b.len());
+    if n == 0 {
+        0.0
+    } else {
+        shared as f64 / n as f64
+    }
+}
+
+/// Every token of the shorter name sounds like (phonetic key or Double Metaphone) or is a
+/// nickname of some token of the longer one.
+fn sounds_alike(a: &NameKeys, b: &NameKeys) -> bool {
+    let (s, l) = if a.n_tokens <= b.n_tokens {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if s.n_tokens == 0 {
+        return false;
+    }
+    let (s_phon, l_phon, s_dm, l_dm) = (s.phon(), l.phon(), s.dm(), l.dm());
+    let (s_nick, l_nick) = (s.nick(), l.nick());
+    (0..s.n_tokens as usize).all(|i| {
+        l_phon.contains(&s_phon[i])
+            || s_dm.get(2 * i).is_some_and(|d| l_dm.contains(d))
+            || s_dm.get(2 * i + 1).is_some_and(|d| l_dm.contains(d))
+            || s_nick.iter().any(|&x| {
+                (x >> 32) as usize == i
+                    && l_nick
+                        .iter()
+                        .any(|&y| (y & 0xffff_ffff) == (x & 0xffff_ffff))
+            })
+    })
+}
+
+/// Jaro–Winkler similarity (prefix scale 0.1, up to 4 characters), on bytes for ASCII text and
+/// on characters otherwise.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a.is_ascii() && b.is_ascii() {
+        jaro_winkler_slice(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        jaro_winkler_slice(&a, &b)
+    }
+}
+
+fn jaro_winkler_slice<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
+    let j = jaro_slice(a, b);
+    let prefix = a
+        .iter()
+        .zip(b.iter())
+        .take(4)
+        .take_while(|(x, y)| x == y)
+        .count();
+    j + prefix as f64 * 0.1 * (1.0 - j)
+}
+
+fn jaro_slice<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
+    let (la, lb) = (a.len(), b.len());
+    if la == 0 && lb == 0 {
+        return 1.0;
+    }
+    if la == 0 || lb == 0 {
+        return 0.0;
+    }
+    let window = (la.max(lb) / 2).saturating_sub(1);
+    // Stack flags for the usual short names; heap only for long text.
+    let mut a_stack = [false; 64];
+    let mut b_stack = [false; 64];
+    let mut a_heap = Vec::new();
+    let mut b_heap = Vec::new();
+    let a_flags: &mut [bool] = if la <= 64 {
+        &mut a_stack[..la]
+    } else {
+        a_heap.resize(la, false);
+        &mut a_heap
+    };
+    let b_flags: &mut [bool] = if lb <= 64 {
+        &mut b_stack[..lb]
+    } else {
+        b_heap.resize(lb, false);
+        &mut b_heap
+    };
+    let mut matches = 0usize;
+    for i in 0..la {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(lb);
+        for j in lo..hi {
+            if !b_flags[j] && a[i] == b[j] {
+                a_flags[i] = true;
+                b_flags[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut k = 0usize;
+    for i in 0..la {
+        if a_flags[i] {
+            while !b_flags[k] {
+                k += 1;
+            }
+            if a[i] != b[k] {
+                transpositions += 1;
+            }
+            k += 1;
+        }
+    }
+    let m = matches as f64;
+    (m / la as f64 + m / lb as f64 + (m - (transpositions / 2) as f64) / m) / 3.0
+}
+
+/// Damerau–Levenshtein distance in its optimal-string-alignment form (adjacent transpositions
+/// count one edit; a substring is not edited twice). Returns `max + 1` as soon as the distance
+/// is known to exceed `max`, which keeps typo levels cheap.
+pub fn osa_distance_bounded(a: &str, b: &str, max: usize) -> usize {
+    if a.is_ascii() && b.is_ascii() {
+        osa_slice(a.as_bytes(), b.as_bytes(), max)
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        osa_slice(&a, &b, max)
+    }
+}
+
+/// Unbounded optimal-string-alignment distance.
+pub fn osa_distance(a: &str, b: &str) -> usize {
+    osa_distance_bounded(a, b, usize::MAX - 1)
+}
+
+fn osa_slice<T: PartialEq + Copy>(a: &[T], b: &[T], max: usize) -> usize {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > max {
+        return max + 1;
+    }
+    if la == 0 || lb == 0 {
+        return la.max(lb);
+    }
+    let w = lb + 1;
+    // Three rolling rows; on the stack for the usual short values.
+    let mut stack = [0u32; 3 * 48];
+    let mut heap = Vec::new();
+    let buf: &mut [u32] = if w <= 48 {
+        &mut stack[..3 * w]
+    } else {
+        heap.resize(3 * w, 0);
+        &mut heap
+    };
+    let (prev2, rest) = buf.split_at_mut(w);
+    let (prev, cur) = rest.split_at_mut(w);
+    let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
+    for (j, x) in prev.iter_mut().enumerate() {
+        *x = j as u32;
+    }
+    let max32 = max.min(u32::MAX as usize - 1) as u32;
+    for i in 1..=la {
+        cur[0] = i as u32;
+        let mut row_min = cur[0];
+        for j in 1..=lb {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max32 {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[lb] as usize).min(max + 1)
+}
+
+/// A phonetic key for South-Asian names written in Latin letters (after romanisation).
+///
+/// Folds, in order: the digraphs chh/ch→c, sh→s, ph→f, bh→b, kh→k, gh→g, th→t, dh→d, jh→j,
+/// rh→r, ck→k; v and w→b (Bengali/Assamese ব is written b or v, ৱ w); z→j (Zakir/Jakir: Bengali
+/// has no z); q→k; a lone c→k; x→s at the start (Assamese Xaikia = Saikia) and ks elsewhere
+/// (Laxmi = Lakshmi); y→j at the start (Yadav/Jadav) and i elsewhere (Joy/Jay → jai);
+/// ee→i, oo→u; **o→a** (the Bengali/Assamese inherent vowel is spoken o but romanised a or o:
+/// Borua/Barua, Rohim/Rahim; the cost is that names differing only in a/o, e.g. Mona/Mana, share
+/// a key, which the Jaro–Winkler and exact levels still separate); doubled letters collapse; a
+/// final h after a vowel is dropped (Baruah = Barua, Shah = Sha); a final schwa a is dropped in
+/// keys longer than three letters (Rahima → rahim: the sex field separates Rahim and Rahima).
+/// Tokens that are not ASCII (scripts we do not romanise) are returned unchanged.
+pub fn phonetic_key(token: &str) -> String {
+    if !token.is_ascii() {
+        return token.to_owned();
+    }
+    let mut out = Vec::with_capacity(token.len());
+    phonetic_into(token.as_bytes(), &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `hash_str(&phonetic_key(token))`, reusing `buf` instead of allocating.
+fn phonetic_hash(token: &str, buf: &mut Vec<u8>) -> u64 {
+    if !token.is_ascii() {
+        return hash_str(token);
+    }
+    buf.clear();
+    phonetic_into(token.as_bytes(), buf);
+    std::str::from_utf8(buf).map_or(0, hash_str)
+}
+
+fn phonetic_into(b: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i].to_ascii_lowercase();
+        let n1 = b.get(i + 1).map(u8::to_ascii_lowercase);
+        let n2 = b.get(i + 2).map(u8::to_ascii_lowercase);
+        let (emit, adv): (&[u8], usize) = match (c, n1, n2) {
+            (b'c', Some(b'h'), Some(b'h')) => (b"c", 3),
+            (b'c', Some(b'h'), _) => (b"c", 2),
+            (b's', Some(b'h'), _) => (b"s", 2),
+            (b'p', Some(b'h'), _) => (b"f", 2),
+            (b'b', Some(b'h'), _) => (b"b", 2),
+            (b'k', Some(b'h'), _) => (b"k", 2),
+            (b'g', Some(b'h'), _) => (b"g", 2),
+            (b't', Some(b'h'), _) => (b"t", 2),
+            (b'd', Some(b'h'), _) => (b"d", 2),
+            (b'j', Some(b'h'), _) => (b"j", 2),
+            (b'r', Some(b'h'), _) => (b"r", 2),
+            (b'c', Some(b'k'), _) => (b"k", 2),
+            (b'e', Some(b'e'), _) => (b"i", 2),
+            (b'o', Some(b'o'), _) => (b"u", 2),
+            (b'v' | b'w', _, _) => (b"b", 1),
+            (b'z', _, _) => (b"j", 1),
+            (b'q', _, _) => (b"k", 1),
+            (b'c', _, _) => (b"k", 1),
+            (b'x', _, _) if i == 0 => (b"s", 1),
+            (b'x', _, _) => (b"ks", 1),
+            (b'y', _, _) if i == 0 => (b"j", 1),
+            (b'y', _, _) => (b"i", 1),
+            (b'o', _, _) => (b"a", 1),
+            _ => (std::slice::from_ref(&b[i]), 1),
+        };
+        for &e in emit {
+            let e = e.to_ascii_lowercase();
+            if out.last() != Some(&e) {
+                out.push(e);
+            }
+        }
+        i += adv;
+    }
+    if out.len() > 1 && out.last() == Some(&b'h') && is_vowel(out[out.len() - 2]) {
+        out.pop();
+    }
+    if out.len() > 3 && out.last() == Some(&b'a') {
+        out.pop();
+    }
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Double Metaphone primary and alternate codes of a (romanised) token.
+pub fn double_metaphone(token: &str) -> (String, String) {
+    let r = DoubleMetaphone::default().double_metaphone(token);
+    (r.primary(), r.alternate())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &str) -> FieldValue {
+        Kind::Name.prepare(s).map(|p| p.value).unwrap_or_default()
+    }
+
+    fn level(c: &Comparator, a: FieldValue, b: FieldValue) -> String {
+        c.labels()[c.compare(0, &[a], &[b]) as usize].clone()
+    }
+
+    #[test]
+    fn jaro_winkler_known_values() {
+        assert!((jaro_winkler("martha", "marhta") - 0.9611).abs() < 1e-3);
+        assert!((jaro_winkler("dwayne", "duane") - 0.84).abs() < 1e-2);
+        assert_eq!(jaro_winkler("", ""), 1.0);
+        assert_eq!(jaro_winkler("abc", ""), 0.0);
+        assert!((jaro_winkler("রহিম", "রহিম") - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn jaro_winkler_bound_is_an_upper_bound() {
+        let words = [
+            "rahim",
+            "pranjal",
+            "martha",
+            "marhta",
+            "lance hill avenue",
+            "lance hil avenue",
+            "x",
+            "das",
+        ];
+        for a in words {
+            for b in words {
+                let (x, y) = (name(a), name(b));
+                assert!(
+                    jaro_winkler_bound(&x, &y) + 1e-12 >= jaro_winkler(a, b),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn edit_distance_bound_is_a_lower_bound() {
+        let words = [
+            "1234567", "1243567", "7654321", "20150304", "20151403", "", "abc", "cab",
+        ];
+        let e = |s: &str| Kind::Edit.prepare(s).map(|p| p.value).unwrap_or_default();
+        for a in words {
+            for b in words {
+                assert!(
+                    edit_distance_bound(&e(a), &e(b)) <= osa_distance(a, b),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn osa_known_values() {
+        assert_eq!(osa_distance("ca", "ac"), 1);
+        assert_eq!(osa_distance("kitten", "sitting"), 3);
+        assert_eq!(osa_distance_bounded("kitten", "sitting", 1), 2);
+        assert_eq!(osa_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn phonetic_key_folds_south_asian_spellings() {
+        let same = [
+            ("bikash", "vikas"),
+            ("barua", "baruah"),
+            ("borua", "barua"),
+            ("rahim", "rohim"),
+            ("lakshmi", "laxmi"),
+            ("saikia", "xaikia"),
+            ("jadav", "yadav"),
+            ("phukan", "fukan"),
+            ("chhetri", "chetri"),
+            ("zakir", "jakir"),
+            ("joy", "jay"),
+            ("deepak", "dipak"),
+            ("bishwas", "biswas"),
+        ];
+        for (a, b) in same {
+            assert_eq!(phonetic_key(a), phonetic_key(b), "{a} vs {b}");
+        }
+        assert_ne!(phonetic_key("rahim"), phonetic_key("rahul"));
+    }
+
+    #[test]
+    fn cross_script_names_are_exact_or_sound_alike() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        assert_eq!(level(&c, name("রহিম"), name("Rahim")), "exact");
+        assert_eq!(level(&c, name("राहुल"), name("Rahul")), "exact");
+        assert_eq!(level(&c, name("বৰুৱা"), name("Barua")), "exact");
+        assert_eq!(
+            level(&c, name("বৰুৱা"), name("Baruah")),
+            "sounds alike or nickname"
+        );
+        assert_eq!(level(&c, name("Md. Rahim"), name("Rahim")), "exact");
+    }
+
+    #[test]
+    fn nicknames_and_word_order() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        assert_eq!(
+            level(&c, name("Raju"), name("Rajesh")),
+            "sounds alike or nickname"
+        );
+        assert_eq!(
+            level(&c, name("Rahim Uddin"), name("Uddin Rahim")),
+            "same words, any order"
+        );
+        assert_eq!(
+            level(&c, name("Rahim"), name("Rahman")),
+            "jaro-winkler >= 0.8"
+        );
+        assert_eq!(level(&c, name("Rahim"), name("Pranjal")), "different");
+        assert_eq!(level(&c, name(""), name("Rahim")), "blank");
+    }
+
+    #[test]
+    fn swapped_names_are_seen() {
+        let c = Comparator::new(Kind::Name, None, None, None, Some(1));
+        let a = [name("Rahim"), name("Uddin")];
+        let b = [name("Uddin"), name("Rahim")];
+        assert_eq!(
+            c.labels()[c.compare(0, &a, &b) as usize],
+            "swapped with other name field"
+        );
+    }
+
+    #[test]
+    fn age_bands() {
+        let c = Comparator::new(Kind::Age, None, None, None, None);
+        let age = |s: &str| Kind::Age.prepare(s).map(|p| p.value).unwrap_or_default();
+        assert_eq!(level(&c, age("7"), age("7")), "exact");
+        assert_eq!(level(&c, age("7"), age("8")), "within 1 years");
+        assert_eq!(level(&c, age("7"), age("10")), "within 3 years");
+        assert_eq!(level(&c, age("7"), age("12")), "different");
+        assert_eq!(level(&c, age(""), age("12")), "blank");
+        assert!(Kind::Age.prepare("abc").is_err());
+    }
+
+    #[test]
+    fn date_levels() {
+        let c = Comparator::new(Kind::Date, None, None, None, None);
+        let d = |s: &str| Kind::Date.prepare(s).map(|p| p.value).unwrap_or_default();
+        assert_eq!(level(&c, d("2015-03-04"), d("20150304")), "exact");
+        assert_eq!(
+            level(&c, d("2015-03-04"), d("2015-04-03")),
+            "day and month transposed"
+        );
+        assert_eq!(level(&c, d("20150304"), d("20150314")), "one typo");
+        assert_eq!(
+            level(&c, d("2015-03-04"), d("2015-03-28")),
+            "same year and month"
+        );
+        assert_eq!(
+            level(&c, d("2015-03-04"), d("2014-09-30")),
+            "within one year"
+        );
+        assert_eq!(level(&c, d("2015-03-04"), d("2001-09-30")), "different");
+    }
+
+    #[test]
+    fn edit_levels() {
+        let c = Comparator::new(Kind::Edit, None, None, None, None);
+        let e = |s: &str| Kind::Edit.prepare(s).map(|p| p.value).unwrap_or_default();
+        assert_eq!(level(&c, e("1234567"), e("1234567")), "exact");
+        assert_eq!(level(&c, e("1234567"), e("1243567")), "edit distance <= 1");
+        assert_eq!(level(&c, e("1234567"), e("1243568")), "edit distance <= 2");
+        assert_eq!(level(&c, e("1234567"), e("7654321")), "different");
+    }
+}

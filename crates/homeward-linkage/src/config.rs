@@ -1,0 +1,292 @@
+//! The link configuration (`LINK.toml`): which column holds the record id, which fields are
+//! compared and how, the blocking rules, the match threshold and the training settings. It also
+//! owns the built-in profiles (`tracing`, `duplicates`), which are ordinary LINK.toml files
+//! compiled into the binary so that they double as documented examples.
+//!
+//! ```toml
+//! id_column = "id"
+//! threshold = 0.5
+//! max_block_size = 5000        # optional: skip blocking keys shared by more records
+//!
+//! [[field]]
+//! name = "name_first"          # also the CSV column unless `column` is given
+//! comparator = "name"          # exact | name | text | edit | age | date | sex
+//! tf = true                    # term-frequency adjustment of the exact level
+//! swap_with = "name_last"      # name only: notice first/last name swapped
+//! jw = [0.92, 0.8]             # name/text: Jaro-Winkler thresholds
+//!
+//! [[field]]
+//! name = "age"
+//! column = "child_age"         # read from another CSV column
+//! comparator = "age"
+//! bands = [1, 3]               # age: ± years (edit fields take `distances = [1, 2]`)
+//!
+//! [[blocking]]
+//! on = ["phonetic(name_first)", "year(date_of_birth)"]
+//!
+//! [training]                   # optional; these are the defaults
+//! u_pairs = 200000             # random pairs compared to learn u
+//! seed = 42                    # same data + same seed = same model
+//! em_iterations = 40
+//! # prior = 0.0002             # fix λ instead of estimating it
+//! ```
+//! Blocking key parts: `field` or `exact(field)`, `phonetic(field)`, `dm(field)` (Double
+//! Metaphone of the first word), `first3(field)` (any `firstN`), `year(field)`, and
+//! `anyorder(field_a, field_b)` (the two values as a set, catching swapped names).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::Kind;
+use crate::error::LinkError;
+
+/// A whole link configuration.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkConfig {
+    /// Column holding each record's unique id.
+    pub id_column: String,
+    /// Default match-probability threshold for output (the CLI `--threshold` overrides it).
+    #[serde(default = "default_threshold")]
+    pub threshold: f64,
+    /// Compared fields, in output/explanation order.
+    #[serde(rename = "field")]
+    pub fields: Vec<FieldConfig>,
+    /// Blocking rules; a pair is a candidate when any rule's key agrees.
+    #[serde(rename = "blocking", default)]
+    pub blocking: Vec<BlockingRuleConfig>,
+    /// Blocks (records sharing one key) larger than this are skipped: such a key says little
+    /// and would make the candidate set explode. `None`: no limit (batch linking).
+    #[serde(default)]
+    pub max_block_size: Option<usize>,
+    /// Training settings.
+    #[serde(default)]
+    pub training: TrainingConfig,
+}
+
+fn default_threshold() -> f64 {
+    0.5
+}
+
+/// How one field is compared.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldConfig {
+    /// Field name (used in explanations and blocking rules).
+    pub name: String,
+    /// CSV column; defaults to `name`.
+    #[serde(default)]
+    pub column: Option<String>,
+    /// Comparator kind.
+    pub comparator: Kind,
+    /// Term-frequency adjustment of the exact level.
+    #[serde(default)]
+    pub tf: bool,
+    /// Name fields: the other name field to check for a swap (first/last name reversed).
+    #[serde(default)]
+    pub swap_with: Option<String>,
+    /// Jaro–Winkler thresholds (name, text).
+    #[serde(default)]
+    pub jw: Option<Vec<f64>>,
+    /// Edit-distance thresholds (edit).
+    #[serde(default)]
+    pub distances: Option<Vec<u32>>,
+    /// Age bands in years (age).
+    #[serde(default)]
+    pub bands: Option<Vec<i32>>,
+}
+
+impl FieldConfig {
+    /// The CSV column this field reads.
+    pub fn column(&self) -> &str {
+        self.column.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// One blocking rule: the parts of its key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockingRuleConfig {
+    pub on: Vec<String>,
+}
+
+/// Training settings; the defaults suit files from a few hundred to a few million records.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// Random pairs sampled to learn u (how often non-matches agree by chance).
+    #[serde(default = "default_u_pairs")]
+    pub u_pairs: usize,
+    /// Seed of the random sampler: the same data and seed give the same model.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Maximum EM iterations.
+    #[serde(default = "default_em_iterations")]
+    pub em_iterations: usize,
+    /// Fixed prior probability that two random records match (skips its estimation).
+    #[serde(default)]
+    pub prior: Option<f64>,
+}
+
+fn default_u_pairs() -> usize {
+    200_000
+}
+fn default_seed() -> u64 {
+    42
+}
+fn default_em_iterations() -> usize {
+    40
+}
+
+impl Default for TrainingConfig {
+    fn default() -> Self {
+        TrainingConfig {
+            u_pairs: default_u_pairs(),
+            seed: default_seed(),
+            em_iterations: default_em_iterations(),
+            prior: None,
+        }
+    }
+}
+
+/// Names of the built-in profiles.
+pub const PROFILES: &[&str] = &["tracing", "duplicates"];
+
+const TRACING: &str = include_str!("profiles/tracing.toml");
+const DUPLICATES: &str = include_str!("profiles/duplicates.toml");
+
+impl LinkConfig {
+    /// Parse a LINK.toml text; `origin` names it in error messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self, LinkError> {
+        let cfg: LinkConfig = toml::from_str(text).map_err(|e| LinkError::Config {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })?;
+        cfg.validate(origin)?;
+        Ok(cfg)
+    }
+
+    /// Read and parse a LINK.toml file.
+    pub fn from_file(path: &Path) -> Result<Self, LinkError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LinkError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml(&text, &path.display().to_string())
+    }
+
+    /// A built-in profile by name (`tracing`, `duplicates`).
+    pub fn profile(name: &str) -> Result<Self, LinkError> {
+        let text = match name {
+            "tracing" => TRACING,
+            "duplicates" => DUPLICATES,
+            _ => return Err(LinkError::UnknownProfile(name.to_owned())),
+        };
+        Self::from_toml(text, &format!("built-in profile `{name}`"))
+    }
+
+    /// Check names and limits so later stages can index without failing.
+    pub fn validate(&self, origin: &str) -> Result<(), LinkError> {
+        let err = |message: String| LinkError::Config {
+            origin: origin.to_owned(),
+            message,
+        };
+        if self.fields.is_empty() {
+            return Err(err(
+                "no [[field]] is defined; add at least one field to compare".into(),
+            ));
+        }
+        if self.fields.len() > 16 {
+            return Err(err(format!(
+                "{} fields defined; at most 16 are supported",
+                self.fields.len()
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(err(format!(
+                "threshold {} is not a probability between 0 and 1",
+                self.threshold
+            )));
+        }
+        for (i, f) in self.fields.iter().enumerate() {
+            if self.fields[..i].iter().any(|g| g.name == f.name) {
+                return Err(err(format!("field `{}` is defined twice", f.name)));
+            }
+            if let Some(s) = &f.swap_with {
+                if f.comparator != Kind::Name || !self.fields.iter().any(|g| &g.name == s) {
+                    return Err(err(format!(
+                        "field `{}`: swap_with = `{s}` needs a name comparator and an existing field",
+                        f.name
+                    )));
+                }
+            }
+            if f.jw
+                .as_ref()
+                .is_some_and(|v| v.len() > 3 || v.iter().any(|t| !(0.0..=1.0).contains(t)))
+            {
+                return Err(err(format!(
+                    "field `{}`: jw needs up to 3 thresholds between 0 and 1",
+                    f.name
+                )));
+            }
+            if f.distances.as_ref().is_some_and(|v| v.len() > 4)
+                || f.bands.as_ref().is_some_and(|v| v.len() > 4)
+            {
+                return Err(err(format!(
+                    "field `{}`: at most 4 distances/bands",
+                    f.name
+                )));
+            }
+        }
+        for rule in &self.blocking {
+            if rule.on.is_empty() {
+                return Err(err("a [[blocking]] rule has an empty `on` list".into()));
+            }
+            for part in &rule.on {
+                crate::blocking::KeyPart::parse(part, self).map_err(err)?;
+            }
+        }
+        if let Some(p) = self.training.prior {
+            if !(p > 0.0 && p < 1.0) {
+                return Err(err(format!(
+                    "training.prior {p} must be strictly between 0 and 1"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_parse() {
+        for p in PROFILES {
+            let cfg = LinkConfig::profile(p);
+            assert!(cfg.is_ok(), "{p}: {cfg:?}");
+        }
+        assert!(matches!(
+            LinkConfig::profile("nope"),
+            Err(LinkError::UnknownProfile(_))
+        ));
+    }
+
+    #[test]
+    fn config_errors_name_the_problem() {
+        let bad = "id_column = \"id\"\n[[field]]\nname = \"a\"\ncomparator = \"fuzzy\"\n";
+        let e = LinkConfig::from_toml(bad, "LINK.toml")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("LINK.toml") && e.contains("fuzzy"), "{e}");
+        let bad = "id_column = \"id\"\n[[field]]\nname = \"a\"\ncomparator = \"exact\"\n[[blocking]]\non = [\"phonetic(b)\"]\n";
+        let e = LinkConfig::from_toml(bad, "LINK.toml")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("`b`"), "{e}");
+    }
+}

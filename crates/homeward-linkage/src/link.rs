@@ -1,0 +1,538 @@
+//! The batch pipeline over prepared records: blocking, automatic training (u from seeded random
+//! pairs, m and λ by EM over the candidates) and parallel scoring. Deterministic: the same
+//! records, configuration and seed give the same model and the same pairs in the same order.
+
+use rand::SeedableRng;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::blocking;
+use crate::linker::{Gamma, Linker, PreparedRecord};
+use crate::model::{self, EmReport, Model, Scorer, TfTable};
+
+/// What to link.
+#[derive(Clone, Copy, Debug)]
+pub enum Task<'a> {
+    /// Pairs across two files.
+    Link {
+        left: &'a [PreparedRecord],
+        right: &'a [PreparedRecord],
+    },
+    /// Pairs within one file.
+    Dedupe(&'a [PreparedRecord]),
+}
+
+impl<'a> Task<'a> {
+    fn sides(&self) -> (&'a [PreparedRecord], &'a [PreparedRecord]) {
+        match *self {
+            Task::Link { left, right } => (left, right),
+            Task::Dedupe(r) => (r, r),
+        }
+    }
+
+    /// Number of possible pairs.
+    pub fn total_pairs(&self) -> f64 {
+        match *self {
+            Task::Link { left, right } => left.len() as f64 * right.len() as f64,
+            Task::Dedupe(r) => r.len() as f64 * (r.len().saturating_sub(1)) as f64 / 2.0,
+        }
+    }
+}
+
+/// A scored candidate pair (indices into the task's records).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScoredPair {
+    pub left: u32,
+    pub right: u32,
+    pub gamma: Gamma,
+    pub weight: f64,
+    pub probability: f64,
+}
+
+/// Figures about one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunReport {
+    pub candidate_pairs: u64,
+    /// (rule, pairs it contributed first).
+    pub pairs_per_rule: Vec<(String, u64)>,
+    pub random_pairs_for_u: u64,
+    pub em: EmReport,
+    pub lambda: f64,
+}
+
+/// Stages reported to a progress callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Blocking,
+    Training,
+    Scoring,
+}
+
+/// Candidates of a task, with pairs per rule.
+pub fn candidates(linker: &Linker, task: Task<'_>) -> blocking::Candidates {
+    let max = linker.config.max_block_size;
+    match task {
+        Task::Link { left, right } => {
+            blocking::link_candidates(left, right, linker.rules.len(), max)
+        }
+        Task::Dedupe(r) => blocking::dedupe_candidates(r, linker.rules.len(), max),
+    }
+}
+
+/// Learn u from random pairs (seeded). As Splink does, records are sampled at random and all
+/// pairs among the sample are compared: the sample is unbiased for u, and a few hundred
+/// records stay in cache while their ~`u_pairs` pairs are compared, which makes this step
+/// several times faster than pairs drawn one by one across the whole file.
+pub fn train_u(linker: &Linker, task: Task<'_>, model: &mut Model) -> u64 {
+    let (left, right) = task.sides();
+    let cfg = &linker.config.training;
+    let target = cfg.u_pairs as f64;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed);
+    let (ls, rs): (Vec<usize>, Vec<usize>) = match task {
+        Task::Link { .. } => {
+            let k = target.sqrt().ceil() as usize;
+            let pick = |rng: &mut rand::rngs::StdRng, n: usize| {
+                let mut v = rand::seq::index::sample(rng, n, k.min(n)).into_vec();
+                v.sort_unstable();
+                v
+            };
+            let l = pick(&mut rng, left.len());
+            let r = pick(&mut rng, right.len());
+            (l, r)
+        }
+        Task::Dedupe(recs) => {
+            // k(k-1)/2 ≈ target
+            let k = ((1.0 + (1.0 + 8.0 * target).sqrt()) / 2.0).ceil() as usize;
+            let mut v =
+                rand::seq::index::sample(&mut rng, recs.len(), k.min(recs.len())).into_vec();
+            v.sort_unstable();
+            (v.clone(), v)
+        }
+    };
+    let dedupe = matches!(task, Task::Dedupe(_));
+    let shape: Vec<usize> = linker.comparators.iter().map(|c| c.n_levels()).collect();
+    let zero = || {
+        shape
+            .iter()
+            .map(|&k| vec![0u64; k])
+            .collect::<Vec<Vec<u64>>>()
+    };
+    let (counts, n) = ls
+        .par_iter()
+        .enumerate()
+        .map(|(i, &a)| {
+            let mut c = zero();
+            let mut n = 0u64;
+            // Dedupe: each unordered pair once (partners after this one in the sample).
+            let partners = if dedupe { &rs[i + 1..] } else { &rs[..] };
+            for &b in partners {
+                let g = linker.gamma(&left[a], &right[b]);
+                for (f, cf) in c.iter_mut().enumerate() {
+                    cf[g.level(f)] += 1;
+                }
+                n += 1;
+            }
+            (c, n)
+        })
+        .reduce(
+            || (zero(), 0),
+            |(mut x, nx), (y, ny)| {
+                for (xf, yf) in x.iter_mut().zip(y) {
+                    for (a, b) in xf.iter_mut().zip(yf) {
+                        *a += b;
+                    }
+                }
+                (x, nx + ny)
+            },
+        );
+    model.set_u_from_counts(&counts);
+    n
+}
+
+/// A trained model with the candidates it was trained on.
+struct Fitted {
+    model: Model,
+    pairs: Vec<(u32, u32)>,
+    gammas: Vec<Gamma>,
+    report: RunReport,
+}
+
+fn fit(linker: &Linker, task: Task<'_>, progress: &(dyn Fn(Stage) + Sync)) -> Fitted {
+    let (left, right) = task.sides();
+    progress(Stage::Blocking);
+    let blocking::Candidates { pairs, per_rule } = candidates(linker, task);
+    let gammas: Vec<Gamma> = pairs
+        .par_iter()
+        .map(|&(a, b)| linker.gamma(&left[a as usize], &right[b as usize]))
+        .collect();
+
+    progress(Stage::Training);
+    let mut model = Model::start(linker);
+    let u_pairs = train_u(linker, task, &mut model);
+    let mut counts: FxHashMap<Gamma, u64> = FxHashMap::default();
+    for g in &gammas {
+        *counts.entry(*g).or_insert(0) += 1;
+    }
+    let mut patterns: Vec<(Gamma, u64)> = counts.into_iter().collect();
+    patterns.sort_unstable();
+    let expected_matches = left.len().min(right.len()) as f64 * 0.8;
+    let start_share = if pairs.is_empty() {
+        0.1
+    } else {
+        expected_matches / pairs.len() as f64
+    };
+    let cfg = &linker.config.training;
+    let em = model.em(
+        &patterns,
+        task.total_pairs(),
+        cfg.em_iterations,
+        cfg.prior,
+        start_share,
+    );
+    if !em.accepted && cfg.prior.is_none() {
+        // Too few data to estimate λ: assume each record on the smaller side has one match.
+        let total = task.total_pairs().max(1.0);
+        model.lambda = (left.len().min(right.len()) as f64 / total).clamp(1e-12, 0.5);
+    }
+    let report = RunReport {
+        candidate_pairs: pairs.len() as u64,
+        pairs_per_rule: linker
+            .rules
+            .iter()
+            .map(|r| r.label.clone())
+            .zip(per_rule)
+            .collect(),
+        random_pairs_for_u: u_pairs,
+        lambda: model.lambda,
+        em,
+    };
+    Fitted {
+        model,
+        pairs,
+        gammas,
+        report,
+    }
+}
+
+/// Block, train and score. Returns the trained model, the pairs at or above `threshold`
+/// (ordered by left then right index) and a report.
+pub fn run(
+    linker: &Linker,
+    task: Task<'_>,
+    threshold: f64,
+    progress: &(dyn Fn(Stage) + Sync),
+) -> (Model, Vec<ScoredPair>, RunReport) {
+    let Fitted {
+        model,
+        pairs,
+        gammas,
+        report,
+    } = fit(linker, task, progress);
+    progress(Stage::Scoring);
+    let tf = match task {
+        Task::Link { left, right } => TfTable::build(&model, left.iter().chain(right.iter())),
+        Task::Dedupe(r) => TfTable::build(&model, r.iter()),
+    };
+    let scorer = model.scorer();
+    let out = score_pairs(&scorer, task.sides().0, &pairs, &gammas, &tf, threshold);
+    (model, out, report)
+}
+
+/// Train a model on a batch without scoring it (e.g. to set up a `LinkIndex` over the
+/// records already registered: `train(&linker, Task::Dedupe(&children))`).
+pub fn train(linker: &Linker, task: Task<'_>) -> (Model, RunReport) {
+    let fitted = fit(linker, task, &|_| {});
+    (fitted.model, fitted.report)
+}
+
+fn score_pairs(
+    scorer: &Scorer,
+    left: &[PreparedRecord],
+    pairs: &[(u32, u32)],
+    gammas: &[Gamma],
+    tf: &[TfTable],
+    threshold: f64,
+) -> Vec<ScoredPair> {
+    let min_w = model::weight_of(threshold);
+    pairs
+        .par_iter()
+        .zip(gammas.par_iter())
+        .filter_map(|(&(a, b), &g)| {
+            let w = scorer.weight(g, &left[a as usize], tf);
+            (threshold <= 0.0 || w >= min_w).then(|| ScoredPair {
+                left: a,
+                right: b,
+                gamma: g,
+                weight: w,
+                probability: model::probability(w),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LinkConfig;
+    use std::path::PathBuf;
+
+    fn entity(id: &str) -> Option<&str> {
+        id.strip_prefix("rec-")?.split('-').next()
+    }
+
+    /// End to end on the real FEBRL4 files (skipped when the shared data are absent).
+    #[test]
+    fn febrl4_end_to_end() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let data = root.join("../../../shared/data/febrl");
+        let (fa, fb) = (data.join("febrl4a.csv"), data.join("febrl4b.csv"));
+        if !fa.exists() || !fb.exists() {
+            println!("skipping: FEBRL4 not found at {}", data.display());
+            return;
+        }
+        let cfg = LinkConfig::from_file(&root.join("../../bench/linkage/febrl4.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let linker = Linker::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+        let a = crate::cli::read_csv(&fa, &linker).unwrap_or_else(|e| panic!("{e}"));
+        let b = crate::cli::read_csv(&fb, &linker).unwrap_or_else(|e| panic!("{e}"));
+        let task = Task::Link {
+            left: &a,
+            right: &b,
+        };
+        let cands = candidates(&linker, task);
+        let recall = blocking::recall(&cands.pairs, 5000, |l, r| {
+            entity(&a[l as usize].id) == entity(&b[r as usize].id)
+        });
+        println!(
+            "FEBRL4 blocking recall {recall:.4} over {} candidate pairs",
+            cands.pairs.len()
+        );
+        assert!(recall > 0.995, "blocking recall {recall}");
+        let (model, pairs, report) = run(&linker, task, 0.5, &|_| {});
+        let tp = pairs
+            .iter()
+            .filter(|p| entity(&a[p.left as usize].id) == entity(&b[p.right as usize].id))
+            .count() as f64;
+        let precision = tp / pairs.len().max(1) as f64;
+        let recall = tp / 5000.0;
+        let f1 = 2.0 * precision * recall / (precision + recall);
+        println!("FEBRL4: precision {precision:.4} recall {recall:.4} F1 {f1:.4}; {report:?}");
+        assert!(report.em.accepted, "{report:?}");
+        assert!(f1 >= 0.99, "F1 {f1}");
+        // Training is deterministic: training again (without scoring) gives the same model.
+        let (again, _) = train(&linker, task);
+        assert_eq!(
+            serde_json::to_string(&again).ok(),
+            serde_json::to_string(&model).ok()
+        );
+    }
+
+    #[test]
+    fn tiny_data_fall_back_to_start_values() {
+        let cfg = LinkConfig::profile("duplicates").unwrap_or_else(|e| panic!("{e}"));
+        let linker = Linker::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+        let recs: Vec<PreparedRecord> = [
+            ("1", "Rahim", "Uddin"),
+            ("2", "রহিম", "উদ্দিন"),
+            ("3", "Rina", "Das"),
+        ]
+        .iter()
+        .map(|(id, f, l)| {
+            linker
+                .prepare(
+                    &crate::Record::new(*id)
+                        .with("name_first", *f)
+                        .with("name_last", *l),
+                )
+                .unwrap_or_else(|e| panic!("{e:?}"))
+        })
+        .collect();
+        let (_, pairs, report) = run(&linker, Task::Dedupe(&recs), 0.5, &|_| {});
+        assert!(!report.em.accepted);
+        assert_eq!(
+            pairs.iter().map(|p| (p.left, p.right)).collect::<Vec<_>>(),
+            vec![(0, 1)]
+        );
+    }
+}
+
+/// The `tracing` profile on a synthetic Assam-like caseload: children registered in Latin
+/// script, tracing requests written by families and volunteers in Assamese/Bengali or Hindi
+/// script, with honorifics, spelling variants, nicknames, approximate ages and blanks.
+#[cfg(test)]
+mod tracing_profile_tests {
+    use super::*;
+    use crate::config::LinkConfig;
+    use crate::Record;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    /// (Latin spelling, native spelling, spelling variant)
+    const BOYS: &[(&str, &str, &str)] = &[
+        ("Rahim", "রহিম", "Rohim"),
+        ("Karim", "করিম", "Kareem"),
+        ("Bikash", "বিকাশ", "Vikash"),
+        ("Rahul", "राहुल", "Rahool"),
+        ("Dipak", "দীপক", "Deepak"),
+        ("Sumon", "সুমন", "Suman"),
+        ("Ratul", "ৰতুল", "Ratool"),
+        ("Pranjal", "প্ৰাঞ্জল", "Pranjol"),
+        ("Rajesh", "राजेश", "Raju"),
+        ("Jakir", "জাকিৰ", "Zakir"),
+    ];
+    const GIRLS: &[(&str, &str, &str)] = &[
+        ("Fatema", "ফাতেমা", "Fatima"),
+        ("Puja", "পূজা", "Pooja"),
+        ("Mousumi", "মৌসুমী", "Mousumee"),
+        ("Jyoti", "জ্যোতি", "Joti"),
+        ("Nasrin", "নাসরিন", "Nasreen"),
+        ("Hasina", "হাসিনা", "Hasena"),
+        ("Anjali", "अंजलि", "Anjoli"),
+        ("Rina", "ৰিনা", "Reena"),
+    ];
+    const LAST: &[(&str, &str, &str)] = &[
+        ("Barua", "বৰুৱা", "Baruah"),
+        ("Das", "দাস", "Dass"),
+        ("Gogoi", "গগৈ", "Gogoy"),
+        ("Uddin", "উদ্দিন", "Uddeen"),
+        ("Ali", "আলী", "Aly"),
+        ("Sharma", "शर्मा", "Sarma"),
+        ("Kalita", "কলিতা", "Kolita"),
+        ("Basumatary", "बसुमतारी", "Basumatari"),
+        ("Hussain", "হুছেইন", "Hossain"),
+        ("Saikia", "শইকীয়া", "Xaikia"),
+    ];
+    const MOTHERS: &[(&str, &str)] = &[
+        ("Rupa", "ৰূপা"),
+        ("Ayesha", "আয়েশা"),
+        ("Sabita", "সবিতা"),
+        ("Mina", "মীনা"),
+        ("Kamala", "কমলা"),
+        ("Rehana", "ৰেহানা"),
+        ("Sunita", "सुनीता"),
+        ("Parbati", "পাৰ্বতী"),
+    ];
+    const VILLAGES: &[&str] = &[
+        "Bhella",
+        "Kalgachia",
+        "Sarthebari",
+        "Howly",
+        "Baghbar",
+        "Mandia",
+        "Chenga",
+        "Jania",
+    ];
+    const DISTRICTS: &[&str] = &["Barpeta", "Dhubri", "Nalbari", "Goalpara", "Morigaon"];
+
+    fn pick<'a, T>(rng: &mut StdRng, v: &'a [T]) -> &'a T {
+        &v[rng.gen_range(0..v.len())]
+    }
+
+    /// One of the three spellings: mostly native script or a variant, as families write them.
+    fn spelled(rng: &mut StdRng, n: &(&str, &str, &str)) -> String {
+        match rng.gen_range(0..10) {
+            0..=4 => n.1.to_owned(),
+            5..=6 => n.2.to_owned(),
+            _ => n.0.to_owned(),
+        }
+    }
+
+    #[test]
+    fn cross_script_requests_find_registered_children() {
+        let mut rng = StdRng::seed_from_u64(11);
+        let linker = Linker::new(LinkConfig::profile("tracing").unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut children = Vec::new();
+        let mut requests = Vec::new();
+        let mut truth = std::collections::HashSet::new();
+        for i in 0..400 {
+            let boy = rng.gen_bool(0.5);
+            let first = if boy {
+                pick(&mut rng, BOYS)
+            } else {
+                pick(&mut rng, GIRLS)
+            };
+            let last = pick(&mut rng, LAST);
+            let mother = pick(&mut rng, MOTHERS);
+            let mother_last = pick(&mut rng, LAST);
+            let age: i32 = rng.gen_range(2..17);
+            let village = *pick(&mut rng, VILLAGES);
+            let district = *pick(&mut rng, DISTRICTS);
+            let child = Record::new(format!("c{i}"))
+                .with("name_first", first.0)
+                .with("name_last", last.0)
+                .with("sex", if boy { "m" } else { "f" })
+                .with("age", age.to_string())
+                .with("mother_name", format!("{} {}", mother.0, mother_last.0))
+                .with("village", village)
+                .with("district", district);
+            children.push(child);
+            if i % 2 == 0 {
+                // A family's request for this child.
+                let mut first_w = spelled(&mut rng, first);
+                if boy && rng.gen_bool(0.2) {
+                    first_w = format!("Md. {first_w}");
+                }
+                let age_w = age + rng.gen_range(-1..=1);
+                let mut r = Record::new(format!("t{i}"))
+                    .with("name_first", first_w)
+                    .with("name_last", spelled(&mut rng, last))
+                    .with("age", age_w.to_string())
+                    .with("district", district);
+                if rng.gen_bool(0.7) {
+                    r = r.with(
+                        "sex",
+                        if boy {
+                            "পুৰুষ"
+                        } else {
+                            "মহিলা"
+                        },
+                    );
+                }
+                if rng.gen_bool(0.8) {
+                    r = r.with(
+                        "mother_name",
+                        format!("{} {}", mother.1, spelled(&mut rng, mother_last)),
+                    );
+                }
+                if rng.gen_bool(0.6) {
+                    r = r.with("village", village);
+                }
+                truth.insert((format!("t{i}"), format!("c{i}")));
+                requests.push(r);
+            }
+        }
+        let prep = |v: &[Record]| -> Vec<PreparedRecord> {
+            v.iter()
+                .map(|r| linker.prepare(r).unwrap_or_else(|e| panic!("{e:?}")))
+                .collect()
+        };
+        let (left, right) = (prep(&requests), prep(&children));
+        let (_, pairs, report) = run(
+            &linker,
+            Task::Link {
+                left: &left,
+                right: &right,
+            },
+            0.5,
+            &|_| {},
+        );
+        let tp = pairs
+            .iter()
+            .filter(|p| {
+                truth.contains(&(
+                    left[p.left as usize].id.to_string(),
+                    right[p.right as usize].id.to_string(),
+                ))
+            })
+            .count() as f64;
+        let precision = tp / pairs.len().max(1) as f64;
+        let recall = tp / truth.len() as f64;
+        let f1 = 2.0 * precision * recall / (precision + recall).max(1e-9);
+        println!(
+            "tracing profile: precision {precision:.3} recall {recall:.3} F1 {f1:.3}; {report:?}"
+        );
+        assert!(f1 >= 0.9, "precision {precision} recall {recall}");
+    }
+}

@@ -1,0 +1,204 @@
+//! The compiled form of a `LinkConfig`: comparators with their field indices, blocking rules,
+//! and the preparation of raw records into `PreparedRecord`s (normalised values, phonetic codes
+//! and blocking keys computed once). It also turns a pair of prepared records into its
+//! comparison vector (`Gamma`). It knows nothing of files: callers hand it values by column name.
+
+use std::collections::HashMap;
+
+use crate::blocking::{KeyPart, Rule};
+use crate::compare::{Comparator, FieldValue, Kind};
+use crate::config::LinkConfig;
+use crate::normalise::Sex;
+
+/// A comparison vector: the level of each field, 4 bits per field (at most 16 fields).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Gamma(pub u64);
+
+impl Gamma {
+    /// Level of field `f`.
+    #[inline]
+    pub fn level(self, f: usize) -> usize {
+        ((self.0 >> (4 * f)) & 0xF) as usize
+    }
+    /// Build from levels.
+    pub fn from_levels(levels: &[u8]) -> Gamma {
+        Gamma(
+            levels
+                .iter()
+                .enumerate()
+                .fold(0u64, |g, (f, &l)| g | (u64::from(l & 0xF) << (4 * f))),
+        )
+    }
+}
+
+/// One record ready for comparison.
+#[derive(Clone, Debug)]
+pub struct PreparedRecord {
+    pub id: Box<str>,
+    /// One value per configured field.
+    pub fields: Box<[FieldValue]>,
+    /// One key per blocking rule (0 = no key).
+    pub keys: Box<[u64]>,
+}
+
+/// A raw value could not be read as its field's kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub column: String,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+/// A simple owned record: an id and values by column name. Convenient for callers that do not
+/// read CSV (the server, tests); columns not in the config are ignored, missing ones are blank.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    pub id: String,
+    pub values: HashMap<String, String>,
+}
+
+impl Record {
+    /// A record with no values yet.
+    pub fn new(id: impl Into<String>) -> Self {
+        Record {
+            id: id.into(),
+            values: HashMap::new(),
+        }
+    }
+    /// Builder-style setter.
+    pub fn with(mut self, column: impl Into<String>, value: impl Into<String>) -> Self {
+        self.values.insert(column.into(), value.into());
+        self
+    }
+}
+
+/// A compiled link configuration.
+#[derive(Clone, Debug)]
+pub struct Linker {
+    pub config: LinkConfig,
+    pub comparators: Vec<Comparator>,
+    pub rules: Vec<Rule>,
+    /// Index of the sex field, filled from honorific hints when blank.
+    sex_field: Option<usize>,
+}
+
+impl Linker {
+    /// Compile a (validated) configuration.
+    pub fn new(config: LinkConfig) -> Result<Linker, crate::LinkError> {
+        config.validate("link configuration")?;
+        let comparators = config
+            .fields
+            .iter()
+            .map(|f| {
+                let swap = f
+                    .swap_with
+                    .as_ref()
+                    .and_then(|s| config.fields.iter().position(|g| &g.name == s));
+                Comparator::new(
+                    f.comparator,
+                    f.jw.clone(),
+                    f.distances.clone(),
+                    f.bands.clone(),
+                    swap,
+                )
+            })
+            .collect();
+        let mut rules = Vec::new();
+        for r in &config.blocking {
+            let parts =
+                r.on.iter()
+                    .map(|p| KeyPart::parse(p, &config))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|message| crate::LinkError::Config {
+                        origin: "link configuration".into(),
+                        message,
+                    })?;
+            rules.push(Rule {
+                label: r.on.join(" & "),
+                parts,
+            });
+        }
+        let sex_field = config.fields.iter().position(|f| f.comparator == Kind::Sex);
+        Ok(Linker {
+            config,
+            comparators,
+            rules,
+            sex_field,
+        })
+    }
+
+    /// Field names in order.
+    pub fn field_names(&self) -> impl Iterator<Item = &str> {
+        self.config.fields.iter().map(|f| f.name.as_str())
+    }
+
+    /// Columns the input must have (id first).
+    pub fn required_columns(&self) -> Vec<&str> {
+        let mut cols = vec![self.config.id_column.as_str()];
+        for f in &self.config.fields {
+            if !cols.contains(&f.column()) {
+                cols.push(f.column());
+            }
+        }
+        cols
+    }
+
+    /// Prepare a record whose values are looked up by column name (`None` = blank).
+    pub fn prepare_with<'a>(
+        &self,
+        id: &str,
+        value: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<PreparedRecord, FieldProblem> {
+        let mut fields = Vec::with_capacity(self.config.fields.len());
+        let mut hint: Option<Option<Sex>> = None;
+        for f in &self.config.fields {
+            let raw = value(f.column()).unwrap_or("");
+            let p = f.comparator.prepare(raw).map_err(|b| FieldProblem {
+                column: f.column().to_owned(),
+                value: raw.to_owned(),
+                expected: b.expected,
+            })?;
+            if let Some(s) = p.sex_hint {
+                hint = match hint {
+                    None => Some(Some(s)),
+                    Some(Some(h)) if h == s => Some(Some(h)),
+                    _ => Some(None),
+                };
+            }
+            fields.push(p.value);
+        }
+        if let (Some(sf), Some(Some(s))) = (self.sex_field, hint) {
+            if fields[sf].is_blank() {
+                if let Ok(p) = Kind::Sex.prepare(s.code()) {
+                    fields[sf] = p.value;
+                }
+            }
+        }
+        let keys = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.key(i, &fields))
+            .collect();
+        Ok(PreparedRecord {
+            id: id.into(),
+            fields: fields.into(),
+            keys,
+        })
+    }
+
+    /// Prepare a [`Record`].
+    pub fn prepare(&self, rec: &Record) -> Result<PreparedRecord, FieldProblem> {
+        self.prepare_with(&rec.id, |c| rec.values.get(c).map(String::as_str))
+    }
+
+    /// The comparison vector of a pair.
+    #[inline]
+    pub fn gamma(&self, a: &PreparedRecord, b: &PreparedRecord) -> Gamma {
+        let mut g = 0u64;
+        for (f, c) in self.comparators.iter().enumerate() {
+            g |= u64::from(c.compare(f, &a.fields, &b.fields)) << (4 * f);
+        }
+        Gamma(g)
+    }
+}

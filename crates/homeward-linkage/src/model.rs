@@ -1,0 +1,664 @@
+//! The Fellegi–Sunter model: for every field level, m (probability of that level among true
+//! matches) and u (among non-matches), and λ, the probability that two random records match.
+//! A pair's match weight is log2(λ/(1-λ)) + Σ log2(m/u) over its field levels, with a
+//! term-frequency adjustment on exact agreement (agreeing on a common value such as "das" is
+//! weaker evidence than agreeing on a rare one such as "basumatary"): the exact level's u is
+//! replaced by the value's own frequency.
+//!
+//! This module owns the parameters (serialisable to JSON), their estimation (u from random pairs,
+//! m and λ by EM without labels, refinement from labelled decisions) and scoring with
+//! explanations. Blank values sit at level 0, which carries no weight.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::compare::Kind;
+use crate::linker::{Gamma, Linker, PreparedRecord};
+
+/// Parameters of one level of one field.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct LevelParams {
+    pub label: String,
+    pub m: f64,
+    pub u: f64,
+}
+
+/// Parameters of one field.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FieldParams {
+    pub name: String,
+    /// Term-frequency adjustment on the exact level.
+    pub tf: bool,
+    /// Level 0 is "blank" (weight 0); the last is "different".
+    pub levels: Vec<LevelParams>,
+}
+
+/// All model parameters. Serialise with `serde_json` to keep a trained model.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Model {
+    pub fields: Vec<FieldParams>,
+    /// Prior probability that two random records match.
+    pub lambda: f64,
+}
+
+/// One field's part in a pair's score.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Contribution {
+    pub field: String,
+    pub level: String,
+    /// log2 Bayes factor added by this field (after term-frequency adjustment).
+    pub weight: f64,
+}
+
+/// The score of one pair, with its explanation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PairScore {
+    /// Match weight: log2 of the prior odds plus every field's log2 Bayes factor.
+    pub weight: f64,
+    /// Match probability.
+    pub probability: f64,
+    /// Each field's level and weight contribution.
+    pub explanation: Vec<Contribution>,
+}
+
+/// What EM did.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EmReport {
+    pub iterations: usize,
+    pub converged: bool,
+    /// Share of candidate pairs estimated to be matches.
+    pub match_share: f64,
+    /// False when EM did not find a sensible match class and the start values were kept.
+    pub accepted: bool,
+}
+
+const MIN_P: f64 = 1e-9;
+
+/// Start values for m: strong agreement likely among matches, disagreement rare.
+fn start_m(kind: Kind, n_levels: usize) -> Vec<f64> {
+    // levels: 0 blank, 1 exact, 2.. partial, last different
+    let mut m = vec![0.0; n_levels];
+    m[0] = 1.0;
+    let partial = n_levels.saturating_sub(3);
+    let (exact, different) = match kind {
+        Kind::Age | Kind::Date => (0.6, 0.05),
+        Kind::Sex => (0.95, 0.05),
+        _ => (0.75, 0.05),
+    };
+    m[1] = exact;
+    let last = n_levels - 1;
+    m[last] = different;
+    if partial > 0 {
+        let rest = 1.0 - exact - different;
+        // Decreasing shares for weaker levels.
+        let total: f64 = (1..=partial).map(|i| 1.0 / i as f64).sum();
+        for i in 0..partial {
+            m[2 + i] = rest * (1.0 / (i + 1) as f64) / total;
+        }
+    } else {
+        m[last] = 1.0 - exact;
+    }
+    m
+}
+
+fn start_u(n_levels: usize) -> Vec<f64> {
+    let mut u = vec![0.0; n_levels];
+    u[0] = 1.0;
+    let last = n_levels - 1;
+    let partial = n_levels.saturating_sub(3);
+    u[1] = 0.01;
+    for x in u.iter_mut().skip(2).take(partial) {
+        *x = 0.02;
+    }
+    u[last] = 1.0 - 0.01 - 0.02 * partial as f64;
+    u
+}
+
+impl Model {
+    /// Start values for a compiled configuration (used as-is when the data are too few to train).
+    pub fn start(linker: &Linker) -> Model {
+        let fields = linker
+            .config
+            .fields
+            .iter()
+            .zip(&linker.comparators)
+            .map(|(f, c)| {
+                let m = start_m(c.kind, c.n_levels());
+                let u = start_u(c.n_levels());
+                FieldParams {
+                    name: f.name.clone(),
+                    tf: f.tf,
+                    levels: c
+                        .labels()
+                        .iter()
+                        .zip(m.iter().zip(&u))
+                        .map(|(l, (&m, &u))| LevelParams {
+                            label: l.clone(),
+                            m,
+                            u,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Model {
+            fields,
+            lambda: linker.config.training.prior.unwrap_or(1e-4),
+        }
+    }
+
+    /// Check the parameters fit a configuration (after loading JSON).
+    pub fn fits(&self, linker: &Linker) -> bool {
+        self.fields.len() == linker.comparators.len()
+            && self
+                .fields
+                .iter()
+                .zip(&linker.comparators)
+                .all(|(f, c)| f.levels.len() == c.n_levels())
+    }
+
+    /// Set u from level counts over random pairs (`counts[field][level]`), smoothed so that a
+    /// level never seen among random pairs still gets a finite weight.
+    pub fn set_u_from_counts(&mut self, counts: &[Vec<u64>]) {
+        for (f, c) in self.fields.iter_mut().zip(counts) {
+            let n: u64 = c.iter().skip(1).sum();
+            if n < 10 {
+                continue;
+            }
+            let k = (c.len() - 1) as f64;
+            for (l, level) in f.levels.iter_mut().enumerate().skip(1) {
+                level.u = (c[l] as f64 + 0.5) / (n as f64 + 0.5 * k);
+            }
+        }
+    }
+
+    /// Estimate m (and the share of matches among candidates) by expectation–maximisation over
+    /// the comparison vectors of candidate pairs (`patterns`: vector → count). The non-match
+    /// class gets its own u during EM (non-matches among blocked candidates agree more often
+    /// than random pairs), but scoring keeps the u learnt from random pairs. λ becomes
+    /// share × candidates / all possible pairs, unless the configuration fixes it.
+    pub fn em(
+        &mut self,
+        patterns: &[(Gamma, u64)],
+        total_pairs: f64,
+        max_iter: usize,
+        fixed_prior: Option<f64>,
+        start_share: f64,
+    ) -> EmReport {
+        let n_cand: u64 = patterns.iter().map(|p| p.1).sum();
+        let nf = self.fields.len();
+        let mut report = EmReport {
+            iterations: 0,
+            converged: false,
+            match_share: 0.0,
+            accepted: false,
+        };
+        if n_cand < 50 {
+            return report;
+        }
+        let mut m: Vec<Vec<f64>> = self
+            .fields
+            .iter()
+            .map(|f| f.levels.iter().map(|l| l.m).collect())
+            .collect();
+        let mut uc: Vec<Vec<f64>> = self
+            .fields
+            .iter()
+            .map(|f| f.levels.iter().map(|l| l.u).collect())
+            .collect();
+        let m0 = m.clone();
+        let mut p = start_share.clamp(1e-4, 0.9);
+        let mut sm: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
+        let mut su = sm.clone();
+        for it in 0..max_iter {
+            for v in sm.iter_mut().chain(su.iter_mut()) {
+                v.iter_mut().for_each(|x| *x = 0.0);
+            }
+            let mut total_match = 0.0;
+            let lm: Vec<Vec<f64>> = m
+                .iter()
+                .map(|v| v.iter().map(|x| x.max(MIN_P).ln()).collect())
+                .collect();
+            let lu: Vec<Vec<f64>> = uc
+                .iter()
+                .map(|v| v.iter().map(|x| x.max(MIN_P).ln()).collect())
+                .collect();
+            let prior = (p / (1.0 - p)).ln();
+            for &(g, c) in patterns {
+                let mut s = prior;
+                for f in 0..nf {
+                    let l = g.level(f);
+                    if l > 0 {
+                        s += lm[f][l] - lu[f][l];
+                    }
+                }
+                let post = 1.0 / (1.0 + (-s).exp());
+                let c = c as f64;
+                total_match += post * c;
+                for f in 0..nf {
+                    let l = g.level(f);
+                    sm[f][l] += post * c;
+                    su[f][l] += (1.0 - post) * c;
+                }
+            }
+            let new_p = (total_match / n_cand as f64).clamp(1e-9, 0.999);
+            let mut delta = (new_p - p).abs();
+            for f in 0..nf {
+                let k = m[f].len();
+                let tm: f64 = sm[f].iter().skip(1).sum();
+                let tu: f64 = su[f].iter().skip(1).sum();
+                for l in 1..k {
+                    // A light prior towards the start values keeps empty levels finite.
+                    let nm = (sm[f][l] + m0[f][l]) / (tm + 1.0);
+                    let nu = (su[f][l] + uc[f][l]) / (tu + 1.0);
+                    delta = delta.max((nm - m[f][l]).abs());
+                    m[f][l] = nm;
+                    uc[f][l] = nu;
+                }
+            }
+            p = new_p;
+            report.iterations = it + 1;
+            if delta < 1e-6 {
+                report.converged = true;
+                break;
+            }
+        }
+        report.match_share = p;
+        // Accept only a match class that agrees exactly more often than non-matches do on
+        // most fields; otherwise EM latched on to something else and the start values are safer.
+        let agreeing = (0..nf)
+            .filter(|&f| m[f][1] > self.fields[f].levels[1].u)
+            .count();
+        report.accepted = p * (n_cand as f64) >= 1.0 && agreeing * 2 > nf;
+        if report.accepted {
+            for (f, fp) in self.fields.iter_mut().enumerate() {
+                for (l, level) in fp.levels.iter_mut().enumerate().skip(1) {
+                    level.m = m[f][l];
+                }
+            }
+            if fixed_prior.is_none() && total_pairs > 0.0 {
+                self.lambda = (p * n_cand as f64 / total_pairs).clamp(1e-12, 0.5);
+            }
+        }
+        if let Some(l) = fixed_prior {
+            self.lambda = l;
+        }
+        report
+    }
+
+    /// Refine m and u from pairs a caseworker confirmed (`true`) or rejected (`false`). The
+    /// labelled counts are blended with the current values, which weigh as much as `strength`
+    /// labelled pairs (e.g. 20: a handful of decisions nudges the model, hundreds reshape it).
+    pub fn fit_labels(
+        &mut self,
+        linker: &Linker,
+        labelled: &[(&PreparedRecord, &PreparedRecord, bool)],
+        strength: f64,
+    ) {
+        let vectors: Vec<(Gamma, bool)> = labelled
+            .iter()
+            .map(|(a, b, m)| (linker.gamma(a, b), *m))
+            .collect();
+        self.fit_label_vectors(&vectors, strength);
+    }
+
+    /// `fit_labels` on comparison vectors already computed.
+    pub fn fit_label_vectors(&mut self, labelled: &[(Gamma, bool)], strength: f64) {
+        let nf = self.fields.len();
+        for f in 0..nf {
+            let k = self.fields[f].levels.len();
+            let mut cm = vec![0.0; k];
+            let mut cu = vec![0.0; k];
+            for &(g, is_match) in labelled {
+                let l = g.level(f);
+                if l == 0 {
+                    continue;
+                }
+                if is_match {
+                    cm[l] += 1.0;
+                } else {
+                    cu[l] += 1.0;
+                }
+            }
+            let (tm, tu): (f64, f64) = (cm.iter().sum(), cu.iter().sum());
+            for (l, level) in self.fields[f].levels.iter_mut().enumerate().skip(1) {
+                if tm > 0.0 {
+                    level.m = (cm[l] + strength * level.m) / (tm + strength);
+                }
+                if tu > 0.0 {
+                    level.u = (cu[l] + strength * level.u) / (tu + strength);
+                }
+            }
+        }
+    }
+
+    /// Score one pair of records prepared by `linker` (the configuration these parameters were
+    /// trained for). `tf`: value frequencies for term-frequency adjustment (`TfTable::build`
+    /// over the records at hand), or `&[]` to score without it.
+    pub fn score_pair(
+        &self,
+        linker: &Linker,
+        a: &PreparedRecord,
+        b: &PreparedRecord,
+        tf: &[TfTable],
+    ) -> PairScore {
+        let scorer = self.scorer();
+        let g = linker.gamma(a, b);
+        let weight = scorer.weight(g, a, tf);
+        PairScore {
+            weight,
+            probability: probability(weight),
+            explanation: scorer.explain(self, g, a, tf),
+        }
+    }
+
+    /// Precompute the weight tables for scoring.
+    pub fn scorer(&self) -> Scorer {
+        let weights = self
+            .fields
+            .iter()
+            .map(|f| {
+                f.levels
+                    .iter()
+                    .enumerate()
+                    .map(|(l, p)| {
+                        if l == 0 {
+                            0.0
+                        } else {
+                            (p.m.max(MIN_P) / p.u.max(MIN_P)).log2()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let tf_log_m = self
+            .fields
+            .iter()
+            .map(|f| {
+                f.tf.then(|| f.levels.get(1).map_or(0.0, |l| l.m.max(MIN_P).log2()))
+            })
+            .collect();
+        let lambda = self.lambda.clamp(1e-15, 1.0 - 1e-12);
+        Scorer {
+            weights,
+            tf_log_m,
+            prior: (lambda / (1.0 - lambda)).log2(),
+        }
+    }
+}
+
+/// Value frequencies of one field, for term-frequency adjustment.
+#[derive(Clone, Debug, Default)]
+pub struct TfTable {
+    pub counts: FxHashMap<u64, u32>,
+    pub total: u64,
+}
+
+impl TfTable {
+    /// Count one value (hash 0 = blank, ignored).
+    pub fn add(&mut self, hash: u64) {
+        if hash != 0 {
+            *self.counts.entry(hash).or_insert(0) += 1;
+            self.total += 1;
+        }
+    }
+    /// Forget one value.
+    pub fn remove(&mut self, hash: u64) {
+        if hash != 0 {
+            if let Some(c) = self.counts.get_mut(&hash) {
+                *c -= 1;
+                self.total = self.total.saturating_sub(1);
+                if *c == 0 {
+                    self.counts.remove(&hash);
+                }
+            }
+        }
+    }
+    /// Relative frequency of a value, `None` while the table is too small to trust.
+    pub fn frequency(&self, hash: u64) -> Option<f64> {
+        if self.total < 20 {
+            return None;
+        }
+        let c = self.counts.get(&hash).copied().unwrap_or(1).max(1);
+        Some(c as f64 / self.total as f64)
+    }
+
+    /// Tables for every field of a model over the given records.
+    pub fn build<'a>(
+        model: &Model,
+        records: impl Iterator<Item = &'a PreparedRecord>,
+    ) -> Vec<TfTable> {
+        let mut t: Vec<TfTable> = model.fields.iter().map(|_| TfTable::default()).collect();
+        let tf_fields: Vec<usize> = model
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.tf)
+            .map(|(i, _)| i)
+            .collect();
+        for r in records {
+            for &f in &tf_fields {
+                t[f].add(r.fields[f].hash);
+            }
+        }
+        t
+    }
+}
+
+/// Precomputed weights for fast scoring.
+#[derive(Clone, Debug)]
+pub struct Scorer {
+    /// log2(m/u) per field and level.
+    pub weights: Vec<Vec<f64>>,
+    /// log2(m) of the exact level for fields with term-frequency adjustment.
+    pub tf_log_m: Vec<Option<f64>>,
+    /// log2(λ/(1-λ)).
+    pub prior: f64,
+}
+
+impl Scorer {
+    /// Weight of field `f` at its level in `g`, adjusted for the frequency of `a`'s value.
+    #[inline]
+    pub fn field_weight(&self, f: usize, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
+        let l = g.level(f);
+        if l == 1 {
+            if let Some(lm) = self.tf_log_m[f] {
+                if let Some(freq) = tf
+                    .get(f)
+                    .zip(a.fields.get(f))
+                    .and_then(|(t, v)| t.frequency(v.hash))
+                {
+                    return lm - freq.log2();
+                }
+            }
+        }
+        self.weights[f].get(l).copied().unwrap_or(0.0)
+    }
+
+    /// Match weight (log2 Bayes factor sum including the prior) of a pair.
+    #[inline]
+    pub fn weight(&self, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
+        let mut w = self.prior;
+        for f in 0..self.weights.len() {
+            w += self.field_weight(f, g, a, tf);
+        }
+        w
+    }
+
+    /// Per-field explanation of a pair's weight.
+    pub fn explain(
+        &self,
+        model: &Model,
+        g: Gamma,
+        a: &PreparedRecord,
+        tf: &[TfTable],
+    ) -> Vec<Contribution> {
+        model
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, p)| Contribution {
+                field: p.name.clone(),
+                level: p
+                    .levels
+                    .get(g.level(f))
+                    .map(|l| l.label.clone())
+                    .unwrap_or_default(),
+                weight: self.field_weight(f, g, a, tf),
+            })
+            .collect()
+    }
+}
+
+/// Probability from a match weight.
+#[inline]
+pub fn probability(weight: f64) -> f64 {
+    1.0 / (1.0 + (-weight).exp2())
+}
+
+/// Match weight from a probability.
+pub fn weight_of(probability: f64) -> f64 {
+    let p = probability.clamp(1e-15, 1.0 - 1e-15);
+    (p / (1.0 - p)).log2()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LinkConfig;
+    use rand::{Rng, SeedableRng};
+
+    fn linker() -> Linker {
+        let cfg = LinkConfig::from_toml(
+            r#"
+id_column = "id"
+[[field]]
+name = "surname"
+comparator = "name"
+tf = true
+[[field]]
+name = "given"
+comparator = "name"
+[[field]]
+name = "age"
+comparator = "age"
+"#,
+            "test",
+        );
+        cfg.and_then(Linker::new).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn rec(l: &Linker, id: &str, s: &str, g: &str, age: &str) -> PreparedRecord {
+        let r = crate::Record::new(id)
+            .with("surname", s)
+            .with("given", g)
+            .with("age", age);
+        l.prepare(&r).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn common_surname_weighs_less_than_rare() {
+        let l = linker();
+        let mut recs = Vec::new();
+        for i in 0..60 {
+            recs.push(rec(&l, &format!("d{i}"), "Das", "X", "5"));
+        }
+        recs.push(rec(&l, "b1", "Basumatary", "Y", "5"));
+        recs.push(rec(&l, "b2", "Basumatary", "Z", "5"));
+        let model = Model::start(&l);
+        let tf = TfTable::build(&model, recs.iter());
+        let s = model.scorer();
+        let das = s.field_weight(0, l.gamma(&recs[0], &recs[1]), &recs[0], &tf);
+        let basu = s.field_weight(0, l.gamma(&recs[60], &recs[61]), &recs[60], &tf);
+        let plain = s.weights[0][1];
+        assert!(das < basu, "das {das} basumatary {basu}");
+        assert!(
+            das < plain,
+            "a value held by most records weighs less than an average exact match"
+        );
+    }
+
+    /// Synthetic comparison vectors with known m and u: EM must find them again.
+    #[test]
+    fn em_recovers_m_and_u() {
+        let l = linker();
+        let mut model = Model::start(&l);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        // true m for level exact per field, u for level exact
+        let true_m = [0.9, 0.85, 0.7];
+        let true_u = [0.05, 0.1, 0.15];
+        let mut counts: FxHashMap<Gamma, u64> = FxHashMap::default();
+        let n_match = 3000;
+        let n_non = 27000;
+        let nl: Vec<u8> = l.comparators.iter().map(|c| c.n_levels() as u8).collect();
+        for i in 0..(n_match + n_non) {
+            let is_m = i < n_match;
+            let levels: Vec<u8> = (0..3)
+                .map(|f| {
+                    let p = if is_m { true_m[f] } else { true_u[f] };
+                    if rng.gen::<f64>() < p {
+                        1
+                    } else {
+                        nl[f] - 1
+                    }
+                })
+                .collect();
+            *counts.entry(Gamma::from_levels(&levels)).or_default() += 1;
+        }
+        let mut patterns: Vec<(Gamma, u64)> = counts.into_iter().collect();
+        patterns.sort();
+        let report = model.em(&patterns, 1e6, 200, None, 0.3);
+        assert!(report.accepted, "{report:?}");
+        assert!((report.match_share - 0.1).abs() < 0.02, "{report:?}");
+        for (f, m) in true_m.iter().enumerate() {
+            let got = model.fields[f].levels[1].m;
+            assert!((got - m).abs() < 0.05, "field {f}: m {got} vs {m}");
+        }
+        assert!(
+            (model.lambda - 3000.0 / 1e6).abs() < 6e-4,
+            "lambda {}",
+            model.lambda
+        );
+    }
+
+    #[test]
+    fn score_pair_explains_each_field() {
+        let l = linker();
+        let model = Model::start(&l);
+        let a = rec(&l, "a", "Barua", "Bikash", "7");
+        let b = rec(&l, "b", "বৰুৱা", "Vikash", "9");
+        let s = model.score_pair(&l, &a, &b, &[]);
+        let levels: Vec<&str> = s.explanation.iter().map(|c| c.level.as_str()).collect();
+        assert_eq!(
+            levels,
+            vec!["exact", "sounds alike or nickname", "within 3 years"]
+        );
+        let sum: f64 = s.explanation.iter().map(|c| c.weight).sum::<f64>() + model.scorer().prior;
+        assert!((sum - s.weight).abs() < 1e-9);
+        assert!((s.probability - probability(s.weight)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn labels_move_m_towards_evidence() {
+        let l = linker();
+        let mut model = Model::start(&l);
+        let before = model.fields[2].levels[1].m;
+        // 100 confirmed pairs that agree on names but not on age.
+        let a = rec(&l, "a", "Barua", "Bikash", "3");
+        let b = rec(&l, "b", "Barua", "Bikash", "12");
+        let labelled: Vec<_> = (0..100).map(|_| (&a, &b, true)).collect();
+        model.fit_labels(&l, &labelled, 10.0);
+        assert!(model.fields[2].levels[1].m < before);
+        assert!(model.fields[0].levels[1].m > 0.9);
+        let json = serde_json::to_string(&model).unwrap_or_default();
+        let back: Model = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert!(back.fits(&l));
+        for (a, b) in back.fields.iter().zip(&model.fields) {
+            for (x, y) in a.levels.iter().zip(&b.levels) {
+                assert!(
+                    (x.m - y.m).abs() < 1e-12 && (x.u - y.u).abs() < 1e-12 && x.label == y.label
+                );
+            }
+        }
+    }
+}

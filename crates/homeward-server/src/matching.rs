@@ -1,0 +1,183 @@
+//! Matches proposed as records arrive: after a case or tracing request is committed, the
+//! matcher scores it against the other side and the proposals above the threshold are stored,
+//! with an alert to the caseworkers in charge.
+//!
+//! The index is built once from the database (in the background at start-up) and kept current
+//! from the writes this process makes. Work runs off the request path, so registering a child
+//! never waits for matching; proposals are stored well within a second.
+
+use std::sync::Arc;
+
+use homeward_domain::{RecordId, RecordKind};
+use homeward_matching::{Matcher, Proposal};
+use homeward_store::{MatchRow, NewProposal, Store, StoreError, StoredRecord};
+use serde_json::{json, Value};
+use tokio::sync::OnceCell;
+
+/// Why matching failed (logged; never shown with personal data).
+#[derive(Debug, thiserror::Error)]
+pub enum MatchingError {
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The linkage engine.
+    #[error("linkage: {0}")]
+    Linkage(#[from] homeward_matching::LinkError),
+    /// A background task died.
+    #[error("matching task failed: {0}")]
+    Task(String),
+}
+
+/// The matcher of this process and what it needs.
+pub struct MatchService {
+    store: Store,
+    matcher: OnceCell<Arc<Matcher>>,
+    threshold: f64,
+}
+
+impl MatchService {
+    /// A service whose index is built on first use.
+    pub fn new(store: Store, threshold: f64) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            matcher: OnceCell::new(),
+            threshold,
+        })
+    }
+
+    /// The default proposal threshold.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// The matcher, building the index from the database the first time.
+    pub async fn matcher(&self) -> Result<Arc<Matcher>, MatchingError> {
+        let m = self
+            .matcher
+            .get_or_try_init(|| async {
+                let (cases, requests) = self.store.matching_snapshot().await?;
+                let threshold = self.threshold;
+                let built = tokio::task::spawn_blocking(move || {
+                    Matcher::build(&cases, &requests, threshold)
+                })
+                .await
+                .map_err(|e| MatchingError::Task(e.to_string()))??;
+                let (c, r) = built.sizes();
+                tracing::info!(cases = c, children_sought = r, "matching index built");
+                Ok::<_, MatchingError>(Arc::new(built))
+            })
+            .await?;
+        Ok(m.clone())
+    }
+
+    /// Starts building the index in the background.
+    pub fn warm_up(self: &Arc<Self>) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = me.matcher().await {
+                tracing::error!(error = %e, "matching index could not be built");
+            }
+        });
+    }
+
+    /// Schedules matching for a record just committed.
+    pub fn record_changed(self: &Arc<Self>, kind: RecordKind, id: RecordId) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = me.propose(kind, id, me.threshold).await {
+                tracing::error!(error = %e, "matching a changed record failed");
+            }
+        });
+    }
+
+    /// Scores one record against the other side, stores proposals at or above `threshold`
+    /// and alerts the caseworkers of new ones. Returns every proposal found.
+    pub async fn propose(
+        &self,
+        kind: RecordKind,
+        id: RecordId,
+        threshold: f64,
+    ) -> Result<Vec<MatchRow>, MatchingError> {
+        let matcher = self.matcher().await?;
+        let Some(record) = self.store.record_for_matching(&id).await? else {
+            return Ok(Vec::new());
+        };
+        let doc = record.fields.clone();
+        let proposals: Vec<Proposal> = tokio::task::spawn_blocking(move || match kind {
+            RecordKind::Case => matcher.upsert_case(&id, &doc, threshold),
+            RecordKind::TracingRequest => matcher.upsert_request(&id, &doc, threshold),
+        })
+        .await
+        .map_err(|e| MatchingError::Task(e.to_string()))??;
+        let rows: Vec<NewProposal> = proposals
+            .iter()
+            .map(|p| NewProposal {
+                tracing_request: p.tracing_request,
+                sought_index: p.sought_index as i64,
+                case: p.case,
+                probability: p.probability,
+                weight: p.weight,
+                explanation: serde_json::to_value(&p.explanation).unwrap_or(Value::Null),
+            })
+            .collect();
+        let new = self.store.save_proposals(&rows).await?;
+        for m in &new {
+            self.alert(m).await?;
+        }
+        let mut all = Vec::new();
+        for p in &proposals {
+            if let Some(row) = self.find(p).await? {
+                all.push(row);
+            }
+        }
+        Ok(all)
+    }
+
+    async fn find(&self, p: &Proposal) -> Result<Option<MatchRow>, MatchingError> {
+        Ok(self
+            .store
+            .matches_between(&p.tracing_request, p.sought_index as i64, &p.case)
+            .await?)
+    }
+
+    async fn alert(&self, m: &MatchRow) -> Result<(), MatchingError> {
+        let case = self.store.record_for_matching(&m.case_id).await?;
+        let request = self
+            .store
+            .record_for_matching(&m.tracing_request_id)
+            .await?;
+        let (Some(case), Some(request)) = (case, request) else {
+            return Ok(());
+        };
+        let detail = json!({"match": m.id, "case_reference": case.reference.to_string(), "tracing_request_reference": request.reference.to_string(), "probability": m.probability});
+        let in_charge = |r: &StoredRecord| r.assigned_to.unwrap_or(r.owner_id);
+        self.store
+            .create_alert(
+                in_charge(&case),
+                "potential_match",
+                Some(&case.id),
+                detail.clone(),
+            )
+            .await?;
+        // The family's side hears of the match only once the child's consent allows it.
+        if consent_for_tracing(&case) || m.disclosure_overridden {
+            self.store
+                .create_alert(
+                    in_charge(&request),
+                    "potential_match",
+                    Some(&request.id),
+                    detail,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether the child's case records consent for tracing.
+pub fn consent_for_tracing(case: &StoredRecord) -> bool {
+    case.fields
+        .get("consent_for_tracing")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
