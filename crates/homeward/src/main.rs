@@ -89,10 +89,22 @@ enum Command {
     /// Encryption keys.
     #[command(subcommand)]
     Key(commands::key::KeyCommand),
+    /// Link two CSV files (or find duplicates in one) with the probabilistic linkage engine.
+    Link(homeward_linkage::cli::LinkArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Linking works on files alone: no settings, database or key are needed.
+    if let Command::Link(args) = &cli.command {
+        return match homeward_linkage::cli::run(args) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("homeward link: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let listen = match &cli.command {
         Command::Serve { listen } | Command::Demo { listen, .. } => *listen,
         _ => None,
@@ -150,6 +162,7 @@ fn main() -> ExitCode {
                 Ok(commands::Outcome::Ok)
             }
             Command::Key(c) => commands::key::run(c),
+            Command::Link(_) => Ok(commands::Outcome::Ok),
         }
     });
     match result {

@@ -474,3 +474,71 @@ async fn a_killed_server_loses_nothing_it_acknowledged_and_backups_run_while_ser
     let o = h.run(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+#[test]
+fn link_finds_the_family_across_scripts_with_the_tracing_profile() {
+    let h = Home::new();
+    let requests = h.path("requests.csv");
+    let children = h.path("children.csv");
+    std::fs::write(&requests, "id,name_first,name_last,name_nickname,sex,age,date_of_birth,mother_name,father_name,village,district,location_separation,date_of_separation,language\nTR-1,Rahim,Ali,,male,11,,Amina Khatun,,,Barpeta,,,\nTR-2,Pooja,Yadav,,female,6,,Sunita Yadav,,,Cachar,,,\n").unwrap();
+    let mut rows = String::from("id,name_first,name_last,name_nickname,sex,age,date_of_birth,mother_name,father_name,village,district,location_separation,date_of_separation,language\nHW-1,রহিম,আলী,,male,9,,আমিনা খাতুন,,,Barpeta,,,\nHW-2,पूजा,यादव,,female,7,,सुनीता यादव,,,Cachar,,,\n");
+    for (i, (f, l)) in [
+        ("Bikash", "Barua"),
+        ("Rupali", "Gogoi"),
+        ("Jahirul", "Islam"),
+        ("Raju", "Basumatary"),
+        ("Tabu", "Pegu"),
+        ("Sunita", "Munda"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        rows.push_str(&format!(
+            "HW-{},{f},{l},,{},{},,Rekha {l},,,Nalbari,,,\n",
+            i + 10,
+            if i % 2 == 0 { "male" } else { "female" },
+            i + 3
+        ));
+    }
+    std::fs::write(&children, rows).unwrap();
+    let out = h.path("pairs.csv");
+    let o = h.run(&[
+        "link",
+        requests.to_str().unwrap(),
+        children.to_str().unwrap(),
+        "--profile",
+        "tracing",
+        "--explain",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let pairs = csv_rows(&out);
+    assert_eq!(
+        &pairs[0][..4],
+        ["left_id", "right_id", "match_probability", "match_weight"]
+    );
+    let found: Vec<(String, String)> = pairs[1..]
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    assert!(found.contains(&("TR-1".into(), "HW-1".into())), "{found:?}");
+    assert!(found.contains(&("TR-2".into(), "HW-2".into())), "{found:?}");
+    assert!(
+        !found.iter().any(|(l, r)| l == "TR-1" && r != "HW-1"),
+        "{found:?}"
+    );
+    let missing = h.path("missing.csv");
+    std::fs::write(&missing, "name_first,sex\nA,male\n").unwrap();
+    let o = h.run(&[
+        "link",
+        "--dedupe",
+        missing.to_str().unwrap(),
+        "--profile",
+        "duplicates",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("id"), "{}", text(&o));
+}
