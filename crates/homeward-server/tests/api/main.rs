@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random port with a fresh database, on SQLite and
 //! (when HOMEWARD_TEST_POSTGRES is set) PostgreSQL. One binary, as zero-to-production does.
 
+mod audit;
 mod helpers;
 mod matching;
 mod openapi;
