@@ -38,12 +38,35 @@ pub struct Proposal {
 pub struct Matcher {
     cases: LinkIndex,
     sought: LinkIndex,
-    /// The trained model, kept to refine it from caseworkers' decisions.
+    /// The model trained without labels; decisions refine a copy of it, so learning again from
+    /// the same decisions never compounds.
+    base: Model,
+    /// The model in use.
     model: RwLock<Model>,
     threshold: f64,
 }
 
 const CANDIDATES: usize = 20;
+
+/// How many labelled pairs the unsupervised estimate counts as when decisions refine it.
+pub const PRIOR_STRENGTH: f64 = 20.0;
+
+/// A caseworker's decision on a proposed match, with both records as they are now.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// The tracing request.
+    pub tracing_request: RecordId,
+    /// Its fields.
+    pub request: Document,
+    /// Which child it seeks.
+    pub sought_index: usize,
+    /// The case.
+    pub case: RecordId,
+    /// Its fields.
+    pub case_fields: Document,
+    /// Confirmed (true) or rejected (false).
+    pub confirmed: bool,
+}
 
 fn linker() -> Result<Linker, LinkError> {
     Linker::new(LinkConfig::profile("tracing")?)
@@ -90,6 +113,7 @@ impl Matcher {
         Ok(Self {
             cases: cases_index,
             sought: sought_index,
+            base: model.clone(),
             model: RwLock::new(model),
             threshold,
         })
@@ -179,6 +203,29 @@ impl Matcher {
         (self.cases.len(), self.sought.len())
     }
 
+    /// Refines the model from caseworkers' decisions and puts it in use; returns how many
+    /// decisions could be used. Each decision weighs like one labelled pair against the
+    /// unsupervised estimate, which counts as [`PRIOR_STRENGTH`] pairs.
+    pub fn learn(&self, decisions: &[Decision]) -> Result<usize, LinkError> {
+        let mut pairs = Vec::with_capacity(decisions.len());
+        for d in decisions {
+            let sought = sought_records(&d.tracing_request, &d.request);
+            let Some(child) = sought.get(d.sought_index) else {
+                continue;
+            };
+            let a = self.cases.prepare(child)?;
+            let b = self.cases.prepare(&case_record(&d.case, &d.case_fields))?;
+            pairs.push((a, b, d.confirmed));
+        }
+        let labelled: Vec<_> = pairs.iter().map(|(a, b, m)| (a, b, *m)).collect();
+        let mut model = self.base.clone();
+        model.fit_labels(self.cases.linker(), &labelled, PRIOR_STRENGTH);
+        self.cases.set_model(model.clone())?;
+        self.sought.set_model(model.clone())?;
+        *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
+        Ok(pairs.len())
+    }
+
     /// The current model parameters.
     pub fn model(&self) -> Model {
         self.model.read().unwrap_or_else(|e| e.into_inner()).clone()
@@ -234,6 +281,38 @@ mod tests {
         assert_eq!(best.sought_index, 0);
         assert!(!best.explanation.is_empty());
         assert_eq!(m.sizes().1, 1);
+        // A rejection of this very pair lowers its weight once the model learns from it.
+        let request_doc = doc(
+            json!({"relation_name": "আমিনা খাতুন", "relation": "mother", "district": "Barpeta",
+            "children_sought": [{"name_first": "রহিম", "name_last": "আলী", "sex": "male", "age": 10}]}),
+        );
+        let case_doc = cases
+            .iter()
+            .find(|(id, _)| *id == rahim)
+            .map(|(_, d)| d.clone())
+            .unwrap();
+        let rejected: Vec<Decision> = (0..30)
+            .map(|_| Decision {
+                tracing_request: request,
+                request: request_doc.clone(),
+                sought_index: 0,
+                case: rahim,
+                case_fields: case_doc.clone(),
+                confirmed: false,
+            })
+            .collect();
+        assert_eq!(m.learn(&rejected).unwrap(), 30);
+        let after = m.upsert_request(&request, &request_doc, 0.0).unwrap();
+        let again = after
+            .iter()
+            .find(|p| p.case == rahim)
+            .expect("still scored");
+        assert!(
+            again.weight < best.weight,
+            "{} !< {}",
+            again.weight,
+            best.weight
+        );
         m.remove_request(&request);
         assert_eq!(m.sizes().1, 0);
     }

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use homeward_domain::{RecordId, RecordKind};
-use homeward_matching::{Matcher, Proposal};
+use homeward_matching::{Decision, Matcher, Proposal};
 use homeward_store::{MatchRow, NewProposal, Store, StoreError, StoredRecord};
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
@@ -64,7 +64,9 @@ impl MatchService {
                 .map_err(|e| MatchingError::Task(e.to_string()))??;
                 let (c, r) = built.sizes();
                 tracing::info!(cases = c, children_sought = r, "matching index built");
-                Ok::<_, MatchingError>(Arc::new(built))
+                let built = Arc::new(built);
+                self.learn(&built).await?;
+                Ok::<_, MatchingError>(built)
             })
             .await?;
         Ok(m.clone())
@@ -76,6 +78,50 @@ impl MatchService {
         tokio::spawn(async move {
             if let Err(e) = me.matcher().await {
                 tracing::error!(error = %e, "matching index could not be built");
+            }
+        });
+    }
+
+    /// Refines the model from every decision recorded so far.
+    async fn learn(&self, matcher: &Arc<Matcher>) -> Result<usize, MatchingError> {
+        let mut decisions = Vec::new();
+        for (request, index, case, confirmed) in self.store.decided_matches().await? {
+            let (Some(r), Some(c)) = (
+                self.store.record_for_matching(&request).await?,
+                self.store.record_for_matching(&case).await?,
+            ) else {
+                continue;
+            };
+            decisions.push(Decision {
+                tracing_request: request,
+                request: r.fields,
+                sought_index: index as usize,
+                case,
+                case_fields: c.fields,
+                confirmed,
+            });
+        }
+        if decisions.is_empty() {
+            return Ok(0);
+        }
+        let matcher = matcher.clone();
+        let used = tokio::task::spawn_blocking(move || matcher.learn(&decisions))
+            .await
+            .map_err(|e| MatchingError::Task(e.to_string()))??;
+        tracing::info!(decisions = used, "matching model refined from decisions");
+        Ok(used)
+    }
+
+    /// Schedules learning from a decision just recorded.
+    pub fn decision_recorded(self: &Arc<Self>) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let result = match me.matcher().await {
+                Ok(m) => me.learn(&m).await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                tracing::error!(error = %e, "learning from a decision failed");
             }
         });
     }

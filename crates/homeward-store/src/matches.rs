@@ -362,6 +362,43 @@ impl Store {
         row.map(|r| self.row_to_record(&r, true)).transpose()
     }
 
+    /// Every confirmed or rejected match: (tracing request, sought child, case, confirmed).
+    pub async fn decided_matches(&self) -> StoreResult<Vec<(RecordId, i64, RecordId, bool)>> {
+        let rows = sqlx::query("SELECT tracing_request_id, sought_index, case_id, status FROM potential_matches WHERE status IN ('confirmed', 'rejected')")
+            .fetch_all(self.pool())
+            .await?;
+        let corrupt = || StoreError::Corrupt("match ids".into());
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("tracing_request_id")?
+                        .parse()
+                        .map_err(|_| corrupt())?,
+                    r.try_get("sought_index")?,
+                    r.try_get::<String, _>("case_id")?
+                        .parse()
+                        .map_err(|_| corrupt())?,
+                    r.try_get::<String, _>("status")? == "confirmed",
+                ))
+            })
+            .collect()
+    }
+
+    /// The ids of every record of a kind (for recomputing matches).
+    pub async fn record_ids(&self, kind: RecordKind) -> StoreResult<Vec<RecordId>> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM records WHERE kind = $1 ORDER BY id")
+                .bind(kind.as_str())
+                .fetch_all(self.pool())
+                .await?;
+        ids.iter()
+            .map(|i| {
+                i.parse()
+                    .map_err(|_| StoreError::Corrupt("record id".into()))
+            })
+            .collect()
+    }
+
     /// Raises an alert for a user.
     pub async fn create_alert(
         &self,

@@ -89,6 +89,9 @@ enum Command {
     /// Encryption keys.
     #[command(subcommand)]
     Key(commands::key::KeyCommand),
+    /// Potential matches between tracing requests and registered children.
+    #[command(subcommand)]
+    Match(commands::matching::MatchCommand),
     /// Link two CSV files (or find duplicates in one) with the probabilistic linkage engine.
     Link(homeward_linkage::cli::LinkArgs),
 }
@@ -162,6 +165,7 @@ fn main() -> ExitCode {
                 Ok(commands::Outcome::Ok)
             }
             Command::Key(c) => commands::key::run(c),
+            Command::Match(c) => commands::matching::run(&settings, c).await,
             Command::Link(_) => Ok(commands::Outcome::Ok),
         }
     });

@@ -542,3 +542,25 @@ fn link_finds_the_family_across_scripts_with_the_tracing_profile() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("id"), "{}", text(&o));
 }
+
+#[test]
+fn match_run_recomputes_the_proposals_of_every_tracing_request() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "60", "--requests", "30"])
+        .status
+        .success());
+    let o = h.run(&["match", "run"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let t = text(&o);
+    let count: usize = t
+        .lines()
+        .find(|l| l.contains("potential matches"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    // Three in five demo requests are for a registered child.
+    assert!(count >= 12, "{t}");
+    let o = h.run(&["match", "run", "--threshold", "0.001"]);
+    assert_eq!(o.status.code(), Some(2));
+}

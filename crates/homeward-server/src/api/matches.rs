@@ -295,6 +295,7 @@ pub async fn decide(
         .decide_match(&ctx, &id, &d.decision, d.reason.trim())
         .await
         .map_err(|e| ApiError::from_store(e, "potential match"))?;
+    state.matching.decision_recorded();
     let v = view(&state, &ctx, row)
         .await?
         .ok_or_else(|| ApiError::not_found("potential match"))?;

@@ -179,6 +179,7 @@ pub async fn seed(store: &Store, children: usize, requests: usize) -> Result<()>
         )
         .await
         .context("seeding tracing requests")?;
+    super::matching::recompute_all(store, 0.5).await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod key;
+pub mod matching;
 pub mod serve;
 pub mod transfer;
 pub mod user;

@@ -52,6 +52,7 @@ pub async fn serve_store(
     banner(&url);
     tracing::info!(address = %addr, backend = ?store.backend(), "Homeward listening");
     let state = AppState::new(store.clone(), server_config(settings));
+    state.matching.warm_up();
     let router = homeward_server::app_with(state, homeward_web::router());
     homeward_server::serve_router(router, listener, shutdown_signal()).await?;
     store.close().await;
