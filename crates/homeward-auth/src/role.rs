@@ -45,6 +45,28 @@ pub enum Action {
     MatchDecide,
     /// Let the family's side see a match without the child's recorded consent, with a reason.
     ConsentOverride,
+    /// Workflow: register an identified child.
+    WorkflowRegister,
+    /// Workflow: place a child in interim care.
+    WorkflowInterimCare,
+    /// Workflow: start tracing and record tracing actions.
+    WorkflowTracing,
+    /// Workflow: start and record verification.
+    WorkflowVerify,
+    /// Approve a reunification (a supervisor's decision, R2).
+    ReunificationApprove,
+    /// Workflow: reunify a child with the verified family.
+    WorkflowReunify,
+    /// Workflow: follow-up stage and visits.
+    WorkflowFollowUp,
+    /// Workflow: close a case.
+    WorkflowClose,
+    /// Workflow: long-term alternative care.
+    WorkflowLongTermCare,
+    /// Override the permanent-care lock with a written reason (R3).
+    PermanentCareOverride,
+    /// Record a child's move out of the district or country (R4).
+    MoveRecord,
 }
 
 impl Action {
@@ -68,6 +90,17 @@ impl Action {
             Self::MatchRead => "match.read",
             Self::MatchDecide => "match.decide",
             Self::ConsentOverride => "consent.override",
+            Self::WorkflowRegister => "workflow.register",
+            Self::WorkflowInterimCare => "workflow.interim_care",
+            Self::WorkflowTracing => "workflow.tracing",
+            Self::WorkflowVerify => "workflow.verify",
+            Self::ReunificationApprove => "reunification.approve",
+            Self::WorkflowReunify => "workflow.reunify",
+            Self::WorkflowFollowUp => "workflow.follow_up",
+            Self::WorkflowClose => "workflow.close",
+            Self::WorkflowLongTermCare => "workflow.long_term_care",
+            Self::PermanentCareOverride => "permanent_care.override",
+            Self::MoveRecord => "move.record",
         }
     }
 }
@@ -107,6 +140,15 @@ const CASEWORKER: &[Action] = &[
     HistoryRead,
     MatchRead,
     MatchDecide,
+    WorkflowRegister,
+    WorkflowInterimCare,
+    WorkflowTracing,
+    WorkflowVerify,
+    WorkflowReunify,
+    WorkflowFollowUp,
+    WorkflowClose,
+    WorkflowLongTermCare,
+    MoveRecord,
 ];
 const SUPERVISOR: &[Action] = &[
     CaseCreate,
@@ -123,6 +165,17 @@ const SUPERVISOR: &[Action] = &[
     MatchRead,
     MatchDecide,
     ConsentOverride,
+    WorkflowRegister,
+    WorkflowInterimCare,
+    WorkflowTracing,
+    WorkflowVerify,
+    ReunificationApprove,
+    WorkflowReunify,
+    WorkflowFollowUp,
+    WorkflowClose,
+    WorkflowLongTermCare,
+    PermanentCareOverride,
+    MoveRecord,
 ];
 const VOLUNTEER: &[Action] = &[CaseCreate, TracingCreate];
 const CHECKPOINT: &[Action] = &[CaseCreate, TracingCreate];

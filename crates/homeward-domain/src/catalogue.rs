@@ -214,6 +214,18 @@ pub const LEGITIMATE_BASIS: &[&str] = &[
 ];
 /// Status of a child case (mapped to HTCDS cas_Status on export).
 pub const CASE_STATUS: &[&str] = &["open", "closed", "transferred", "duplicate"];
+/// Stages of a child's case (see `workflow::Stage`).
+pub const STAGES: &[&str] = &[
+    "identified",
+    "registered",
+    "interim_care",
+    "tracing",
+    "verification",
+    "reunification",
+    "follow_up",
+    "closed",
+    "long_term_care",
+];
 /// Status of a tracing request.
 pub const TRACING_STATUS: &[&str] = &[
     "open",
@@ -251,6 +263,10 @@ const FAMILY_MEMBER: &[FieldSpec] = &[
 
 const CASE_FIELDS: &[FieldSpec] = &[
     system(field("status", "Case status", Choice(CASE_STATUS), Plain)),
+    system(field("stage", "Case stage", Choice(STAGES), Plain)),
+    system(field("registered_at", "Registered at (UTC)", Text { max_len: 40 }, Plain)),
+    system(field("tracing_started_at", "Tracing started at (UTC)", Text { max_len: 40 }, Plain)),
+    system(field("closure_reason", "Reason for closure", Choice(crate::workflow::CLOSURE_REASONS), Plain)),
     field("name_first", "First name", NAME, Personal),
     field("name_middle", "Middle name", NAME, Personal),
     field("name_last", "Last name", NAME, Personal),

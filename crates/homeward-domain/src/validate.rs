@@ -70,6 +70,9 @@ pub fn validate_create(
         return Err(ValidationErrors(errors.0));
     }
     doc.insert("status".into(), Value::String(kind.initial_status().into()));
+    if kind == RecordKind::Case {
+        doc.insert("stage".into(), Value::String("identified".into()));
+    }
     Ok(doc)
 }
 

@@ -56,7 +56,52 @@ pub enum Step {
     MoveToLongTermCare,
 }
 
+impl Stage {
+    /// The stored name (as in the catalogue's `stage` choices).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Identified => "identified",
+            Self::Registered => "registered",
+            Self::InterimCare => "interim_care",
+            Self::Tracing => "tracing",
+            Self::Verification => "verification",
+            Self::Reunification => "reunification",
+            Self::FollowUp => "follow_up",
+            Self::Closed => "closed",
+            Self::LongTermCare => "long_term_care",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        use Stage::*;
+        [Identified, Registered, InterimCare, Tracing, Verification, Reunification, FollowUp, Closed, LongTermCare].into_iter().find(|st| st.as_str() == s)
+    }
+}
+
 impl Step {
+    /// Every step.
+    pub const ALL: [Step; 8] = [Step::Register, Step::PlaceInInterimCare, Step::StartTracing, Step::StartVerification, Step::Reunify, Step::StartFollowUp, Step::Close, Step::MoveToLongTermCare];
+
+    /// The name used in URLs: `/cases/{key}/workflow/{step}`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::PlaceInInterimCare => "interim_care",
+            Self::StartTracing => "start_tracing",
+            Self::StartVerification => "start_verification",
+            Self::Reunify => "reunify",
+            Self::StartFollowUp => "start_follow_up",
+            Self::Close => "close",
+            Self::MoveToLongTermCare => "long_term_care",
+        }
+    }
+
+    /// Parses the URL name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
     /// The stage the step leads to.
     pub fn target(self) -> Stage {
         match self {

@@ -61,7 +61,17 @@ pub mod act {
         DataImport,
         MatchRead,
         MatchDecide,
-        ConsentOverride
+        ConsentOverride,
+        WorkflowRegister,
+        WorkflowInterimCare,
+        WorkflowTracing,
+        WorkflowVerify,
+        ReunificationApprove,
+        WorkflowReunify,
+        WorkflowFollowUp,
+        WorkflowClose,
+        WorkflowLongTermCare,
+        MoveRecord
     );
 }
 

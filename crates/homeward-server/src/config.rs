@@ -43,6 +43,11 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Match probability at which a potential match is proposed to caseworkers.
     pub match_threshold: f64,
+    /// Deadlines, follow-up intervals and the minimum tracing period (the figures the
+    /// standards leave open).
+    pub workflow: homeward_domain::workflow::WorkflowSettings,
+    /// The emergency flag: while on, adoption and other permanent care are locked (R3).
+    pub emergency_active: bool,
 }
 
 impl Default for ServerConfig {
@@ -55,6 +60,8 @@ impl Default for ServerConfig {
             login_limits: LoginLimits::default(),
             max_body_bytes: 2 * 1024 * 1024,
             match_threshold: 0.5,
+            workflow: homeward_domain::workflow::WorkflowSettings::default(),
+            emergency_active: true,
         }
     }
 }

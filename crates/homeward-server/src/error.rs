@@ -112,6 +112,11 @@ impl ApiError {
         Self::new(status, "bad_request", message)
     }
 
+    /// 409: a workflow rule refuses the step; the message says which and what to do.
+    pub fn workflow(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "workflow_rule", message)
+    }
+
     /// 409.
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)

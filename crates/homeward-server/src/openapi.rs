@@ -151,6 +151,31 @@ fn schemas() -> Value {
         "AlertList": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "string"}, "kind": {"type": "string"}, "record_id": {"type": ["string", "null"]}, "detail": {"type": "object"},
             "created_at": {"type": "string"}, "read_at": {"type": ["string", "null"]}}}},
+        "StepRequest": {"type": "object", "additionalProperties": false, "description": "Each step reads the parts it needs", "properties": {
+            "care_arrangements_type": {"type": "string", "enum": homeward_domain::catalogue::CARE_ARRANGEMENT}, "caregiver_name": {"type": "string"},
+            "start_date": {"type": "string", "format": "date"}, "adult_name": {"type": "string"}, "relation": {"type": "string"},
+            "reunification_date": {"type": "string", "format": "date"}, "with_verified_adult": {"type": "boolean"},
+            "closure_reason": {"type": "string", "enum": homeward_domain::workflow::CLOSURE_REASONS},
+            "permanent_care_type": {"type": "string", "enum": ["adoption", "kafala", "long_term_foster_care", "long_term_residential_care"]},
+            "override_reason": {"type": "string", "minLength": 20}, "notes": {"type": "string"}}},
+        "VerificationRequest": {"type": "object", "additionalProperties": false, "required": ["adult_willing", "adult_able", "child_knows_adult", "child_wishes", "accounts_agree", "recommendation"], "properties": {
+            "adult_willing": {"type": "boolean"}, "adult_able": {"type": "boolean"}, "child_knows_adult": {"type": "boolean"},
+            "child_wishes": {"type": "string", "enum": ["yes", "no", "unsure"]}, "accounts_agree": {"type": "boolean"},
+            "recommendation": {"type": "string", "enum": ["reunification", "reunification_with_support", "further_tracing", "long_term_alternative_care"]},
+            "notes": {"type": "string"}}},
+        "ApprovalRequest": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 5}}},
+        "FollowupDone": {"type": "object", "additionalProperties": false, "properties": {"followup_date": {"type": "string", "format": "date"}, "child_with_family": {"type": "boolean"}, "notes": {"type": "string"}}},
+        "TracingActionRequest": {"type": "object", "additionalProperties": false, "required": ["action_type", "date", "outcome"], "properties": {
+            "action_type": {"type": "string", "enum": ["case_by_case", "individual", "mass", "photo", "referral_ngo", "referral_icrc"]},
+            "date": {"type": "string", "format": "date"}, "place": {"type": "string"}, "outcome": {"type": "string", "enum": ["pending", "successful", "unsuccessful"]}, "notes": {"type": "string"}}},
+        "MoveRequest": {"type": "object", "additionalProperties": false, "required": ["scope", "destination"], "properties": {
+            "scope": {"type": "string", "enum": ["within_district", "out_of_district", "out_of_country"]}, "destination": {"type": "string"},
+            "purpose": {"type": "string"}, "accompanying_adult": {"type": "string"}, "authorised_by": {"type": "string"}}},
+        "CaseEvent": {"type": "object", "properties": {"id": {"type": "string"}, "case_id": {"type": "string"}, "kind": {"type": "string"},
+            "plain": {"type": "object"}, "personal": {"type": ["object", "null"]}, "due_date": {"type": ["string", "null"]}, "done_at": {"type": ["string", "null"]},
+            "created_by": {"type": "string"}, "created_at": {"type": "string"}}},
+        "CaseEvents": {"type": "array", "items": {"$ref": "#/components/schemas/CaseEvent"}},
+        "OverdueFollowups": {"type": "array", "items": {"type": "object", "properties": {"event": {"$ref": "#/components/schemas/CaseEvent"}, "reference": {"type": "string"}, "in_charge": {"type": "string"}}}},
         "OpenApi": {"type": "object"},
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},

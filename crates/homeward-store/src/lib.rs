@@ -20,6 +20,7 @@ mod sessions;
 mod settings;
 mod time;
 mod users;
+mod workflow;
 
 #[doc(hidden)]
 pub mod testing;
@@ -33,5 +34,6 @@ pub use records::{ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IM
 pub use sessions::{Session, SessionKind};
 pub use settings::StoreSettings;
 pub use users::{Agency, NewUser, Team, User};
+pub use workflow::{CaseEvent, NewEvent, OverdueFollowup};
 
 pub use homeward_domain::{RecordScope, Scope};

@@ -187,6 +187,25 @@ impl Args {
     }
 }
 
+/// The scope condition on records aliased `r`, with positional parameters from `$first`;
+/// returns the SQL and the values to bind in order.
+pub(crate) fn scope_sql(scope: &RecordScope, first: usize) -> (String, Vec<String>) {
+    let p = |n: usize| format!("${n}");
+    let (sql, values) = match (scope.scope, scope.team) {
+        (Scope::All, _) => ("1 = 1".to_string(), vec![]),
+        (Scope::Agency, _) => (
+            format!("r.agency_id = {}", p(first)),
+            vec![scope.agency.to_string()],
+        ),
+        (Scope::Team, Some(team)) => (format!("r.team_id = {}", p(first)), vec![team.to_string()]),
+        (Scope::Team, None) | (Scope::Own, _) => (
+            format!("(r.owner_id = {0} OR r.assigned_to = {0})", p(first)),
+            vec![scope.user.to_string()],
+        ),
+    };
+    (sql, values)
+}
+
 /// The SQL condition that keeps only records within the scope.
 fn scope_condition(scope: &RecordScope, args: &mut Args) -> String {
     let own = |args: &mut Args| {
@@ -520,7 +539,7 @@ impl Store {
         self.row_to_record(&row, ctx.reveal_personal)
     }
 
-    async fn load_for_update(
+    pub(crate) async fn load_for_update(
         &self,
         w: &mut WriteTx<'_>,
         ctx: &ActorContext,
@@ -619,7 +638,7 @@ impl Store {
         Ok(for_caller(updated, ctx))
     }
 
-    async fn write_update(
+    pub(crate) async fn write_update(
         &self,
         w: &mut WriteTx<'_>,
         ctx: &ActorContext,
@@ -872,7 +891,7 @@ impl Store {
 }
 
 /// Withholds personal fields from a caller without the right to see them.
-fn for_caller(mut record: StoredRecord, ctx: &ActorContext) -> StoredRecord {
+pub(crate) fn for_caller(mut record: StoredRecord, ctx: &ActorContext) -> StoredRecord {
     if !ctx.reveal_personal {
         let kind = record.kind;
         record

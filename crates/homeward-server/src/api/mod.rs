@@ -11,6 +11,7 @@ pub mod matches;
 pub mod records;
 pub mod sessions;
 pub mod users;
+pub mod workflow;
 
 use axum::http::{Method, Uri};
 use axum::routing::{get, MethodRouter};
@@ -376,6 +377,21 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(doc("POST", "/api/v1/matches/{id}/disclosure", "matching", "Supervisor: let the family's side see a match without the child's recorded consent (written reason, audited)").action(Action::ConsentOverride).request("DisclosureOverride").response(200, Some("Match")).doc, post(matches::override_disclosure))
         .route(doc("GET", "/api/v1/alerts", "alerts", "Your alerts, newest first").query(matches::ALERT_PARAMS).response(200, Some("AlertList")).doc, get(matches::alerts))
         .route(doc("POST", "/api/v1/alerts/{id}/read", "alerts", "Mark an alert read").response(204, None).doc, post(matches::read_alert))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/register", "workflow", "Register an identified child (R1: within 24 h of identification)").action(Action::WorkflowRegister).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::RegisterStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/interim_care", "workflow", "Place the child in interim care; follow-ups are scheduled by risk level").action(Action::WorkflowInterimCare).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::InterimCareStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/start_tracing", "workflow", "Start tracing (R1: within 48 h of identification)").action(Action::WorkflowTracing).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::StartTracingStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/start_verification", "workflow", "Start verifying a family that was found").action(Action::WorkflowVerify).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::StartVerificationStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/reunify", "workflow", "Reunify: needs a positive verification and a supervisor's approval (R2); follow-ups are scheduled").action(Action::WorkflowReunify).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::ReunifyStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/start_follow_up", "workflow", "Move to follow-up").action(Action::WorkflowFollowUp).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::StartFollowUpStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/close", "workflow", "Close the case with a closure reason").action(Action::WorkflowClose).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::CloseStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/long_term_care", "workflow", "Long-term alternative care; adoption and kafala are locked during an emergency and before the minimum tracing period (R3)").action(Action::WorkflowLongTermCare).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::LongTermCareStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/verifications", "workflow", "Record a verification: the adult's willingness and ability, the child's wishes, whether accounts agree, a recommendation").action(Action::WorkflowVerify).request("VerificationRequest").response(200, Some("CaseEvents")).doc, post(workflow::verify))
+        .route(doc("POST", "/api/v1/cases/{key}/reunification-approval", "workflow", "Supervisor: approve reunification after a positive verification").action(Action::ReunificationApprove).request("ApprovalRequest").response(200, Some("CaseEvents")).doc, post(workflow::approve))
+        .route(doc("GET", "/api/v1/cases/{key}/events", "workflow", "Workflow events of a case: care arrangements, verifications, follow-ups, tracing actions, moves").action(Action::CaseRead).response(200, Some("CaseEvents")).doc, get(workflow::events))
+        .route(doc("POST", "/api/v1/cases/{key}/tracing-actions", "workflow", "Record a tracing action").action(Action::WorkflowTracing).request("TracingActionRequest").response(200, Some("CaseEvents")).doc, post(workflow::tracing_action))
+        .route(doc("POST", "/api/v1/cases/{key}/moves", "workflow", "Record a move; out of district or country it needs purpose, accompanying adult and authoriser (R4)").action(Action::MoveRecord).request("MoveRequest").response(200, Some("CaseEvents")).doc, post(workflow::record_move))
+        .route(doc("POST", "/api/v1/followups/{id}/done", "workflow", "Record a follow-up visit (flagged late after its due date)").action(Action::WorkflowFollowUp).request("FollowupDone").response(200, Some("CaseEvent")).doc, post(workflow::followup_done))
+        .route(doc("GET", "/api/v1/followups/overdue", "workflow", "Follow-up visits past their due date, in your scope").action(Action::WorkflowFollowUp).response(200, Some("OverdueFollowups")).doc, get(workflow::overdue_followups))
         .route(
             doc(
                 "GET",

@@ -9,3 +9,4 @@ mod ops;
 mod permissions;
 mod records;
 mod sessions;
+mod workflow;
