@@ -176,6 +176,8 @@ fn schemas() -> Value {
             "created_by": {"type": "string"}, "created_at": {"type": "string"}}},
         "CaseEvents": {"type": "array", "items": {"$ref": "#/components/schemas/CaseEvent"}},
         "OverdueFollowups": {"type": "array", "items": {"type": "object", "properties": {"event": {"$ref": "#/components/schemas/CaseEvent"}, "reference": {"type": "string"}, "in_charge": {"type": "string"}}}},
+        "OverdueCases": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "reference": {"type": "string"}, "stage": {"type": ["string", "null"]},
+            "deadlines": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["registration", "tracing_start"]}, "due": {"type": "string", "format": "date-time"}, "met": {"type": ["string", "null"], "format": "date-time"}}}}}}},
         "OpenApi": {"type": "object"},
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},

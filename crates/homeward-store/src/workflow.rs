@@ -222,6 +222,31 @@ impl Store {
         self.event_row(&row, ctx.reveal_personal)
     }
 
+    /// The plain fields of every open case in the caller's scope (no personal field is opened),
+    /// for the deadline clocks; audited as one listing.
+    pub async fn open_cases_plain(&self, ctx: &ActorContext) -> StoreResult<Vec<(String, Reference, String, Document)>> {
+        let scope = crate::records::scope_sql(&ctx.scope, 1);
+        let sql = format!("SELECT r.id, r.reference, r.created_at, r.plain_doc FROM records r WHERE r.kind = 'case' AND r.status = 'open' AND {} ORDER BY r.created_at", scope.0);
+        let mut q = sqlx::query(&sql);
+        for v in scope.1 {
+            q = q.bind(v);
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        let out = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("id")?,
+                    Reference::parse(&r.try_get::<String, _>("reference")?).map_err(|_| StoreError::Corrupt("reference".into()))?,
+                    r.try_get::<String, _>("created_at")?,
+                    serde_json::from_str(&r.try_get::<String, _>("plain_doc")?).map_err(|_| StoreError::Corrupt("plain fields".into()))?,
+                ))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.audit(&ctx.scope.user.to_string(), "records.deadlines", None, json!({"count": out.len()})).await?;
+        Ok(out)
+    }
+
     /// Follow-ups not done by their due date, for cases in the caller's scope.
     pub async fn overdue_followups(
         &self,

@@ -391,6 +391,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(doc("POST", "/api/v1/cases/{key}/tracing-actions", "workflow", "Record a tracing action").action(Action::WorkflowTracing).request("TracingActionRequest").response(200, Some("CaseEvents")).doc, post(workflow::tracing_action))
         .route(doc("POST", "/api/v1/cases/{key}/moves", "workflow", "Record a move; out of district or country it needs purpose, accompanying adult and authoriser (R4)").action(Action::MoveRecord).request("MoveRequest").response(200, Some("CaseEvents")).doc, post(workflow::record_move))
         .route(doc("POST", "/api/v1/followups/{id}/done", "workflow", "Record a follow-up visit (flagged late after its due date)").action(Action::WorkflowFollowUp).request("FollowupDone").response(200, Some("CaseEvent")).doc, post(workflow::followup_done))
+        .route(doc("GET", "/api/v1/cases/overdue", "workflow", "Open cases that missed the registration (24 h) or tracing-start (48 h) deadline after identification (R1)").action(Action::CaseList).response(200, Some("OverdueCases")).doc, get(workflow::overdue_deadlines))
         .route(doc("GET", "/api/v1/followups/overdue", "workflow", "Follow-up visits past their due date, in your scope").action(Action::WorkflowFollowUp).response(200, Some("OverdueFollowups")).doc, get(workflow::overdue_followups))
         .route(
             doc(

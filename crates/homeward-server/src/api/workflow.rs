@@ -615,3 +615,62 @@ pub async fn record_move(
         state.store.case_events(&ctx, &key, Some("move")).await?,
     ))
 }
+
+/// A case that missed a deadline clock (R1).
+#[derive(Debug, serde::Serialize)]
+pub struct OverdueCase {
+    id: String,
+    reference: String,
+    stage: Option<String>,
+    deadlines: Vec<workflow::Deadline>,
+}
+
+fn parse_time(v: Option<&Value>) -> Option<chrono::DateTime<Utc>> {
+    v.and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Open cases that missed the registration (24 h) or tracing-start (48 h) clock.
+pub async fn overdue_deadlines(
+    auth: Authorized<act::CaseList>,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<OverdueCase>>, ApiError> {
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for (id, reference, created_at, plain) in
+        state.store.open_cases_plain(&auth.caller.context()).await?
+    {
+        // The clock runs from identification: the recorded date, else when Homeward first saw the child.
+        let identified = plain
+            .get("date_of_identification")
+            .and_then(Value::as_str)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc())
+            .or_else(|| parse_time(Some(&Value::String(created_at.clone()))));
+        let Some(identified) = identified else {
+            continue;
+        };
+        let clocks = workflow::deadlines(
+            &state.config.workflow,
+            identified,
+            parse_time(plain.get("registered_at")),
+            parse_time(plain.get("tracing_started_at")),
+        );
+        let missed: Vec<workflow::Deadline> =
+            clocks.into_iter().filter(|d| d.missed(now)).collect();
+        if !missed.is_empty() {
+            out.push(OverdueCase {
+                id,
+                reference: reference.to_string(),
+                stage: plain
+                    .get("stage")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                deadlines: missed,
+            });
+        }
+    }
+    Ok(Json(out))
+}

@@ -294,3 +294,50 @@ async fn a_volunteer_reports_and_a_caseworker_registers(s: TestServer) {
         StatusCode::CONFLICT
     );
 }
+
+mod deadlines {
+    use super::*;
+
+    crate::both_backends!(a_case_that_missed_its_clocks_is_listed_as_overdue);
+
+    async fn a_case_that_missed_its_clocks_is_listed_as_overdue(s: TestServer) {
+        let cw = s.login("cw_a").await;
+        let mut late = child();
+        late["date_of_identification"] = json!("2026-01-05");
+        let (_, old) = cw.post("/api/v1/cases", late).await;
+        let (_, fresh) = cw.post("/api/v1/cases", child()).await;
+        let (status, overdue) = cw.get("/api/v1/cases/overdue").await;
+        assert_eq!(status, StatusCode::OK, "{overdue}");
+        let listed: Vec<&str> = overdue
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["reference"].as_str().unwrap())
+            .collect();
+        assert!(
+            listed.contains(&old["reference"].as_str().unwrap()),
+            "{overdue}"
+        );
+        assert!(
+            !listed.contains(&fresh["reference"].as_str().unwrap()),
+            "{overdue}"
+        );
+        let kinds: Vec<&str> = overdue[0]["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["registration", "tracing_start"]);
+        // The route does not shadow a case read by reference.
+        assert_eq!(
+            cw.get(&format!(
+                "/api/v1/cases/{}",
+                fresh["reference"].as_str().unwrap()
+            ))
+            .await
+            .0,
+            StatusCode::OK
+        );
+    }
+}
