@@ -67,6 +67,8 @@ pub enum Action {
     PermanentCareOverride,
     /// Record a child's move out of the district or country (R4).
     MoveRecord,
+    /// Merge two cases of the same child, and undo a merge.
+    CaseMerge,
 }
 
 impl Action {
@@ -101,6 +103,7 @@ impl Action {
             Self::WorkflowLongTermCare => "workflow.long_term_care",
             Self::PermanentCareOverride => "permanent_care.override",
             Self::MoveRecord => "move.record",
+            Self::CaseMerge => "case.merge",
         }
     }
 }
@@ -176,6 +179,7 @@ const SUPERVISOR: &[Action] = &[
     WorkflowLongTermCare,
     PermanentCareOverride,
     MoveRecord,
+    CaseMerge,
 ];
 const VOLUNTEER: &[Action] = &[CaseCreate, TracingCreate];
 const CHECKPOINT: &[Action] = &[CaseCreate, TracingCreate];

@@ -267,6 +267,7 @@ const CASE_FIELDS: &[FieldSpec] = &[
     system(field("registered_at", "Registered at (UTC)", Text { max_len: 40 }, Plain)),
     system(field("tracing_started_at", "Tracing started at (UTC)", Text { max_len: 40 }, Plain)),
     system(field("closure_reason", "Reason for closure", Choice(crate::workflow::CLOSURE_REASONS), Plain)),
+    system(field("merged_into", "Merged into (the surviving case's id)", Text { max_len: 40 }, Plain)),
     field("name_first", "First name", NAME, Personal),
     field("name_middle", "Middle name", NAME, Personal),
     field("name_last", "Last name", NAME, Personal),

@@ -34,10 +34,27 @@ pub struct Proposal {
     pub explanation: Vec<Contribution>,
 }
 
-/// The two live indexes and the shared model.
+/// A case that may be the same child as another case (registered twice).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateProposal {
+    /// The case that was added or changed.
+    pub case: RecordId,
+    /// The case it may duplicate.
+    pub other: RecordId,
+    /// Match probability.
+    pub probability: f64,
+    /// Match weight.
+    pub weight: f64,
+    /// Each field's contribution.
+    pub explanation: Vec<Contribution>,
+}
+
+/// The live indexes (cases and children sought for tracing, cases for duplicates) and models.
 pub struct Matcher {
     cases: LinkIndex,
     sought: LinkIndex,
+    /// Cases again, under the `duplicates` profile and its own model.
+    duplicates: LinkIndex,
     /// The model trained without labels; decisions refine a copy of it, so learning again from
     /// the same decisions never compounds.
     base: Model,
@@ -47,6 +64,19 @@ pub struct Matcher {
 }
 
 const CANDIDATES: usize = 20;
+
+fn duplicates_index(cases: &[(RecordId, Document)], threshold: f64) -> Result<LinkIndex, LinkError> {
+    let linker = Linker::new(LinkConfig::profile("duplicates")?)?;
+    let prepared: Vec<_> = cases.iter().filter_map(|(id, d)| linker.prepare(&case_record(id, d)).ok()).collect();
+    let model = if prepared.len() < 2 {
+        Model::start(&linker)
+    } else {
+        link::run(&linker, Task::Dedupe(&prepared), threshold, &|_| {}).0
+    };
+    let index = LinkIndex::new(linker, model)?;
+    index.insert_many(prepared)?;
+    Ok(index)
+}
 
 /// How many labelled pairs the unsupervised estimate counts as when decisions refine it.
 pub const PRIOR_STRENGTH: f64 = 20.0;
@@ -106,6 +136,7 @@ impl Matcher {
             );
             model
         };
+        let duplicates = duplicates_index(cases, threshold)?;
         let cases_index = LinkIndex::new(linker.clone(), model.clone())?;
         let sought_index = LinkIndex::new(linker, model.clone())?;
         cases_index.insert_many(right)?;
@@ -113,6 +144,7 @@ impl Matcher {
         Ok(Self {
             cases: cases_index,
             sought: sought_index,
+            duplicates,
             base: model.clone(),
             model: RwLock::new(model),
             threshold,
@@ -183,9 +215,24 @@ impl Matcher {
         Ok(out)
     }
 
-    /// Drops a case from the index (merged away, deleted).
+    /// Indexes a new or changed case for duplicate detection and proposes the other cases it
+    /// may duplicate.
+    pub fn upsert_case_duplicates(&self, id: &RecordId, doc: &Document, threshold: f64) -> Result<Vec<DuplicateProposal>, LinkError> {
+        let rec = case_record(id, doc);
+        self.duplicates.remove(&rec.id);
+        let found = self.duplicates.query(&rec, CANDIDATES)?;
+        self.duplicates.update(&rec)?;
+        Ok(found
+            .into_iter()
+            .filter(|m| m.probability >= threshold && m.id != rec.id)
+            .filter_map(|m| Some(DuplicateProposal { case: *id, other: m.id.parse().ok()?, probability: m.probability, weight: m.weight, explanation: m.explanation }))
+            .collect())
+    }
+
+    /// Drops a case from the indexes (merged away, deleted).
     pub fn remove_case(&self, id: &RecordId) {
         self.cases.remove(&id.to_string());
+        self.duplicates.remove(&id.to_string());
     }
 
     /// Drops every sought child of a request from the index.
@@ -281,6 +328,11 @@ mod tests {
         assert_eq!(best.sought_index, 0);
         assert!(!best.explanation.is_empty());
         assert_eq!(m.sizes().1, 1);
+        // The same child registered again, in Latin script, is proposed as a duplicate.
+        let again = RecordId::new();
+        let dups = m.upsert_case_duplicates(&again, &doc(json!({"name_first": "Rahim", "name_last": "Ali", "sex": "male", "age": 10, "district": "Barpeta",
+            "family_details": [{"relation": "mother", "relation_name": "Amina Khatun"}]})), 0.5).unwrap();
+        assert_eq!(dups.iter().max_by(|a, b| a.weight.total_cmp(&b.weight)).map(|d| d.other), Some(rahim), "{dups:?}");
         // A rejection of this very pair lowers its weight once the model learns from it.
         let request_doc = doc(
             json!({"relation_name": "আমিনা খাতুন", "relation": "mother", "district": "Barpeta",

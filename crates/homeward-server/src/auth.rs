@@ -71,7 +71,8 @@ pub mod act {
         WorkflowFollowUp,
         WorkflowClose,
         WorkflowLongTermCare,
-        MoveRecord
+        MoveRecord,
+        CaseMerge
     );
 }
 

@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use homeward_domain::{RecordId, RecordKind};
 use homeward_matching::{Decision, Matcher, Proposal};
-use homeward_store::{MatchRow, NewProposal, Store, StoreError, StoredRecord};
+use homeward_store::{
+    DuplicateRow, MatchRow, NewDuplicate, NewProposal, Store, StoreError, StoredRecord,
+};
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
 
@@ -126,14 +128,79 @@ impl MatchService {
         });
     }
 
-    /// Schedules matching for a record just committed.
+    /// Schedules matching (and, for a case, the duplicate check) for a record just committed.
     pub fn record_changed(self: &Arc<Self>, kind: RecordKind, id: RecordId) {
         let me = self.clone();
         tokio::spawn(async move {
             if let Err(e) = me.propose(kind, id, me.threshold).await {
                 tracing::error!(error = %e, "matching a changed record failed");
             }
+            if kind == RecordKind::Case {
+                if let Err(e) = me.check_duplicates(id).await {
+                    tracing::error!(error = %e, "the duplicate check failed");
+                }
+            }
         });
+    }
+
+    /// Looks for other cases of the same child; stores and alerts new possible duplicates.
+    pub async fn check_duplicates(&self, id: RecordId) -> Result<Vec<DuplicateRow>, MatchingError> {
+        let matcher = self.matcher().await?;
+        let Some(record) = self.store.record_for_matching(&id).await? else {
+            return Ok(Vec::new());
+        };
+        if record.status == "duplicate" {
+            return Ok(Vec::new());
+        }
+        let doc = record.fields.clone();
+        let threshold = self.threshold;
+        let found = tokio::task::spawn_blocking(move || {
+            matcher.upsert_case_duplicates(&id, &doc, threshold)
+        })
+        .await
+        .map_err(|e| MatchingError::Task(e.to_string()))??;
+        let rows: Vec<NewDuplicate> = found
+            .iter()
+            .map(|d| NewDuplicate {
+                case: d.case,
+                other: d.other,
+                probability: d.probability,
+                weight: d.weight,
+                explanation: serde_json::to_value(&d.explanation).unwrap_or(Value::Null),
+            })
+            .collect();
+        let new = self.store.save_duplicates(&rows).await?;
+        for d in &new {
+            let detail = json!({"duplicate": d.id, "case_reference": record.reference.to_string(), "probability": d.probability});
+            self.store
+                .create_alert(
+                    record.assigned_to.unwrap_or(record.owner_id),
+                    "possible_duplicate",
+                    Some(&record.id),
+                    detail,
+                )
+                .await?;
+        }
+        Ok(new)
+    }
+
+    /// Keeps the indexes right after a merge or its undoing.
+    pub async fn cases_merged(
+        &self,
+        survivor: RecordId,
+        merged: RecordId,
+        undone: bool,
+    ) -> Result<(), MatchingError> {
+        let matcher = self.matcher().await?;
+        if undone {
+            self.propose(RecordKind::Case, merged, self.threshold)
+                .await?;
+        } else {
+            matcher.remove_case(&merged);
+        }
+        self.propose(RecordKind::Case, survivor, self.threshold)
+            .await?;
+        Ok(())
     }
 
     /// Scores one record against the other side, stores proposals at or above `threshold`

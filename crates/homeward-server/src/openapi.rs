@@ -178,6 +178,11 @@ fn schemas() -> Value {
         "OverdueFollowups": {"type": "array", "items": {"type": "object", "properties": {"event": {"$ref": "#/components/schemas/CaseEvent"}, "reference": {"type": "string"}, "in_charge": {"type": "string"}}}},
         "OverdueCases": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "reference": {"type": "string"}, "stage": {"type": ["string", "null"]},
             "deadlines": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["registration", "tracing_start"]}, "due": {"type": "string", "format": "date-time"}, "met": {"type": ["string", "null"], "format": "date-time"}}}}}}},
+        "DuplicateList": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "case_a": {"type": "string"}, "case_b": {"type": "string"},
+            "probability": {"type": "number"}, "weight": {"type": "number"}, "explanation": {"type": "array"}, "status": {"type": "string", "enum": ["pending", "merged", "dismissed"]}, "created_at": {"type": "string"}}}},
+        "MergeRequest": {"type": "object", "additionalProperties": false, "required": ["duplicate", "reason"], "properties": {"duplicate": {"type": "string"}, "reason": {"type": "string", "minLength": 5}}},
+        "MergeResult": {"type": "object", "properties": {"merge_id": {"type": "string"}, "survivor": {"$ref": "#/components/schemas/Case"}, "filled": {"type": "array", "items": {"type": "string"}}}},
+        "Unmerged": {"type": "object", "properties": {"survivor": {"$ref": "#/components/schemas/Case"}, "restored": {"$ref": "#/components/schemas/Case"}}},
         "OpenApi": {"type": "object"},
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},

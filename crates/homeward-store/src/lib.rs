@@ -13,6 +13,7 @@
 pub mod audit;
 pub mod crypto;
 mod db;
+mod duplicates;
 mod error;
 mod matches;
 mod records;
@@ -28,6 +29,7 @@ pub mod testing;
 pub use audit::{AuditEntry, AuditVerdict};
 pub use crypto::{EncryptionKey, FieldCipher};
 pub use db::{Backend, Store};
+pub use duplicates::{DuplicateRow, Merge, NewDuplicate};
 pub use error::{StoreError, StoreResult};
 pub use matches::{Alert, MatchRow, NewProposal};
 pub use records::{ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IMPORT_BATCH_LIMIT};

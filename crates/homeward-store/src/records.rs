@@ -602,8 +602,28 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let record = self.row_to_record(&row, ctx.reveal_personal)?;
-        w.audit(&ctx.user().to_string(), "record.read", Some(&record.id.to_string()), &json!({"kind": kind.as_str(), "reference": record.reference.to_string(), "personal": ctx.reveal_personal})).await?;
+        let mut record = self.row_to_record(&row, ctx.reveal_personal)?;
+        // A case merged into another is found through its old reference: follow it once.
+        let merged_into = record.fields.get("merged_into").and_then(Value::as_str).map(str::to_string);
+        let resolved_from = match (record.status.as_str(), merged_into) {
+            ("duplicate", Some(target)) => {
+                let mut args = Args::default();
+                let kind_p = args.text(kind.as_str());
+                let id_p = args.text(target);
+                let scope_c = scope_condition(&ctx.scope, &mut args);
+                let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND id = {id_p} AND {scope_c}");
+                match args.bind(sqlx::query(&sql)).fetch_optional(&mut *w.tx).await? {
+                    Some(survivor) => {
+                        let from = record.reference.to_string();
+                        record = self.row_to_record(&survivor, ctx.reveal_personal)?;
+                        Some(from)
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        w.audit(&ctx.user().to_string(), "record.read", Some(&record.id.to_string()), &json!({"kind": kind.as_str(), "reference": record.reference.to_string(), "personal": ctx.reveal_personal, "resolved_from": resolved_from})).await?;
         w.commit().await?;
         Ok(record)
     }

@@ -371,3 +371,92 @@ pub async fn read_alert(
         .map_err(|e| ApiError::from_store(e, "alert"))?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+/// The possible duplicates of a case.
+pub async fn duplicates(
+    auth: Authorized<act::MatchRead>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Json<Vec<homeward_store::DuplicateRow>>, ApiError> {
+    Ok(Json(
+        state
+            .store
+            .duplicates_of(&auth.caller.context(), &key)
+            .await
+            .map_err(|e| ApiError::from_store(e, "child case"))?,
+    ))
+}
+
+/// A merge request: the case named in the path survives.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The id or reference of the case registered twice.
+    duplicate: String,
+    /// Why the two are the same child.
+    reason: String,
+}
+
+/// Merges a duplicate into the case in the path.
+pub async fn merge(
+    auth: Authorized<act::CaseMerge>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(m): ApiJson<MergeRequest>,
+) -> Result<Json<homeward_store::Merge>, ApiError> {
+    if m.reason.trim().chars().count() < 5 {
+        return Err(ApiError::bad_field(
+            "reason",
+            "is required: why these are the same child (at least 5 characters)",
+        ));
+    }
+    let ctx = auth.caller.context();
+    let merged_id = state
+        .store
+        .get_record(&ctx, RecordKind::Case, &m.duplicate)
+        .await
+        .map_err(|e| ApiError::from_store(e, "child case"))?
+        .id;
+    let merge = state
+        .store
+        .merge_cases(&ctx, &key, &merged_id.to_string(), m.reason.trim())
+        .await
+        .map_err(|e| ApiError::from_store(e, "child case"))?;
+    if let Err(e) = state
+        .matching
+        .cases_merged(merge.survivor.id, merged_id, false)
+        .await
+    {
+        tracing::error!(error = %e, "re-indexing after a merge failed");
+    }
+    Ok(Json(merge))
+}
+
+/// Both cases after a merge is undone.
+#[derive(Debug, Serialize)]
+pub struct Unmerged {
+    survivor: StoredRecord,
+    restored: StoredRecord,
+}
+
+/// Undoes a merge.
+pub async fn undo_merge(
+    auth: Authorized<act::CaseMerge>,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Unmerged>, ApiError> {
+    let ctx = auth.caller.context();
+    let (survivor, restored) = state
+        .store
+        .undo_merge(&ctx, &id)
+        .await
+        .map_err(|e| ApiError::from_store(e, "merge"))?;
+    if let Err(e) = state
+        .matching
+        .cases_merged(survivor.id, restored.id, true)
+        .await
+    {
+        tracing::error!(error = %e, "re-indexing after undoing a merge failed");
+    }
+    Ok(Json(Unmerged { survivor, restored }))
+}

@@ -248,3 +248,83 @@ async fn without_consent_the_family_side_sees_nothing_until_a_supervisor_overrid
             && actions.contains(&"match.propose")
     );
 }
+
+mod duplicates {
+    use super::*;
+
+    crate::both_backends!(a_child_registered_twice_is_found_merged_and_unmerged);
+
+    async fn a_child_registered_twice_is_found_merged_and_unmerged(s: TestServer) {
+        let cw = s.login("cw_a").await;
+        register_others(&cw).await;
+        let (_, first) = cw.post("/api/v1/cases", rahim(true)).await;
+        let first_id = first["id"].as_str().unwrap().to_string();
+        let mut second_doc = json!({"name_first": "Rahim", "name_last": "Ali", "sex": "male", "age": 10, "protection_status": "unaccompanied",
+            "district": "Barpeta", "national_id_no": "ID-778812", "family_details": [{"relation": "mother", "relation_name": "Amina Khatun"}]});
+        second_doc["consent_for_tracing"] = json!(true);
+        let (_, second) = cw.post("/api/v1/cases", second_doc).await;
+        let second_id = second["id"].as_str().unwrap().to_string();
+        let second_ref = second["reference"].as_str().unwrap().to_string();
+        let (dups, _) = wait_for_items(
+            &cw,
+            &format!("/api/v1/cases/{second_id}/duplicates"),
+            Duration::from_secs(5),
+        )
+        .await;
+        assert!(
+            dups.iter()
+                .any(|d| d["case_a"] == first_id.as_str() || d["case_b"] == first_id.as_str()),
+            "{dups:?}"
+        );
+        let (alerts, _) =
+            wait_for_items(&cw, "/api/v1/alerts?unread=true", Duration::from_secs(2)).await;
+        assert!(alerts.iter().any(|a| a["kind"] == "possible_duplicate"));
+
+        // Only a supervisor merges, with a reason.
+        let body = json!({"duplicate": second_ref, "reason": "same mother, same camp, registered by two teams"});
+        assert_eq!(
+            cw.post(&format!("/api/v1/cases/{first_id}/merge"), body.clone())
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let sup = s.login("sup_a").await;
+        let (status, merged) = sup
+            .post(&format!("/api/v1/cases/{first_id}/merge"), body)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{merged}");
+        assert_eq!(merged["survivor"]["fields"]["national_id_no"], "ID-778812");
+        assert!(merged["filled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "national_id_no"));
+        // The merged-away reference still finds the child.
+        let (status, found) = cw.get(&format!("/api/v1/cases/{second_ref}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(found["id"], first_id.as_str());
+        // Both change logs are kept.
+        let (_, history) = cw.get(&format!("/api/v1/cases/{second_id}/history")).await;
+        assert!(history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["field"] == "merged_into"));
+
+        let merge_id = merged["merge_id"].as_str().unwrap();
+        let (status, undone) = sup
+            .post(&format!("/api/v1/merges/{merge_id}/undo"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{undone}");
+        assert!(undone["survivor"]["fields"].get("national_id_no").is_none());
+        assert_eq!(undone["restored"]["status"], "open");
+        let (_, found) = cw.get(&format!("/api/v1/cases/{second_ref}")).await;
+        assert_eq!(found["id"], second_id.as_str());
+        assert_eq!(
+            sup.post(&format!("/api/v1/merges/{merge_id}/undo"), json!({}))
+                .await
+                .0,
+            StatusCode::CONFLICT
+        );
+    }
+}
