@@ -9,4 +9,5 @@ mod ops;
 mod permissions;
 mod records;
 mod sessions;
+mod story;
 mod workflow;
