@@ -14,6 +14,7 @@ pub mod matching;
 pub mod metrics;
 pub mod openapi;
 pub mod ratelimit;
+pub mod reminders;
 mod security_headers;
 
 use std::net::SocketAddr;

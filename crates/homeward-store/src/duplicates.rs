@@ -84,7 +84,8 @@ impl Store {
             case_b: r.try_get("case_b")?,
             probability: r.try_get("probability")?,
             weight: r.try_get("weight")?,
-            explanation: serde_json::from_str(&r.try_get::<String, _>("explanation")?).unwrap_or(Value::Null),
+            explanation: serde_json::from_str(&r.try_get::<String, _>("explanation")?)
+                .unwrap_or(Value::Null),
             status: r.try_get("status")?,
             created_at: r.try_get("created_at")?,
         })
@@ -100,7 +101,13 @@ impl Store {
         let mut new = Vec::new();
         for d in found {
             let (a, b) = ordered(&d.case, &d.other);
-            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM duplicate_candidates WHERE case_a = $1 AND case_b = $2").bind(&a).bind(&b).fetch_optional(&mut *w.tx).await?;
+            let exists: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM duplicate_candidates WHERE case_a = $1 AND case_b = $2",
+            )
+            .bind(&a)
+            .bind(&b)
+            .fetch_optional(&mut *w.tx)
+            .await?;
             if exists.is_some() {
                 continue;
             }
@@ -115,15 +122,34 @@ impl Store {
                 .bind(&now)
                 .execute(&mut *w.tx)
                 .await?;
-            w.audit("system:matcher", "duplicate.propose", Some(&id), &json!({"case_a": a, "case_b": b, "probability": d.probability})).await?;
-            new.push(DuplicateRow { id, case_a: a, case_b: b, probability: d.probability, weight: d.weight, explanation: d.explanation.clone(), status: "pending".into(), created_at: now.clone() });
+            w.audit(
+                "system:matcher",
+                "duplicate.propose",
+                Some(&id),
+                &json!({"case_a": a, "case_b": b, "probability": d.probability}),
+            )
+            .await?;
+            new.push(DuplicateRow {
+                id,
+                case_a: a,
+                case_b: b,
+                probability: d.probability,
+                weight: d.weight,
+                explanation: d.explanation.clone(),
+                status: "pending".into(),
+                created_at: now.clone(),
+            });
         }
         w.commit().await?;
         Ok(new)
     }
 
     /// The possible duplicates of a case in the caller's scope.
-    pub async fn duplicates_of(&self, ctx: &ActorContext, key: &str) -> StoreResult<Vec<DuplicateRow>> {
+    pub async fn duplicates_of(
+        &self,
+        ctx: &ActorContext,
+        key: &str,
+    ) -> StoreResult<Vec<DuplicateRow>> {
         let case = self.fetch_unaudited(ctx, RecordKind::Case, key).await?;
         let rows = sqlx::query("SELECT id, case_a, case_b, probability, weight, explanation, status, created_at FROM duplicate_candidates WHERE case_a = $1 OR case_b = $1 ORDER BY probability DESC")
             .bind(case.id.to_string())
@@ -133,15 +159,29 @@ impl Store {
     }
 
     /// Merges `merged` into `survivor` (both must be in the caller's scope).
-    pub async fn merge_cases(&self, ctx: &ActorContext, survivor: &str, merged: &str, reason: &str) -> StoreResult<Merge> {
+    pub async fn merge_cases(
+        &self,
+        ctx: &ActorContext,
+        survivor: &str,
+        merged: &str,
+        reason: &str,
+    ) -> StoreResult<Merge> {
         let mut w = self.begin_write().await?;
-        let (keep, ()) = self.load_for_update(&mut w, ctx, RecordKind::Case, survivor).await?;
-        let (gone, ()) = self.load_for_update(&mut w, ctx, RecordKind::Case, merged).await?;
+        let (keep, ()) = self
+            .load_for_update(&mut w, ctx, RecordKind::Case, survivor)
+            .await?;
+        let (gone, ()) = self
+            .load_for_update(&mut w, ctx, RecordKind::Case, merged)
+            .await?;
         if keep.id == gone.id {
-            return Err(StoreError::Conflict("a case cannot be merged into itself".into()));
+            return Err(StoreError::Conflict(
+                "a case cannot be merged into itself".into(),
+            ));
         }
         if gone.status == "duplicate" || keep.status == "duplicate" {
-            return Err(StoreError::Conflict("one of the cases is already merged into another; undo that merge first".into()));
+            return Err(StoreError::Conflict(
+                "one of the cases is already merged into another; undo that merge first".into(),
+            ));
         }
         let mut doc = keep.fields.clone();
         let mut filled = Vec::new();
@@ -173,22 +213,41 @@ impl Store {
         sqlx::query("UPDATE duplicate_candidates SET status = 'merged', updated_at = $1 WHERE case_a = $2 AND case_b = $3").bind(time::now_text()).bind(a).bind(b).execute(&mut *w.tx).await?;
         w.audit(&ctx.scope.user.to_string(), "case.merge", Some(&keep_id.to_string()), &json!({"merge": merge_id, "survivor": keep_id.to_string(), "merged": gone_id.to_string(), "filled": filled})).await?;
         w.commit().await?;
-        Ok(Merge { merge_id, survivor: for_caller(survivor_rec, ctx), filled })
+        Ok(Merge {
+            merge_id,
+            survivor: for_caller(survivor_rec, ctx),
+            filled,
+        })
     }
 
     /// Undoes a merge: the merged-away case is open again and the survivor gives back the
     /// fields it took (unless they were changed since, which is then kept and reported).
-    pub async fn undo_merge(&self, ctx: &ActorContext, merge_id: &str) -> StoreResult<(StoredRecord, StoredRecord)> {
-        let row = sqlx::query("SELECT survivor_id, merged_id, filled, undone_at FROM merges WHERE id = $1").bind(merge_id).fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)?;
+    pub async fn undo_merge(
+        &self,
+        ctx: &ActorContext,
+        merge_id: &str,
+    ) -> StoreResult<(StoredRecord, StoredRecord)> {
+        let row = sqlx::query(
+            "SELECT survivor_id, merged_id, filled, undone_at FROM merges WHERE id = $1",
+        )
+        .bind(merge_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
         if row.try_get::<Option<String>, _>("undone_at")?.is_some() {
             return Err(StoreError::Conflict("this merge was already undone".into()));
         }
         let survivor: String = row.try_get("survivor_id")?;
         let merged: String = row.try_get("merged_id")?;
-        let filled: Vec<String> = serde_json::from_str(&row.try_get::<String, _>("filled")?).unwrap_or_default();
+        let filled: Vec<String> =
+            serde_json::from_str(&row.try_get::<String, _>("filled")?).unwrap_or_default();
         let mut w = self.begin_write().await?;
-        let (keep, ()) = self.load_for_update(&mut w, ctx, RecordKind::Case, &survivor).await?;
-        let (gone, ()) = self.load_for_update(&mut w, ctx, RecordKind::Case, &merged).await?;
+        let (keep, ()) = self
+            .load_for_update(&mut w, ctx, RecordKind::Case, &survivor)
+            .await?;
+        let (gone, ()) = self
+            .load_for_update(&mut w, ctx, RecordKind::Case, &merged)
+            .await?;
         let mut doc = keep.fields.clone();
         for f in &filled {
             if doc.get(f) == gone.fields.get(f) {
@@ -200,10 +259,21 @@ impl Store {
         gone_doc.insert("status".into(), json!("open"));
         gone_doc.remove("merged_into");
         let gone = self.write_update(&mut w, ctx, gone, &gone_doc).await?;
-        sqlx::query("UPDATE merges SET undone_by = $1, undone_at = $2 WHERE id = $3").bind(ctx.scope.user.to_string()).bind(time::now_text()).bind(merge_id).execute(&mut *w.tx).await?;
+        sqlx::query("UPDATE merges SET undone_by = $1, undone_at = $2 WHERE id = $3")
+            .bind(ctx.scope.user.to_string())
+            .bind(time::now_text())
+            .bind(merge_id)
+            .execute(&mut *w.tx)
+            .await?;
         let (a, b) = ordered(&keep.id, &gone.id);
         sqlx::query("UPDATE duplicate_candidates SET status = 'pending', updated_at = $1 WHERE case_a = $2 AND case_b = $3").bind(time::now_text()).bind(a).bind(b).execute(&mut *w.tx).await?;
-        w.audit(&ctx.scope.user.to_string(), "case.unmerge", Some(&keep.id.to_string()), &json!({"merge": merge_id})).await?;
+        w.audit(
+            &ctx.scope.user.to_string(),
+            "case.unmerge",
+            Some(&keep.id.to_string()),
+            &json!({"merge": merge_id}),
+        )
+        .await?;
         w.commit().await?;
         Ok((for_caller(keep, ctx), for_caller(gone, ctx)))
     }

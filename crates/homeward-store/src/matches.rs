@@ -419,6 +419,49 @@ impl Store {
         Ok(())
     }
 
+    /// Raises an alert unless this user already has one with the same key; true if raised.
+    pub async fn alert_once(
+        &self,
+        user: UserId,
+        kind: &str,
+        record: Option<&RecordId>,
+        key: &str,
+        detail: Value,
+    ) -> StoreResult<bool> {
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT id FROM alerts WHERE user_id = $1 AND dedupe_key = $2")
+                .bind(user.to_string())
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?;
+        if exists.is_some() {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO alerts (id, user_id, kind, record_id, detail, created_at, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(user.to_string())
+            .bind(kind)
+            .bind(record.map(|r| r.to_string()))
+            .bind(detail.to_string())
+            .bind(time::now_text())
+            .bind(key)
+            .execute(self.pool())
+            .await
+            .map_err(|e| StoreError::from_sqlx(e, "this alert"))?;
+        Ok(true)
+    }
+
+    /// The enabled supervisors of a team.
+    pub async fn team_supervisors(&self, team: &str) -> StoreResult<Vec<UserId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE team_id = $1 AND role = 'supervisor' AND disabled = 0",
+        )
+        .bind(team)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.iter().filter_map(|i| i.parse().ok()).collect())
+    }
+
     /// A user's alerts, newest first.
     pub async fn alerts_for(&self, user: UserId, unread_only: bool) -> StoreResult<Vec<Alert>> {
         let filter = if unread_only {

@@ -604,7 +604,11 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let mut record = self.row_to_record(&row, ctx.reveal_personal)?;
         // A case merged into another is found through its old reference: follow it once.
-        let merged_into = record.fields.get("merged_into").and_then(Value::as_str).map(str::to_string);
+        let merged_into = record
+            .fields
+            .get("merged_into")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let resolved_from = match (record.status.as_str(), merged_into) {
             ("duplicate", Some(target)) => {
                 let mut args = Args::default();
@@ -612,7 +616,11 @@ impl Store {
                 let id_p = args.text(target);
                 let scope_c = scope_condition(&ctx.scope, &mut args);
                 let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND id = {id_p} AND {scope_c}");
-                match args.bind(sqlx::query(&sql)).fetch_optional(&mut *w.tx).await? {
+                match args
+                    .bind(sqlx::query(&sql))
+                    .fetch_optional(&mut *w.tx)
+                    .await?
+                {
                     Some(survivor) => {
                         let from = record.reference.to_string();
                         record = self.row_to_record(&survivor, ctx.reveal_personal)?;

@@ -59,6 +59,8 @@ pub struct OverdueFollowup {
     pub reference: Reference,
     /// Who is in charge of the case.
     pub in_charge: String,
+    /// The case's team, whose supervisors are told too.
+    pub team_id: Option<String>,
 }
 
 const EVENT_COLUMNS: &str =
@@ -224,7 +226,10 @@ impl Store {
 
     /// The plain fields of every open case in the caller's scope (no personal field is opened),
     /// for the deadline clocks; audited as one listing.
-    pub async fn open_cases_plain(&self, ctx: &ActorContext) -> StoreResult<Vec<(String, Reference, String, Document)>> {
+    pub async fn open_cases_plain(
+        &self,
+        ctx: &ActorContext,
+    ) -> StoreResult<Vec<(String, Reference, String, Document)>> {
         let scope = crate::records::scope_sql(&ctx.scope, 1);
         let sql = format!("SELECT r.id, r.reference, r.created_at, r.plain_doc FROM records r WHERE r.kind = 'case' AND r.status = 'open' AND {} ORDER BY r.created_at", scope.0);
         let mut q = sqlx::query(&sql);
@@ -237,13 +242,21 @@ impl Store {
             .map(|r| {
                 Ok((
                     r.try_get::<String, _>("id")?,
-                    Reference::parse(&r.try_get::<String, _>("reference")?).map_err(|_| StoreError::Corrupt("reference".into()))?,
+                    Reference::parse(&r.try_get::<String, _>("reference")?)
+                        .map_err(|_| StoreError::Corrupt("reference".into()))?,
                     r.try_get::<String, _>("created_at")?,
-                    serde_json::from_str(&r.try_get::<String, _>("plain_doc")?).map_err(|_| StoreError::Corrupt("plain fields".into()))?,
+                    serde_json::from_str(&r.try_get::<String, _>("plain_doc")?)
+                        .map_err(|_| StoreError::Corrupt("plain fields".into()))?,
                 ))
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        self.audit(&ctx.scope.user.to_string(), "records.deadlines", None, json!({"count": out.len()})).await?;
+        self.audit(
+            &ctx.scope.user.to_string(),
+            "records.deadlines",
+            None,
+            json!({"count": out.len()}),
+        )
+        .await?;
         Ok(out)
     }
 
@@ -255,7 +268,7 @@ impl Store {
     ) -> StoreResult<Vec<OverdueFollowup>> {
         let scope = crate::records::scope_sql(&ctx.scope, 2);
         let sql = format!(
-            "SELECT {EVENT_COLUMNS}, r.reference, COALESCE(r.assigned_to, r.owner_id) AS in_charge FROM case_events e JOIN records r ON r.id = e.case_id \
+            "SELECT {EVENT_COLUMNS}, r.reference, r.team_id, COALESCE(r.assigned_to, r.owner_id) AS in_charge FROM case_events e JOIN records r ON r.id = e.case_id \
              WHERE e.kind = 'followup' AND e.done_at IS NULL AND e.due_date < $1 AND {} ORDER BY e.due_date",
             scope.0
         );
@@ -271,6 +284,7 @@ impl Store {
                     reference: Reference::parse(&r.try_get::<String, _>("reference")?)
                         .map_err(|_| StoreError::Corrupt("reference".into()))?,
                     in_charge: r.try_get("in_charge")?,
+                    team_id: r.try_get("team_id")?,
                 })
             })
             .collect()

@@ -130,6 +130,24 @@ async fn a_child_goes_from_registration_through_verification_and_reunification_t
             .any(|o| o["reference"] == case["reference"]),
         "{overdue}"
     );
+    // The reminder sweep alerts the caseworker and the team's supervisor, once.
+    assert!(homeward_server::reminders::sweep(&s.store).await.unwrap() >= 2);
+    assert_eq!(
+        homeward_server::reminders::sweep(&s.store).await.unwrap(),
+        0
+    );
+    for api in [&cw, &sup] {
+        let (_, alerts) = api.get("/api/v1/alerts").await;
+        assert!(
+            alerts
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["kind"] == "overdue_followup"
+                    && a["detail"]["case_reference"] == case["reference"]),
+            "{alerts}"
+        );
+    }
     let fid = first_after["id"].as_str().unwrap();
     let (status, done) = cw
         .post(

@@ -53,6 +53,7 @@ pub async fn serve_store(
     tracing::info!(address = %addr, backend = ?store.backend(), "Homeward listening");
     let state = AppState::new(store.clone(), server_config(settings));
     state.matching.warm_up();
+    homeward_server::reminders::spawn(store.clone());
     let router = homeward_server::app_with(state, homeward_web::router());
     homeward_server::serve_router(router, listener, shutdown_signal()).await?;
     store.close().await;
