@@ -234,31 +234,27 @@ impl MatchService {
             })
             .collect();
         let new = self.store.save_proposals(&rows).await?;
+        let mut records = RecordCache::default();
+        records.put(record);
         for m in &new {
-            self.alert(m).await?;
+            self.alert(m, &mut records).await?;
         }
-        let mut all = Vec::new();
-        for p in &proposals {
-            if let Some(row) = self.find(p).await? {
-                all.push(row);
-            }
-        }
-        Ok(all)
+        let stored = self.store.matches_for_record(kind, &id).await?;
+        Ok(stored
+            .into_iter()
+            .filter(|m| {
+                proposals.iter().any(|p| {
+                    p.case == m.case_id
+                        && p.tracing_request == m.tracing_request_id
+                        && p.sought_index as i64 == m.sought_index
+                })
+            })
+            .collect())
     }
 
-    async fn find(&self, p: &Proposal) -> Result<Option<MatchRow>, MatchingError> {
-        Ok(self
-            .store
-            .matches_between(&p.tracing_request, p.sought_index as i64, &p.case)
-            .await?)
-    }
-
-    async fn alert(&self, m: &MatchRow) -> Result<(), MatchingError> {
-        let case = self.store.record_for_matching(&m.case_id).await?;
-        let request = self
-            .store
-            .record_for_matching(&m.tracing_request_id)
-            .await?;
+    async fn alert(&self, m: &MatchRow, records: &mut RecordCache) -> Result<(), MatchingError> {
+        let case = records.get(&self.store, &m.case_id).await?;
+        let request = records.get(&self.store, &m.tracing_request_id).await?;
         let (Some(case), Some(request)) = (case, request) else {
             return Ok(());
         };
@@ -284,6 +280,29 @@ impl MatchService {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Records read once per matching run (the changed record and the other sides of its matches).
+#[derive(Default)]
+struct RecordCache(std::collections::HashMap<RecordId, Option<StoredRecord>>);
+
+impl RecordCache {
+    fn put(&mut self, r: StoredRecord) {
+        self.0.insert(r.id, Some(r));
+    }
+
+    async fn get(
+        &mut self,
+        store: &Store,
+        id: &RecordId,
+    ) -> Result<Option<StoredRecord>, StoreError> {
+        if let Some(r) = self.0.get(id) {
+            return Ok(r.clone());
+        }
+        let r = store.record_for_matching(id).await?;
+        self.0.insert(*id, r.clone());
+        Ok(r)
     }
 }
 

@@ -195,16 +195,26 @@ impl Store {
                         .execute(&mut *w.tx)
                         .await?;
                     w.audit("system:matcher", "match.propose", Some(&id), &json!({"tracing_request": p.tracing_request.to_string(), "case": p.case.to_string(), "probability": p.probability})).await?;
-                    new_ids.push(id);
+                    new_ids.push(MatchRow {
+                        id,
+                        tracing_request_id: p.tracing_request,
+                        sought_index: p.sought_index,
+                        case_id: p.case,
+                        probability: p.probability,
+                        weight: p.weight,
+                        explanation: p.explanation.clone(),
+                        status: "pending".into(),
+                        decided_by: None,
+                        decided_at: None,
+                        decision_reason: None,
+                        disclosure_overridden: false,
+                        created_at: now.clone(),
+                    });
                 }
             }
         }
         w.commit().await?;
-        let mut out = Vec::with_capacity(new_ids.len());
-        for id in new_ids {
-            out.push(self.match_by_id(&id, false).await?);
-        }
-        Ok(out)
+        Ok(new_ids)
     }
 
     /// One match by id (no scope: callers check the caller may see one of its records).
@@ -233,6 +243,20 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         row.map(|r| self.match_row(&r, false)).transpose()
+    }
+
+    /// Every stored match of one record (for the matcher; no scope, nothing opened).
+    pub async fn matches_for_record(
+        &self,
+        kind: RecordKind,
+        id: &RecordId,
+    ) -> StoreResult<Vec<MatchRow>> {
+        let column = match kind {
+            RecordKind::Case => "case_id",
+            RecordKind::TracingRequest => "tracing_request_id",
+        };
+        let rows = sqlx::query(&format!("SELECT {MATCH_COLUMNS} FROM potential_matches WHERE {column} = $1 ORDER BY probability DESC, id")).bind(id.to_string()).fetch_all(self.pool()).await?;
+        rows.iter().map(|r| self.match_row(r, false)).collect()
     }
 
     /// The matches of a record in the caller's scope, best first.
