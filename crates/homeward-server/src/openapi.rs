@@ -183,6 +183,9 @@ fn schemas() -> Value {
         "MergeRequest": {"type": "object", "additionalProperties": false, "required": ["duplicate", "reason"], "properties": {"duplicate": {"type": "string"}, "reason": {"type": "string", "minLength": 5}}},
         "MergeResult": {"type": "object", "properties": {"merge_id": {"type": "string"}, "survivor": {"$ref": "#/components/schemas/Case"}, "filled": {"type": "array", "items": {"type": "string"}}}},
         "Unmerged": {"type": "object", "properties": {"survivor": {"$ref": "#/components/schemas/Case"}, "restored": {"$ref": "#/components/schemas/Case"}}},
+        "CareChange": {"type": "object", "additionalProperties": false, "required": ["care_arrangements_type", "reason_for_change"], "properties": {
+            "care_arrangements_type": {"type": "string", "enum": homeward_domain::catalogue::CARE_ARRANGEMENT}, "caregiver_name": {"type": "string"},
+            "start_date": {"type": "string", "format": "date"}, "reason_for_change": {"type": "string", "minLength": 5}, "notes": {"type": "string"}}},
         "OpenApi": {"type": "object"},
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},

@@ -674,3 +674,101 @@ pub async fn overdue_deadlines(
     }
     Ok(Json(out))
 }
+
+/// A change of care arrangement.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CareChange {
+    care_arrangements_type: String,
+    caregiver_name: Option<String>,
+    start_date: Option<NaiveDate>,
+    reason_for_change: String,
+    notes: Option<String>,
+}
+
+/// Records a new care arrangement: the current one ends the day the new one starts, with the
+/// reason for the change, and follow-up visits are scheduled for the new placement.
+pub async fn change_care(
+    auth: Authorized<act::WorkflowInterimCare>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(c): ApiJson<CareChange>,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    let care = require_choice(
+        "care_arrangements_type",
+        Some(&c.care_arrangements_type),
+        catalogue::CARE_ARRANGEMENT,
+    )?;
+    if c.reason_for_change.trim().chars().count() < 5 {
+        return Err(ApiError::bad_field(
+            "reason_for_change",
+            "is required: why the child's care changes (at least 5 characters)",
+        ));
+    }
+    let today = Utc::now().date_naive();
+    let start = c.start_date.unwrap_or(today);
+    if start > today {
+        return Err(ApiError::bad_field(
+            "start_date",
+            format!("{start} is in the future; record a placement when it starts"),
+        ));
+    }
+    let ctx = auth.caller.context();
+    let case = state
+        .store
+        .get_record(&ctx, RecordKind::Case, &key)
+        .await
+        .map_err(|e| ApiError::from_store(e, "child case"))?;
+    if matches!(stage_of(&case), Stage::Closed) {
+        return Err(ApiError::workflow(
+            "the case is closed; reopen it before recording a new care arrangement",
+        ));
+    }
+    let previous = case.fields.get("care_arrangements_type").cloned();
+    let previous_start = case.fields.get("care_arrangement_started_date").cloned();
+    let mut system = Document::new();
+    system.insert("care_arrangements_type".into(), json!(care));
+    system.insert(
+        "care_arrangement_started_date".into(),
+        json!(start.to_string()),
+    );
+    system.insert(
+        "name_caregiver".into(),
+        c.caregiver_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map_or(Value::Null, |n| json!(n)),
+    );
+    let mut events = vec![NewEvent {
+        kind: "care_arrangement",
+        plain: json!({"care_arrangements_type": care, "care_arrangement_started_date": start.to_string(),
+            "previous_type": previous, "previous_started": previous_start, "previous_ended": start.to_string()}),
+        sealed: json!({"caregiver": c.caregiver_name, "reason_for_change": c.reason_for_change.trim(), "notes": c.notes}),
+        due_date: None,
+    }];
+    let risk = case
+        .fields
+        .get("risk_level")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    events.extend(followups(&state, risk.as_deref(), start, "in_care"));
+    state
+        .store
+        .apply_workflow(
+            &ctx,
+            &key,
+            case.version,
+            &system,
+            &events,
+            "workflow.care_change",
+        )
+        .await
+        .map_err(|e| ApiError::from_store(e, "child case"))?;
+    Ok(Json(
+        state
+            .store
+            .case_events(&ctx, &key, Some("care_arrangement"))
+            .await?,
+    ))
+}

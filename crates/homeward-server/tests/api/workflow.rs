@@ -42,6 +42,16 @@ async fn a_child_goes_from_registration_through_verification_and_reunification_t
     .await;
     assert_eq!(status, StatusCode::OK, "{c}");
     assert_eq!(c["fields"]["stage"], "interim_care");
+    // Care changes are a history: the foster placement ends with a reason when kinship care starts.
+    let (status, care) = cw.post(&format!("/api/v1/cases/{id}/care-arrangements"), json!({"care_arrangements_type": "kinship_care", "caregiver_name": "Jamila Ali", "reason_for_change": "an aunt came forward"})).await;
+    assert_eq!(status, StatusCode::OK, "{care}");
+    let history = care.as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1]["plain"]["previous_type"], "foster_care");
+    assert_eq!(
+        history[1]["personal"]["reason_for_change"],
+        "an aunt came forward"
+    );
     assert_eq!(
         step(&cw, &id, "start_tracing", json!({})).await.0,
         StatusCode::OK
@@ -114,7 +124,7 @@ async fn a_child_goes_from_registration_through_verification_and_reunification_t
         .iter()
         .filter(|e| e["kind"] == "followup")
         .collect();
-    assert_eq!(followups.len(), 8, "{events}");
+    assert_eq!(followups.len(), 12, "{events}");
     let first_after = followups
         .iter()
         .find(|f| f["plain"]["followup_type"] == "after_reunification")
