@@ -186,6 +186,8 @@ fn schemas() -> Value {
         "CareChange": {"type": "object", "additionalProperties": false, "required": ["care_arrangements_type", "reason_for_change"], "properties": {
             "care_arrangements_type": {"type": "string", "enum": homeward_domain::catalogue::CARE_ARRANGEMENT}, "caregiver_name": {"type": "string"},
             "start_date": {"type": "string", "format": "date"}, "reason_for_change": {"type": "string", "minLength": 5}, "notes": {"type": "string"}}},
+        "TracingStatusRequest": {"type": "object", "additionalProperties": false, "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": ["open", "tracing_in_progress", "verified", "reunified", "closed"]}, "reason": {"type": "string"}}},
         "OpenApi": {"type": "object"},
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},

@@ -96,8 +96,7 @@ impl Store {
         })
     }
 
-    /// Applies a workflow step: merges `system` into the case's fields and appends `events`,
-    /// refusing if the case changed since `expected_version`.
+    /// Applies a workflow step to a case: see [`Store::apply_workflow_to`].
     pub async fn apply_workflow(
         &self,
         ctx: &ActorContext,
@@ -107,10 +106,33 @@ impl Store {
         events: &[NewEvent],
         action: &str,
     ) -> StoreResult<StoredRecord> {
+        self.apply_workflow_to(
+            ctx,
+            RecordKind::Case,
+            key,
+            expected_version,
+            system,
+            events,
+            action,
+        )
+        .await
+    }
+
+    /// Applies a workflow step: merges `system` into the record's fields and appends `events`,
+    /// refusing if the record changed since `expected_version`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn apply_workflow_to(
+        &self,
+        ctx: &ActorContext,
+        record_kind: RecordKind,
+        key: &str,
+        expected_version: i64,
+        system: &Document,
+        events: &[NewEvent],
+        action: &str,
+    ) -> StoreResult<StoredRecord> {
         let mut w = self.begin_write().await?;
-        let (current, ()) = self
-            .load_for_update(&mut w, ctx, RecordKind::Case, key)
-            .await?;
+        let (current, ()) = self.load_for_update(&mut w, ctx, record_kind, key).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict(
                 "the case was changed by someone else meanwhile; reload it and take the step again"
@@ -159,7 +181,18 @@ impl Store {
         key: &str,
         kind: Option<&str>,
     ) -> StoreResult<Vec<CaseEvent>> {
-        let case = self.fetch_unaudited(ctx, RecordKind::Case, key).await?;
+        self.record_events(ctx, RecordKind::Case, key, kind).await
+    }
+
+    /// The workflow events of a record in the caller's scope, oldest first, optionally of one kind.
+    pub async fn record_events(
+        &self,
+        ctx: &ActorContext,
+        record_kind: RecordKind,
+        key: &str,
+        kind: Option<&str>,
+    ) -> StoreResult<Vec<CaseEvent>> {
+        let case = self.fetch_unaudited(ctx, record_kind, key).await?;
         let rows = match kind {
             Some(k) => sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM case_events e WHERE e.case_id = $1 AND e.kind = $2 ORDER BY e.created_at, e.id")).bind(case.id.to_string()).bind(k).fetch_all(self.pool()).await?,
             None => sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM case_events e WHERE e.case_id = $1 ORDER BY e.created_at, e.id")).bind(case.id.to_string()).fetch_all(self.pool()).await?,

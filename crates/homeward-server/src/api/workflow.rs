@@ -772,3 +772,151 @@ pub async fn change_care(
             .await?,
     ))
 }
+
+/// Records a tracing action for a tracing request; the first one puts it in progress.
+pub async fn request_tracing_action(
+    auth: Authorized<act::WorkflowTracing>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(t): ApiJson<TracingActionRequest>,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    let kind = require_choice("action_type", Some(&t.action_type), TRACING_ACTION_TYPES)?;
+    let outcome = require_choice("outcome", Some(&t.outcome), TRACING_OUTCOMES)?;
+    if t.date > Utc::now().date_naive() {
+        return Err(ApiError::bad_field(
+            "date",
+            "is in the future; record an action once it has happened",
+        ));
+    }
+    let ctx = auth.caller.context();
+    let request = state
+        .store
+        .get_record(&ctx, RecordKind::TracingRequest, &key)
+        .await
+        .map_err(|e| ApiError::from_store(e, "tracing request"))?;
+    let mut system = Document::new();
+    if request.status == "open" {
+        system.insert("status".into(), json!("tracing_in_progress"));
+    }
+    let event = NewEvent {
+        kind: "tracing_action",
+        plain: json!({"action_type": kind, "date": t.date.to_string(), "outcome": outcome}),
+        sealed: json!({"place": t.place, "notes": t.notes}),
+        due_date: None,
+    };
+    state
+        .store
+        .apply_workflow_to(
+            &ctx,
+            RecordKind::TracingRequest,
+            &key,
+            request.version,
+            &system,
+            &[event],
+            "tracing.action",
+        )
+        .await?;
+    Ok(Json(
+        state
+            .store
+            .record_events(
+                &ctx,
+                RecordKind::TracingRequest,
+                &key,
+                Some("tracing_action"),
+            )
+            .await?,
+    ))
+}
+
+/// A tracing status change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TracingStatusRequest {
+    status: String,
+    reason: Option<String>,
+}
+
+/// Moves a tracing request along open → tracing_in_progress → verified → reunified → closed
+/// (closing is allowed from any status, with a reason).
+pub async fn request_status(
+    auth: Authorized<act::TracingUpdate>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(r): ApiJson<TracingStatusRequest>,
+) -> Result<Json<StoredRecord>, ApiError> {
+    const ORDER: &[&str] = &[
+        "open",
+        "tracing_in_progress",
+        "verified",
+        "reunified",
+        "closed",
+    ];
+    let to = require_choice("status", Some(&r.status), ORDER)?;
+    let ctx = auth.caller.context();
+    let request = state
+        .store
+        .get_record(&ctx, RecordKind::TracingRequest, &key)
+        .await
+        .map_err(|e| ApiError::from_store(e, "tracing request"))?;
+    let from = ORDER.iter().position(|s| *s == request.status).unwrap_or(0);
+    let target = ORDER.iter().position(|s| *s == to).unwrap_or(0);
+    if to == "closed"
+        && r.reason
+            .as_deref()
+            .is_none_or(|x| x.trim().chars().count() < 5)
+    {
+        return Err(ApiError::bad_field(
+            "reason",
+            "closing a tracing request needs a reason (at least 5 characters)",
+        ));
+    }
+    if to != "closed" && target != from + 1 {
+        return Err(ApiError::workflow(format!(
+            "a tracing request at `{}` can only move to `{}` (or be closed with a reason)",
+            request.status,
+            ORDER.get(from + 1).unwrap_or(&"closed")
+        )));
+    }
+    let mut system = Document::new();
+    system.insert("status".into(), json!(to));
+    let event = NewEvent {
+        kind: "tracing_status",
+        plain: json!({"from": request.status, "to": to}),
+        sealed: json!({"reason": r.reason}),
+        due_date: None,
+    };
+    let updated = state
+        .store
+        .apply_workflow_to(
+            &ctx,
+            RecordKind::TracingRequest,
+            &key,
+            request.version,
+            &system,
+            &[event],
+            "tracing.status",
+        )
+        .await?;
+    Ok(Json(updated))
+}
+
+/// The events of a tracing request.
+pub async fn request_events(
+    auth: Authorized<act::TracingRead>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    Ok(Json(
+        state
+            .store
+            .record_events(
+                &auth.caller.context(),
+                RecordKind::TracingRequest,
+                &key,
+                None,
+            )
+            .await
+            .map_err(|e| ApiError::from_store(e, "tracing request"))?,
+    ))
+}

@@ -361,3 +361,62 @@ async fn tracing_requests_work_like_cases(s: TestServer) {
         StatusCode::NOT_FOUND
     );
 }
+
+mod tracing_workflow {
+    use super::*;
+
+    crate::both_backends!(a_tracing_request_keeps_its_actions_and_status);
+
+    async fn a_tracing_request_keeps_its_actions_and_status(s: TestServer) {
+        let cw = s.login("cw_b").await;
+        let (_, r) = cw.post("/api/v1/tracing-requests", tracing_request()).await;
+        let id = r["id"].as_str().unwrap().to_string();
+        let (status, actions) = cw.post(&format!("/api/v1/tracing-requests/{id}/tracing-actions"), json!({"action_type": "mass", "date": "2026-11-10", "place": "Barpeta camp", "outcome": "pending"})).await;
+        assert_eq!(status, StatusCode::OK, "{actions}");
+        let (_, now) = cw.get(&format!("/api/v1/tracing-requests/{id}")).await;
+        assert_eq!(now["status"], "tracing_in_progress");
+        let (status, err) = cw
+            .post(
+                &format!("/api/v1/tracing-requests/{id}/status"),
+                json!({"status": "reunified"}),
+            )
+            .await;
+        assert_eq!(
+            (status, err["code"].as_str()),
+            (StatusCode::CONFLICT, Some("workflow_rule"))
+        );
+        let (status, v) = cw
+            .post(
+                &format!("/api/v1/tracing-requests/{id}/status"),
+                json!({"status": "verified"}),
+            )
+            .await;
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (StatusCode::OK, Some("verified"))
+        );
+        assert_eq!(
+            cw.post(
+                &format!("/api/v1/tracing-requests/{id}/status"),
+                json!({"status": "closed"})
+            )
+            .await
+            .0,
+            StatusCode::BAD_REQUEST
+        );
+        let (status, c) = cw
+            .post(
+                &format!("/api/v1/tracing-requests/{id}/status"),
+                json!({"status": "closed", "reason": "the family left the district"}),
+            )
+            .await;
+        assert_eq!(
+            (status, c["status"].as_str()),
+            (StatusCode::OK, Some("closed"))
+        );
+        let (_, events) = cw
+            .get(&format!("/api/v1/tracing-requests/{id}/events"))
+            .await;
+        assert_eq!(events.as_array().unwrap().len(), 3);
+    }
+}
