@@ -511,13 +511,8 @@ const TRACING_ACTION_TYPES: &[&str] = &[
 ];
 const TRACING_OUTCOMES: &[&str] = &["pending", "successful", "unsuccessful"];
 
-/// Records a tracing action.
-pub async fn tracing_action(
-    auth: Authorized<act::WorkflowTracing>,
-    State(state): State<AppState>,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(t): ApiJson<TracingActionRequest>,
-) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+/// Checks a tracing action and turns it into its event.
+fn tracing_action_event(t: &TracingActionRequest) -> Result<NewEvent, ApiError> {
     let kind = require_choice("action_type", Some(&t.action_type), TRACING_ACTION_TYPES)?;
     let outcome = require_choice("outcome", Some(&t.outcome), TRACING_OUTCOMES)?;
     if t.date > Utc::now().date_naive() {
@@ -526,18 +521,28 @@ pub async fn tracing_action(
             "is in the future; record an action once it has happened",
         ));
     }
+    Ok(NewEvent {
+        kind: "tracing_action",
+        plain: json!({"action_type": kind, "date": t.date.to_string(), "outcome": outcome}),
+        sealed: json!({"place": t.place, "notes": t.notes}),
+        due_date: None,
+    })
+}
+
+/// Records a tracing action.
+pub async fn tracing_action(
+    auth: Authorized<act::WorkflowTracing>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(t): ApiJson<TracingActionRequest>,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    let event = tracing_action_event(&t)?;
     let ctx = auth.caller.context();
     let case = state
         .store
         .get_record(&ctx, RecordKind::Case, &key)
         .await
         .map_err(|e| ApiError::from_store(e, "child case"))?;
-    let event = NewEvent {
-        kind: "tracing_action",
-        plain: json!({"action_type": kind, "date": t.date.to_string(), "outcome": outcome}),
-        sealed: json!({"place": t.place, "notes": t.notes}),
-        due_date: None,
-    };
     state
         .store
         .apply_workflow(
@@ -780,14 +785,7 @@ pub async fn request_tracing_action(
     ApiPath(key): ApiPath<String>,
     ApiJson(t): ApiJson<TracingActionRequest>,
 ) -> Result<Json<Vec<CaseEvent>>, ApiError> {
-    let kind = require_choice("action_type", Some(&t.action_type), TRACING_ACTION_TYPES)?;
-    let outcome = require_choice("outcome", Some(&t.outcome), TRACING_OUTCOMES)?;
-    if t.date > Utc::now().date_naive() {
-        return Err(ApiError::bad_field(
-            "date",
-            "is in the future; record an action once it has happened",
-        ));
-    }
+    let event = tracing_action_event(&t)?;
     let ctx = auth.caller.context();
     let request = state
         .store
@@ -798,12 +796,6 @@ pub async fn request_tracing_action(
     if request.status == "open" {
         system.insert("status".into(), json!("tracing_in_progress"));
     }
-    let event = NewEvent {
-        kind: "tracing_action",
-        plain: json!({"action_type": kind, "date": t.date.to_string(), "outcome": outcome}),
-        sealed: json!({"place": t.place, "notes": t.notes}),
-        due_date: None,
-    };
     state
         .store
         .apply_workflow_to(
