@@ -8,6 +8,7 @@
 //! Prints p50/p90/p99/max latency and the share of copies whose true record ranks first.
 //!
 //! Run: `cargo bench -p homeward-linkage --bench index_query` (release build, one thread).
+//! Under `cargo test --all-targets` it runs as a smoke test on 2,000 records.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -118,8 +119,11 @@ fn corrupt(rng: &mut StdRng, r: &Record, id: String) -> Record {
 }
 
 fn main() {
-    let n = env_usize("INDEX_N", 1_000_000);
-    let queries = env_usize("QUERIES", 20_000);
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this binary without it,
+    // and then a small smoke run is enough (and keeps debug-build test runs short).
+    let full = std::env::args().any(|a| a == "--bench");
+    let n = env_usize("INDEX_N", if full { 1_000_000 } else { 2_000 });
+    let queries = env_usize("QUERIES", if full { 20_000 } else { 200 });
     let dir = febrl_dir();
     let Some(Pools { fields: pools, geo }) = pools(&dir) else {
         eprintln!(

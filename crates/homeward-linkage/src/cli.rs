@@ -241,12 +241,7 @@ fn write_pairs(
     }
     w.write_record(&header).map_err(csv_err)?;
     let (scorer, tf) = if explain {
-        let tf = match task {
-            Task::Link { left, right } => {
-                crate::model::TfTable::build(model, left.iter().chain(right.iter()))
-            }
-            Task::Dedupe(r) => crate::model::TfTable::build(model, r.iter()),
-        };
+        let tf = link::tf_tables(model, task);
         (Some(model.scorer()), tf)
     } else {
         (None, Vec::new())

@@ -54,7 +54,8 @@ pub fn hash_str(s: &str) -> u64 {
 pub struct NameKeys {
     data: Box<[u64]>,
     n_tokens: u16,
-    has_dm: bool,
+    /// Names carry phonetic keys, metaphones and nicknames; text only its token hashes.
+    is_name: bool,
 }
 
 impl NameKeys {
@@ -63,28 +64,35 @@ impl NameKeys {
     pub fn tokens(&self) -> &[u64] {
         &self.data[..self.n_tokens as usize]
     }
-    /// Hash of each token's South-Asian phonetic key, in written order.
+    /// Hash of each token's South-Asian phonetic key, in written order (empty for text).
     #[inline]
     pub fn phon(&self) -> &[u64] {
         let n = self.n_tokens as usize;
-        &self.data[n..2 * n]
+        if self.is_name {
+            &self.data[n..2 * n]
+        } else {
+            &[]
+        }
     }
     /// Double Metaphone primary and alternate hashes, two per token (empty for text).
     #[inline]
     pub fn dm(&self) -> &[u64] {
         let n = self.n_tokens as usize;
-        if self.has_dm {
+        if self.is_name {
             &self.data[2 * n..4 * n]
         } else {
             &[]
         }
     }
-    /// Nickname groups as `token index << 32 | group`.
+    /// Nickname groups as `token index << 32 | group` (empty for text).
     #[inline]
     pub fn nick(&self) -> &[u64] {
         let n = self.n_tokens as usize;
-        let start = if self.has_dm { 4 * n } else { 2 * n };
-        &self.data[start..]
+        if self.is_name {
+            &self.data[4 * n..]
+        } else {
+            &[]
+        }
     }
 }
 
@@ -201,16 +209,17 @@ fn jw_from(x: &FieldValue, y: &FieldValue, floor: f64) -> f64 {
     }
 }
 
-/// Keys of a name or text value; Double Metaphone codes and nickname groups only for names
-/// (text is compared by its words, and those codes are the costly part of preparation).
+/// Keys of a name or text value; phonetic keys, Double Metaphone codes and nickname groups only
+/// for names (text is compared by its words, and those codes are the costly part of
+/// preparation).
 fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
     let n = tokens.len().min(u16::MAX as usize);
     let tokens = &tokens[..n];
-    let mut data: Vec<u64> = Vec::with_capacity(if is_name { 4 * n + 2 } else { 2 * n });
+    let mut data: Vec<u64> = Vec::with_capacity(if is_name { 4 * n + 2 } else { n });
     data.extend(tokens.iter().map(|t| hash_str(t)));
-    let mut buf = Vec::with_capacity(32);
-    data.extend(tokens.iter().map(|t| phonetic_hash(t, &mut buf)));
     if is_name {
+        let mut buf = Vec::with_capacity(32);
+        data.extend(tokens.iter().map(|t| phonetic_hash(t, &mut buf)));
         let dmeta = DoubleMetaphone::default();
         for t in tokens {
             if t.is_ascii() {
@@ -231,7 +240,7 @@ fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
     NameKeys {
         data: data.into_boxed_slice(),
         n_tokens: n as u16,
-        has_dm: is_name,
+        is_name,
     }
 }
 
@@ -342,7 +351,11 @@ impl Comparator {
             }
             Kind::Age => {
                 labels.push("exact".into());
-                labels.extend(bands.iter().map(|b| format!("within {b} years")));
+                labels.extend(
+                    bands
+                        .iter()
+                        .map(|&b| format!("within {b} year{}", if b == 1 { "" } else { "s" })),
+                );
             }
             Kind::Date => {
                 labels.extend(
@@ -930,7 +943,7 @@ mod tests {
         let c = Comparator::new(Kind::Age, None, None, None, None);
         let age = |s: &str| Kind::Age.prepare(s).map(|p| p.value).unwrap_or_default();
         assert_eq!(level(&c, age("7"), age("7")), "exact");
-        assert_eq!(level(&c, age("7"), age("8")), "within 1 years");
+        assert_eq!(level(&c, age("7"), age("8")), "within 1 year");
         assert_eq!(level(&c, age("7"), age("10")), "within 3 years");
         assert_eq!(level(&c, age("7"), age("12")), "different");
         assert_eq!(level(&c, age(""), age("12")), "blank");

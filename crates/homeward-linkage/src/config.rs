@@ -30,8 +30,9 @@
 //! em_iterations = 40
 //! # prior = 0.0002             # fix λ instead of estimating it
 //! ```
-//! Blocking key parts: `field` or `exact(field)`, `phonetic(field)`, `dm(field)` (Double
-//! Metaphone of the first word), `first3(field)` (any `firstN`), `year(field)`, and
+//! Blocking key parts: `field` or `exact(field)`, `phonetic(field)` and `dm(field)` (the
+//! phonetic keys of all words / Double Metaphone of the first word, for `name` fields; other
+//! fields use their exact value), `first3(field)` (any `firstN`), `year(field)`, and
 //! `anyorder(field_a, field_b)` (the two values as a set, catching swapped names).
 
 use std::path::Path;

@@ -226,7 +226,9 @@ impl LinkIndex {
     }
 
     /// The best `k` candidates for a record (highest weight first). The record itself (same id)
-    /// is never returned, so records already in the index can be checked for duplicates.
+    /// is never returned, so records already in the index can be checked for duplicates. The
+    /// query takes the LEFT role of the configuration (with `tracing`: a tracing request
+    /// queried against an index of child records).
     pub fn query(&self, rec: &Record, k: usize) -> Result<Vec<Match>, LinkError> {
         let p = self.prepare(rec)?;
         Ok(self.query_prepared(&p, k))

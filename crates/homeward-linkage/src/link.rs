@@ -69,6 +69,14 @@ pub enum Stage {
     Scoring,
 }
 
+/// Term-frequency tables of a task's records (both sides when linking).
+pub fn tf_tables(model: &Model, task: Task<'_>) -> Vec<TfTable> {
+    match task {
+        Task::Link { left, right } => TfTable::build(model, &[left, right]),
+        Task::Dedupe(r) => TfTable::build(model, &[r]),
+    }
+}
+
 /// Candidates of a task, with pairs per rule.
 pub fn candidates(linker: &Linker, task: Task<'_>) -> blocking::Candidates {
     let max = linker.config.max_block_size;
@@ -230,10 +238,7 @@ pub fn run(
         report,
     } = fit(linker, task, progress);
     progress(Stage::Scoring);
-    let tf = match task {
-        Task::Link { left, right } => TfTable::build(&model, left.iter().chain(right.iter())),
-        Task::Dedupe(r) => TfTable::build(&model, r.iter()),
-    };
+    let tf = tf_tables(&model, task);
     let scorer = model.scorer();
     let out = score_pairs(&scorer, task.sides().0, &pairs, &gammas, &tf, threshold);
     (model, out, report)

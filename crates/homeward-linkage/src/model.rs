@@ -423,25 +423,26 @@ impl TfTable {
         Some(c as f64 / self.total as f64)
     }
 
-    /// Tables for every field of a model over the given records.
-    pub fn build<'a>(
-        model: &Model,
-        records: impl Iterator<Item = &'a PreparedRecord>,
-    ) -> Vec<TfTable> {
-        let mut t: Vec<TfTable> = model.fields.iter().map(|_| TfTable::default()).collect();
-        let tf_fields: Vec<usize> = model
+    /// Tables for every field of a model over the given record lists (one table per field,
+    /// empty for fields without term-frequency adjustment; fields are counted in parallel).
+    pub fn build(model: &Model, sides: &[&[PreparedRecord]]) -> Vec<TfTable> {
+        use rayon::prelude::*;
+        model
             .fields
-            .iter()
+            .par_iter()
             .enumerate()
-            .filter(|(_, f)| f.tf)
-            .map(|(i, _)| i)
-            .collect();
-        for r in records {
-            for &f in &tf_fields {
-                t[f].add(r.fields[f].hash);
-            }
-        }
-        t
+            .map(|(f, p)| {
+                let mut t = TfTable::default();
+                if p.tf {
+                    for r in sides.iter().flat_map(|s| s.iter()) {
+                        if let Some(v) = r.fields.get(f) {
+                            t.add(v.hash);
+                        }
+                    }
+                }
+                t
+            })
+            .collect()
     }
 }
 
@@ -566,7 +567,7 @@ comparator = "age"
         recs.push(rec(&l, "b1", "Basumatary", "Y", "5"));
         recs.push(rec(&l, "b2", "Basumatary", "Z", "5"));
         let model = Model::start(&l);
-        let tf = TfTable::build(&model, recs.iter());
+        let tf = TfTable::build(&model, &[&recs]);
         let s = model.scorer();
         let das = s.field_weight(0, l.gamma(&recs[0], &recs[1]), &recs[0], &tf);
         let basu = s.field_weight(0, l.gamma(&recs[60], &recs[61]), &recs[60], &tf);

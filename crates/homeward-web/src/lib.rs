@@ -1,9 +1,116 @@
 //! The web interface: server-rendered pages served beside the JSON API by the same process.
+//!
+//! Pages are askama templates compiled into the binary, in English, Assamese, Bengali and Hindi
+//! (Fluent files, also compiled in). Every form works without JavaScript; the vendored htmx only
+//! makes the case list update as one types. Each page checks the role's permissions itself, and
+//! the store applies the record scope, so a page shows only what its viewer may see.
+//!
+//! Not here yet: the match-review screen, which comes with record matching.
 
+pub mod admin;
+pub mod assets;
+pub mod chart;
+pub mod dashboard;
+pub mod form_view;
+pub mod forms;
+pub mod i18n;
+pub mod kinds;
+pub mod login;
+pub mod page;
+pub mod record_form;
+pub mod record_view;
+pub mod records;
+pub mod search;
+pub mod sections;
+pub mod session;
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
 use axum::Router;
 use homeward_server::AppState;
+use tower_http::compression::CompressionLayer;
+
+use crate::kinds::KindPages;
+use crate::session::{Posted, Viewer};
+
+fn kind_routes(pages: KindPages) -> Router<AppState> {
+    let base = pages.base;
+    Router::new()
+        .route(
+            base,
+            get(
+                move |s: State<AppState>, v: Viewer, q: Query<records::ListQuery>| {
+                    records::list(pages, s, v, q)
+                },
+            ),
+        )
+        .route(
+            &format!("{base}/new"),
+            get(move |v: Viewer| record_form::new(pages, v))
+                .post(move |s: State<AppState>, p: Posted| record_form::create(pages, s, p)),
+        )
+        .route(
+            &format!("{base}/registered"),
+            get(move |v: Viewer, q: Query<records::RegisteredQuery>| {
+                records::registered(pages, v, q)
+            }),
+        )
+        .route(
+            &format!("{base}/{{key}}"),
+            get(
+                move |s: State<AppState>,
+                      v: Viewer,
+                      k: Path<String>,
+                      q: Query<records::SavedQuery>| {
+                    records::show(pages, s, v, k, q)
+                },
+            ),
+        )
+        .route(
+            &format!("{base}/{{key}}/edit"),
+            get(move |s: State<AppState>, v: Viewer, k: Path<String>| {
+                record_form::edit(pages, s, v, k)
+            })
+            .post(move |s: State<AppState>, k: Path<String>, p: Posted| {
+                record_form::update(pages, s, k, p)
+            }),
+        )
+        .route(
+            &format!("{base}/{{key}}/history"),
+            get(move |s: State<AppState>, v: Viewer, k: Path<String>| {
+                records::history(pages, s, v, k)
+            }),
+        )
+}
 
 /// The routes of the web interface.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(dashboard::dashboard))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/language", post(login::switch_language))
+        .merge(kind_routes(kinds::CASES))
+        .merge(kind_routes(kinds::TRACING))
+        .route("/admin/users", get(admin::users).post(admin::add))
+        .route(
+            "/admin/users/{id}/disable",
+            post(|s: State<AppState>, id: Path<String>, p: Posted| {
+                admin::set_disabled(true, s, id, p)
+            }),
+        )
+        .route(
+            "/admin/users/{id}/enable",
+            post(|s: State<AppState>, id: Path<String>, p: Posted| {
+                admin::set_disabled(false, s, id, p)
+            }),
+        )
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/audit/verify", post(admin::verify))
+        .route("/static/app.css", get(assets::css))
+        .route("/static/htmx.min.js", get(assets::htmx))
+        // Field laptops on slow links: every page and asset goes compressed when the browser
+        // accepts it.
+        .layer(CompressionLayer::new())
 }

@@ -1,0 +1,212 @@
+//! The first page after login, shaped by the role: what the user can start, the key figures of
+//! the records in their scope with a bar chart, and their most recently changed cases.
+//!
+//! Figures are counts of records in the viewer's scope only, so a caseworker's dashboard never
+//! tells them how many children another agency holds.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use homeward_auth::Action;
+use homeward_domain::RecordKind;
+use homeward_server::AppState;
+use homeward_store::{ActorContext, RecordFilter, Scope, Store, StoreResult};
+
+use crate::chart::{self, Bar};
+use crate::kinds::CASES;
+use crate::page::{ok, Chrome};
+use crate::records::{row, store_error, Row};
+use crate::session::Viewer;
+
+/// A key figure.
+pub struct Figure {
+    /// What is counted.
+    pub label: String,
+    /// The count.
+    pub value: i64,
+    /// Where the counted records are listed.
+    pub href: String,
+}
+
+/// A thing the user can start.
+pub struct Start {
+    /// Target.
+    pub href: &'static str,
+    /// Label.
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    heading: String,
+    starts: Vec<Start>,
+    figures: Vec<Figure>,
+    bars: Vec<Bar>,
+    chart_height: u32,
+    chart_title: String,
+    chart_width: u32,
+    bar_x: u32,
+    my_title: String,
+    my_cases: Vec<Row>,
+    show_names: bool,
+    role_note: String,
+}
+
+async fn count(
+    store: &Store,
+    ctx: &ActorContext,
+    kind: RecordKind,
+    f: RecordFilter,
+) -> StoreResult<i64> {
+    // A page of one: the store counts the whole filter. (A count without listing would spare
+    // the audit trail an entry per figure; see the report on store methods.)
+    let page = store
+        .list_records(
+            ctx,
+            kind,
+            &RecordFilter {
+                limit: 1,
+                offset: 0,
+                ..f
+            },
+        )
+        .await?;
+    Ok(page.total)
+}
+
+fn open() -> RecordFilter {
+    RecordFilter {
+        status: Some("open".into()),
+        ..RecordFilter::default()
+    }
+}
+
+/// The dashboard.
+pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let tr = viewer.tr();
+    let ctx = viewer.ctx();
+    let mut starts = Vec::new();
+    let mut add = |ok: bool, href, key: &str| {
+        if ok {
+            starts.push(Start {
+                href,
+                label: tr.t(key),
+            });
+        }
+    };
+    add(viewer.can(Action::CaseCreate), "/cases/new", "nav-case-new");
+    add(
+        viewer.can(Action::TracingCreate),
+        "/tracing-requests/new",
+        "nav-tracing-new",
+    );
+    add(viewer.can(Action::CaseList), "/cases", "nav-cases");
+    add(
+        viewer.can(Action::TracingList),
+        "/tracing-requests",
+        "nav-tracing",
+    );
+    add(viewer.can(Action::UserManage), "/admin/users", "nav-users");
+    add(viewer.can(Action::AuditRead), "/admin/audit", "nav-audit");
+
+    let mut figures = Vec::new();
+    let mut bars = Vec::new();
+    let mut chart_height = 0;
+    let mut my_cases = Vec::new();
+    let store = &state.store;
+    if viewer.can(Action::CaseList) {
+        let risk = |r: &str| RecordFilter {
+            risk_level: Some(r.into()),
+            ..open()
+        };
+        let figures_result: StoreResult<()> = async {
+            let open_cases = count(store, &ctx, RecordKind::Case, open()).await?;
+            let high = count(store, &ctx, RecordKind::Case, risk("high")).await?;
+            let medium = count(store, &ctx, RecordKind::Case, risk("medium")).await?;
+            let low = count(store, &ctx, RecordKind::Case, risk("low")).await?;
+            let unaccompanied = count(
+                store,
+                &ctx,
+                RecordKind::Case,
+                RecordFilter {
+                    protection_status: Some("unaccompanied".into()),
+                    ..open()
+                },
+            )
+            .await?;
+            figures.push(Figure {
+                label: tr.t("figure-open-cases"),
+                value: open_cases,
+                href: "/cases?status=open".into(),
+            });
+            figures.push(Figure {
+                label: tr.t("figure-high-risk"),
+                value: high,
+                href: "/cases?status=open&risk_level=high".into(),
+            });
+            figures.push(Figure {
+                label: tr.t("figure-unaccompanied"),
+                value: unaccompanied,
+                href: "/cases?status=open&protection_status=unaccompanied".into(),
+            });
+            if viewer.can(Action::TracingList) {
+                let open_tr = count(store, &ctx, RecordKind::TracingRequest, open()).await?;
+                figures.push(Figure {
+                    label: tr.t("figure-open-tracing"),
+                    value: open_tr,
+                    href: "/tracing-requests?status=open".into(),
+                });
+            }
+            let unassessed = (open_cases - high - medium - low).max(0);
+            let (b, h) = chart::bars(vec![
+                (tr.choice("high"), high, "bar-high"),
+                (tr.choice("medium"), medium, "bar-medium"),
+                (tr.choice("low"), low, "bar-low"),
+                (tr.t("risk-not-assessed"), unassessed, "bar-none"),
+            ]);
+            bars = b;
+            chart_height = h;
+            let recent = store
+                .list_records(&ctx, RecordKind::Case, &RecordFilter { limit: 8, ..open() })
+                .await?;
+            my_cases = recent.items.iter().map(|r| row(&tr, &CASES, r)).collect();
+            Ok(())
+        }
+        .await;
+        if let Err(e) = figures_result {
+            return store_error(&viewer, e);
+        }
+    }
+    let my_title = if viewer.caller.user.scope == Scope::Own {
+        tr.t("dashboard-my-cases")
+    } else {
+        tr.t("dashboard-recent-cases")
+    };
+    let role_note = if viewer.can(Action::CaseList) {
+        String::new()
+    } else {
+        tr.t("dashboard-create-only")
+    };
+    let heading = tr.t_args(
+        "dashboard-title",
+        &[("name", viewer.caller.user.display_name.clone())],
+    );
+    let page = DashboardPage {
+        c: Chrome::new(&viewer, tr.t("nav-dashboard")),
+        heading,
+        starts,
+        figures,
+        bars,
+        chart_height,
+        chart_title: tr.t("chart-risk-title"),
+        chart_width: chart::WIDTH,
+        bar_x: chart::BAR_X,
+        my_title,
+        my_cases,
+        show_names: ctx.reveal_personal,
+        role_note,
+    };
+    ok(&page, &tr)
+}
