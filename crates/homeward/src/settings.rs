@@ -40,6 +40,13 @@ pub struct Settings {
     pub session_idle_minutes: u64,
     /// `text` or `json` logs.
     pub log_format: String,
+    /// Match probability from which a potential match is proposed.
+    pub match_threshold: f64,
+    /// The emergency flag: while true, adoption and other permanent care are locked.
+    pub emergency_active: bool,
+    /// Workflow figures the standards leave open (deadlines, follow-up intervals, the minimum
+    /// tracing period before permanent care).
+    pub workflow: homeward_domain::workflow::WorkflowSettings,
 }
 
 impl fmt::Debug for Settings {
@@ -73,7 +80,15 @@ impl Settings {
             .set_default("device", default_device())?
             .set_default("cookie_secure", true)?
             .set_default("session_idle_minutes", 30)?
-            .set_default("log_format", "text")?;
+            .set_default("log_format", "text")?
+            .set_default("match_threshold", 0.5)?
+            .set_default("emergency_active", true)?
+            .set_default("workflow.registration_deadline_hours", 24)?
+            .set_default("workflow.tracing_start_deadline_hours", 48)?
+            .set_default("workflow.minimum_tracing_days", 730)?
+            .set_default("workflow.followup_days_high", vec![7, 30, 90, 180])?
+            .set_default("workflow.followup_days_medium", vec![14, 60, 180])?
+            .set_default("workflow.followup_days_low", vec![30, 90])?;
         match &o.config_file {
             Some(path) => {
                 if !path.exists() {
@@ -107,6 +122,12 @@ impl Settings {
             .context("reading the configuration")?
             .try_deserialize()
             .context("the configuration has a wrong value (see `homeward config --example` for the expected form)")?;
+        if !(0.05..=1.0).contains(&settings.match_threshold) {
+            bail!(
+                "match_threshold must be between 0.05 and 1, not {}",
+                settings.match_threshold
+            );
+        }
         if !matches!(settings.log_format.as_str(), "text" | "json") {
             bail!(
                 "log_format must be `text` or `json`, not `{}`",
@@ -190,7 +211,7 @@ impl Settings {
             None => format!("(none: read from key_file {})", self.key_file().display()),
         };
         format!(
-            "data_dir = {:?}\ndatabase_url = {:?}\nkey = {key}\nkey_file = {:?}\nlisten = \"{}\"\nmetrics_listen = {:?}\ndevice = {:?}\ncookie_secure = {}\nsession_idle_minutes = {}\nlog_format = {:?}\n",
+            "data_dir = {:?}\ndatabase_url = {:?}\nkey = {key}\nkey_file = {:?}\nlisten = \"{}\"\nmetrics_listen = {:?}\ndevice = {:?}\ncookie_secure = {}\nsession_idle_minutes = {}\nlog_format = {:?}\nmatch_threshold = {}\nemergency_active = {}\n\n[workflow]\nregistration_deadline_hours = {}\ntracing_start_deadline_hours = {}\nminimum_tracing_days = {}\nfollowup_days_high = {:?}\nfollowup_days_medium = {:?}\nfollowup_days_low = {:?}\n",
             self.data_dir.display().to_string(),
             url,
             self.key_file().display().to_string(),
@@ -199,7 +220,15 @@ impl Settings {
             self.device,
             self.cookie_secure,
             self.session_idle_minutes,
-            self.log_format
+            self.log_format,
+            self.match_threshold,
+            self.emergency_active,
+            self.workflow.registration_deadline_hours,
+            self.workflow.tracing_start_deadline_hours,
+            self.workflow.minimum_tracing_days,
+            self.workflow.followup_days_high,
+            self.workflow.followup_days_medium,
+            self.workflow.followup_days_low,
         )
     }
 }

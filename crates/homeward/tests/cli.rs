@@ -564,3 +564,26 @@ fn match_run_recomputes_the_proposals_of_every_tracing_request() {
     let o = h.run(&["match", "run", "--threshold", "0.001"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn workflow_figures_are_settings_from_file_and_environment() {
+    let h = Home::new();
+    std::fs::write(h.path("homeward.toml"), "emergency_active = false\n[workflow]\nminimum_tracing_days = 400\nfollowup_days_high = [3, 10]\n").unwrap();
+    let o = h
+        .cmd(&["config"])
+        .env("HOMEWARD_WORKFLOW__REGISTRATION_DEADLINE_HOURS", "12")
+        .output()
+        .unwrap();
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    for expected in [
+        "emergency_active = false",
+        "minimum_tracing_days = 400",
+        "followup_days_high = [3, 10]",
+        "registration_deadline_hours = 12",
+    ] {
+        assert!(t.contains(expected), "{expected} missing from:\n{t}");
+    }
+    let o = h.run(&["config", "--example"]);
+    assert!(text(&o).contains("[workflow]"));
+}

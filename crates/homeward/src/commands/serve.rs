@@ -15,6 +15,9 @@ pub fn server_config(settings: &Settings) -> ServerConfig {
     ServerConfig {
         cookie_secure: settings.cookie_secure,
         session_idle: Duration::from_secs(settings.session_idle_minutes.max(1) * 60),
+        match_threshold: settings.match_threshold,
+        emergency_active: settings.emergency_active,
+        workflow: settings.workflow.clone(),
         ..ServerConfig::default()
     }
 }
