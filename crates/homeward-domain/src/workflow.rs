@@ -75,13 +75,34 @@ impl Stage {
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
         use Stage::*;
-        [Identified, Registered, InterimCare, Tracing, Verification, Reunification, FollowUp, Closed, LongTermCare].into_iter().find(|st| st.as_str() == s)
+        [
+            Identified,
+            Registered,
+            InterimCare,
+            Tracing,
+            Verification,
+            Reunification,
+            FollowUp,
+            Closed,
+            LongTermCare,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
     }
 }
 
 impl Step {
     /// Every step.
-    pub const ALL: [Step; 8] = [Step::Register, Step::PlaceInInterimCare, Step::StartTracing, Step::StartVerification, Step::Reunify, Step::StartFollowUp, Step::Close, Step::MoveToLongTermCare];
+    pub const ALL: [Step; 8] = [
+        Step::Register,
+        Step::PlaceInInterimCare,
+        Step::StartTracing,
+        Step::StartVerification,
+        Step::Reunify,
+        Step::StartFollowUp,
+        Step::Close,
+        Step::MoveToLongTermCare,
+    ];
 
     /// The name used in URLs: `/cases/{key}/workflow/{step}`.
     pub fn as_str(self) -> &'static str {

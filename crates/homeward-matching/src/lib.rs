@@ -65,9 +65,15 @@ pub struct Matcher {
 
 const CANDIDATES: usize = 20;
 
-fn duplicates_index(cases: &[(RecordId, Document)], threshold: f64) -> Result<LinkIndex, LinkError> {
+fn duplicates_index(
+    cases: &[(RecordId, Document)],
+    threshold: f64,
+) -> Result<LinkIndex, LinkError> {
     let linker = Linker::new(LinkConfig::profile("duplicates")?)?;
-    let prepared: Vec<_> = cases.iter().filter_map(|(id, d)| linker.prepare(&case_record(id, d)).ok()).collect();
+    let prepared: Vec<_> = cases
+        .iter()
+        .filter_map(|(id, d)| linker.prepare(&case_record(id, d)).ok())
+        .collect();
     let model = if prepared.len() < 2 {
         Model::start(&linker)
     } else {
@@ -217,7 +223,12 @@ impl Matcher {
 
     /// Indexes a new or changed case for duplicate detection and proposes the other cases it
     /// may duplicate.
-    pub fn upsert_case_duplicates(&self, id: &RecordId, doc: &Document, threshold: f64) -> Result<Vec<DuplicateProposal>, LinkError> {
+    pub fn upsert_case_duplicates(
+        &self,
+        id: &RecordId,
+        doc: &Document,
+        threshold: f64,
+    ) -> Result<Vec<DuplicateProposal>, LinkError> {
         let rec = case_record(id, doc);
         self.duplicates.remove(&rec.id);
         let found = self.duplicates.query(&rec, CANDIDATES)?;
@@ -225,7 +236,15 @@ impl Matcher {
         Ok(found
             .into_iter()
             .filter(|m| m.probability >= threshold && m.id != rec.id)
-            .filter_map(|m| Some(DuplicateProposal { case: *id, other: m.id.parse().ok()?, probability: m.probability, weight: m.weight, explanation: m.explanation }))
+            .filter_map(|m| {
+                Some(DuplicateProposal {
+                    case: *id,
+                    other: m.id.parse().ok()?,
+                    probability: m.probability,
+                    weight: m.weight,
+                    explanation: m.explanation,
+                })
+            })
             .collect())
     }
 
@@ -332,7 +351,13 @@ mod tests {
         let again = RecordId::new();
         let dups = m.upsert_case_duplicates(&again, &doc(json!({"name_first": "Rahim", "name_last": "Ali", "sex": "male", "age": 10, "district": "Barpeta",
             "family_details": [{"relation": "mother", "relation_name": "Amina Khatun"}]})), 0.5).unwrap();
-        assert_eq!(dups.iter().max_by(|a, b| a.weight.total_cmp(&b.weight)).map(|d| d.other), Some(rahim), "{dups:?}");
+        assert_eq!(
+            dups.iter()
+                .max_by(|a, b| a.weight.total_cmp(&b.weight))
+                .map(|d| d.other),
+            Some(rahim),
+            "{dups:?}"
+        );
         // A rejection of this very pair lowers its weight once the model learns from it.
         let request_doc = doc(
             json!({"relation_name": "আমিনা খাতুন", "relation": "mother", "district": "Barpeta",
