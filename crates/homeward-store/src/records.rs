@@ -315,8 +315,22 @@ impl Store {
         kind: RecordKind,
         input: &Document,
     ) -> StoreResult<StoredRecord> {
+        self.create_record_with(ctx, kind, input, &Document::new())
+            .await
+    }
+
+    /// Registers a new record with workflow fields set by Homeward itself (such as the stage
+    /// of a case registered by a caseworker), in the same transaction.
+    pub async fn create_record_with(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        input: &Document,
+        system: &Document,
+    ) -> StoreResult<StoredRecord> {
         let today = Utc::now().date_naive();
-        let doc = validate_create(kind, input, today).map_err(StoreError::Invalid)?;
+        let mut doc = validate_create(kind, input, today).map_err(StoreError::Invalid)?;
+        doc.extend(system.iter().map(|(k, v)| (k.clone(), v.clone())));
         let mut w = self.begin_write().await?;
         let record = self.insert_record(&mut w, ctx, kind, &doc, None).await?;
         w.commit().await?;

@@ -212,33 +212,18 @@ pub async fn create<K: KindApi>(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Document>,
 ) -> Result<Response, ApiError> {
-    let record = state
-        .store
-        .create_record(&auth.caller.context(), K::KIND, &body)
-        .await
-        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     // Someone who may register a child registers it at once (R1's clock is then met); a
     // volunteer's or checkpoint officer's report stays `identified` for a caseworker.
-    let record = if K::KIND == RecordKind::Case
-        && auth.caller.can(homeward_auth::Action::WorkflowRegister)
-    {
-        let mut system = Document::new();
+    let mut system = Document::new();
+    if K::KIND == RecordKind::Case && auth.caller.can(homeward_auth::Action::WorkflowRegister) {
         system.insert("stage".into(), serde_json::json!("registered"));
         system.insert("registered_at".into(), serde_json::json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
-        state
-            .store
-            .apply_workflow(
-                &auth.caller.context(),
-                &record.id.to_string(),
-                record.version,
-                &system,
-                &[],
-                "workflow.register",
-            )
-            .await?
-    } else {
-        record
-    };
+    }
+    let record = state
+        .store
+        .create_record_with(&auth.caller.context(), K::KIND, &body, &system)
+        .await
+        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     state.matching.record_changed(K::KIND, record.id);
     Ok(with_etag(record, StatusCode::CREATED))
 }

@@ -219,7 +219,6 @@ async fn a_child_goes_from_registration_through_verification_and_reunification_t
     assert_eq!(
         stages,
         [
-            "identified",
             "registered",
             "interim_care",
             "tracing",
