@@ -241,3 +241,77 @@ choice-beneficiary_interests = Best interests of the child
 choice-legal_obligation = Legal obligation
 choice-kafala = Kafala
 choice-no_care = No care arrangement
+
+## Potential matches
+match-list-title = Potential matches
+match-list-none = No potential matches yet.
+match-probability = Probability
+match-status-pending = Pending
+match-status-confirmed = Confirmed
+match-status-rejected = Rejected
+match-withheld = Withheld
+match-title = Potential match: { $case } and { $request }
+match-child-registered = Registered child
+match-child-sought = Child sought
+match-parents = Parents named in the case
+match-inquirer = Who is looking
+match-other-agency = This record is held by another agency or team. Only what identification needs is shown, and this view is recorded in the audit trail.
+match-request-withheld = The family has not consented to sharing their request; only its reference is shown.
+match-why = Why these records were matched
+match-why-text = Each compared field adds evidence for a match (green) or against it (red).
+match-no-explanation = No explanation was recorded for this match.
+match-col-field = Field
+match-col-level = How the values compare
+match-col-weight = Weight
+match-col-status = Status
+match-total-weight = Total weight
+match-decision = Decision
+match-decided-by = Decided by
+match-decided-at = Decided on
+match-reason = Reason
+match-reason-hint = Say what you checked, or what did not agree.
+match-decide = Confirm or reject this match
+match-confirm = Confirm: this is the child sought
+match-reject = Reject: this is not the child sought
+match-save-decision = Save the decision
+match-decision-saved = The decision was saved.
+match-decision-required = Choose confirm or reject.
+match-reason-required = Give a reason of at least 5 characters.
+match-level-blank = Missing on one side
+match-level-exact = Same
+match-level-words = Same words, different order
+match-level-swapped = First and last name swapped
+match-level-sounds = Sounds alike, or a nickname
+match-level-similar = Spelt similarly
+match-level-half-words = Half the words shared
+match-level-transposed = Day and month swapped
+match-level-typo = One typing error
+match-level-year-month = Same year and month
+match-level-within-year = Within a year
+match-level-within-years = { $n ->
+    [one] Within 1 year
+   *[other] Within { $n } years
+}
+match-level-different = Different
+match-field-name_first = First name
+match-field-name_last = Last name
+match-field-name_nickname = Nickname
+match-field-sex = Sex
+match-field-age = Age
+match-field-date_of_birth = Date of birth
+match-field-mother_name = Mother's name
+match-field-father_name = Father's name
+match-field-village = Village
+match-field-district = District
+match-field-location_separation = Place of separation
+match-field-date_of_separation = Date of separation
+match-field-language = Language
+dashboard-matches-waiting = { $n ->
+    [one] 1 potential match waiting
+   *[other] { $n } potential matches waiting
+}
+dashboard-matches-none = No potential matches are waiting for you.
+dashboard-matches-more = { $n ->
+    [one] 1 more is waiting: the newest are listed first.
+   *[other] { $n } more are waiting: the newest are listed first.
+}

@@ -52,6 +52,10 @@ struct DashboardPage {
     my_cases: Vec<Row>,
     show_names: bool,
     role_note: String,
+    show_waiting: bool,
+    waiting_title: String,
+    waiting_more: String,
+    waiting: Vec<crate::matches::Waiting>,
 }
 
 async fn count(
@@ -193,7 +197,25 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
         "dashboard-title",
         &[("name", viewer.caller.user.display_name.clone())],
     );
+    let mut waiting = match crate::matches::waiting(store, &viewer).await {
+        Ok(w) => w,
+        Err(e) => return store_error(&viewer, e),
+    };
+    let waiting_total = waiting.len();
+    waiting.truncate(crate::matches::WAITING_SHOWN);
+    let waiting_more = if waiting_total > waiting.len() {
+        tr.t_n(
+            "dashboard-matches-more",
+            (waiting_total - waiting.len()) as i64,
+        )
+    } else {
+        String::new()
+    };
     let page = DashboardPage {
+        show_waiting: viewer.can(Action::MatchRead),
+        waiting_title: tr.t_n("dashboard-matches-waiting", waiting_total as i64),
+        waiting_more,
+        waiting,
         c: Chrome::new(&viewer, tr.t("nav-dashboard")),
         heading,
         starts,

@@ -5,7 +5,7 @@
 //! makes the case list update as one types. Each page checks the role's permissions itself, and
 //! the store applies the record scope, so a page shows only what its viewer may see.
 //!
-//! Not here yet: the match-review screen, which comes with record matching.
+//! Potential matches are reviewed at `/matches/{id}`, with the API's disclosure rules.
 
 pub mod admin;
 pub mod assets;
@@ -16,6 +16,7 @@ pub mod forms;
 pub mod i18n;
 pub mod kinds;
 pub mod login;
+pub mod matches;
 pub mod page;
 pub mod record_form;
 pub mod record_view;
@@ -92,6 +93,7 @@ pub fn router() -> Router<AppState> {
         .route("/language", post(login::switch_language))
         .merge(kind_routes(kinds::CASES))
         .merge(kind_routes(kinds::TRACING))
+        .route("/matches/{id}", get(matches::show).post(matches::decide))
         .route("/admin/users", get(admin::users).post(admin::add))
         .route(
             "/admin/users/{id}/disable",

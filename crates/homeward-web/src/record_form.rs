@@ -133,6 +133,8 @@ pub async fn create(pages: KindPages, State(state): State<AppState>, posted: Pos
         .await
     {
         Ok(record) => {
+            // Matching runs off the request path, as for a record sent to the API.
+            state.matching.record_changed(pages.kind, record.id);
             let target = if viewer.can(pages.read) {
                 format!("{}/{}?saved=1", pages.base, record.reference)
             } else {
@@ -223,6 +225,7 @@ pub async fn update(
         .await
     {
         Ok(record) => {
+            state.matching.record_changed(pages.kind, record.id);
             Redirect::to(&format!("{}/{}?saved=1", pages.base, record.reference)).into_response()
         }
         Err(StoreError::Invalid(v)) => {

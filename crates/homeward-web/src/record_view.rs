@@ -73,7 +73,8 @@ fn shown(tr: &Tr, spec: &FieldSpec, v: &Value) -> String {
     }
 }
 
-fn pair(tr: &Tr, scope: &str, spec: &FieldSpec, v: &Value) -> Option<Pair> {
+/// One field as a label and value, or `None` when it shows as nothing.
+pub fn pair(tr: &Tr, scope: &str, spec: &FieldSpec, v: &Value) -> Option<Pair> {
     let value = shown(tr, spec, v);
     if value.is_empty() {
         return None;

@@ -370,6 +370,8 @@ struct RecordPage {
     updated: String,
     version: i64,
     saved: bool,
+    show_matches: bool,
+    matches: Vec<crate::matches::MatchItem>,
 }
 
 /// `?saved=1` after a change.
@@ -402,7 +404,13 @@ pub async fn show(
     let name = display_name(&record);
     let heading = name.clone().unwrap_or_else(|| reference.clone());
     let can_edit = viewer.can(pages.update) && viewer.can(homeward_auth::Action::PersonalDataView);
+    let matches = match crate::matches::of_record(&state.store, &viewer, &record).await {
+        Ok(m) => m,
+        Err(e) => return store_error(&viewer, e),
+    };
     let page = RecordPage {
+        show_matches: viewer.can(homeward_auth::Action::MatchRead),
+        matches,
         c: Chrome::new(&viewer, heading.clone()),
         script: script_lang(&heading),
         heading,

@@ -1,8 +1,9 @@
 // A caseworker's day in headless Chromium against `homeward demo`: log in, register a child
 // with a Bengali-script name, find them by name, take a tracing request for two children,
-// switch to Assamese and back; a community volunteer cannot open the case page; every main
-// page stays under 60 KB compressed, loads nothing from another host, breaks no CSP rule, fits
-// 360 px and has no serious or critical axe-core violation. Screenshots go to docs/screenshots.
+// review the potential match it finds and confirm it with a reason, switch to Assamese and
+// back; a community volunteer cannot open the case page; every main page stays under 60 KB
+// compressed, loads nothing from another host, breaks no CSP rule, fits 360 px and has no
+// serious or critical axe-core violation. Screenshots go to docs/screenshots.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -21,6 +22,7 @@ describe('caseworker in the browser', () => {
   let page;
   let state;
   let caseRef;
+  let requestRef;
   const weights = {};
   const axe = {};
 
@@ -159,8 +161,45 @@ describe('caseworker in the browser', () => {
     await weigh('tracing request form', '/tracing-requests/new');
     await page.getByRole('button', { name: 'Save' }).last().click();
     await page.getByText('Saved.').waitFor();
-    assert.match(await page.locator('.meta strong').innerText(), /^TR-/);
+    requestRef = (await page.locator('.meta strong').innerText()).trim();
+    assert.match(requestRef, /^TR-/);
     assert.equal(await page.getByRole('heading', { name: /Child sought/ }).count(), 2);
+  });
+
+  it('reviews the potential match of the request and confirms it with a reason', async () => {
+    // Matching runs off the request path; the child registered above is proposed within
+    // moments. Reload the request until its match is listed.
+    let link = page.locator('#matches a', { hasText: caseRef });
+    for (let i = 0; i < 50 && (await link.count()) === 0; i++) {
+      await page.waitForTimeout(200);
+      await page.goto(`${server.url}/tracing-requests/${requestRef}`);
+      link = page.locator('#matches a', { hasText: caseRef });
+    }
+    assert.equal(await link.count(), 1, `the request lists its match with ${caseRef}`);
+    assert.match(await page.locator('#matches li', { hasText: caseRef }).innerText(), /\d+%.*Pending/);
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: /Potential match/ }).waitFor();
+    const reviewPath = new URL(page.url()).pathname;
+    assert.match(reviewPath, /^\/matches\//);
+    assert.ok((await page.locator('table.explain tbody tr').count()) > 0, 'each field\'s part is shown');
+    await checkPage('match review');
+    await weigh('match review', reviewPath);
+
+    // A decision without a reason is refused beside the field.
+    await page.getByLabel(/^Confirm/).check();
+    await page.getByRole('button', { name: 'Save the decision' }).click();
+    await page.locator('#f-reason-error').waitFor();
+    assert.equal(await page.locator('#f-reason').getAttribute('aria-invalid'), 'true');
+    await checkPage('match review with an error');
+
+    await page.getByLabel(/^Confirm/).check();
+    await page.locator('#f-reason').fill('Mother named in both; name, age and district agree.');
+    await page.getByRole('button', { name: 'Save the decision' }).click();
+    await page.getByText('The decision was saved.').waitFor();
+    assert.match(await page.locator('.head .meta').innerText(), /Confirmed/);
+    await page.getByText('Mother named in both; name, age and district agree.').waitFor();
+    await screenshot(page, 'match-review');
+    await checkPage('match review decided');
   });
 
   it('switches the language to Assamese and back', async () => {

@@ -3,6 +3,7 @@
 //! compressed weight).
 
 mod helpers;
+mod matches;
 
 use helpers::{csrf, TestServer, CHILD, PASSWORD};
 use homeward_domain::RecordKind;
