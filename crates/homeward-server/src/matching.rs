@@ -308,8 +308,5 @@ impl RecordCache {
 
 /// Whether the child's case records consent for tracing.
 pub fn consent_for_tracing(case: &StoredRecord) -> bool {
-    case.fields
-        .get("consent_for_tracing")
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
+    case.consents_to_tracing()
 }

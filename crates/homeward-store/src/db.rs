@@ -63,8 +63,7 @@ pub(crate) struct Inner {
 pub(crate) struct WriteTx<'a> {
     pub(crate) tx: Transaction<'static, Any>,
     _guard: Option<MutexGuard<'a, ()>>,
-    /// The audit head, once locked: taken at the start on SQLite, at the first audit entry on
-    /// PostgreSQL, so that concurrent writers there only queue for the chain's tail.
+    /// The audit head, locked at the start of every write transaction.
     head: Option<(i64, String)>,
 }
 
@@ -183,11 +182,12 @@ impl Store {
             _guard: guard,
             head: None,
         };
-        if sqlite {
-            // Writing first takes SQLite's write lock at once, so a transaction that reads
-            // before it writes can never deadlock on the upgrade against another process.
-            w.lock_head().await?;
-        }
+        // Every writer takes the audit head first. On SQLite this takes the write lock at once,
+        // so a transaction that reads before it writes cannot deadlock on the upgrade; on
+        // PostgreSQL it fixes one lock order for all writers: taking it lazily, at the first
+        // audit entry, let two writers each hold what the other waited for (a unique key and
+        // the head) and PostgreSQL aborted one of them.
+        w.lock_head().await?;
         Ok(w)
     }
 

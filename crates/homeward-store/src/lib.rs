@@ -31,7 +31,9 @@ pub use crypto::{EncryptionKey, FieldCipher};
 pub use db::{Backend, Store};
 pub use duplicates::{DuplicateRow, Merge, NewDuplicate};
 pub use error::{StoreError, StoreResult};
-pub use matches::{Alert, MatchRow, NewProposal};
+pub use matches::{
+    Alert, MatchRow, MatchSide, MatchView, NewProposal, CASE_DISCLOSED, REQUEST_DISCLOSED,
+};
 pub use records::{ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IMPORT_BATCH_LIMIT};
 pub use sessions::{Session, SessionKind};
 pub use settings::StoreSettings;

@@ -528,3 +528,196 @@ impl Store {
         }
     }
 }
+
+/// Fields of a child's case that the other side of a match may see: what identification needs.
+pub const CASE_DISCLOSED: &[&str] = &[
+    "name_first",
+    "name_middle",
+    "name_last",
+    "name_nickname",
+    "name_other",
+    "sex",
+    "age",
+    "estimated",
+    "date_of_birth",
+    "languages",
+    "district",
+    "date_of_separation",
+    "separation_cause",
+    "location_separation",
+];
+/// Fields of a tracing request that the other side may see (plus the one child sought).
+pub const REQUEST_DISCLOSED: &[&str] = &[
+    "relation_name",
+    "relation",
+    "district",
+    "village",
+    "languages",
+    "inquiry_date",
+];
+
+/// One side of a match as the caller may see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchSide {
+    /// The record's id.
+    pub id: String,
+    /// Its reference, when it may be named to the caller.
+    pub reference: Option<String>,
+    /// True when the record is in the caller's own scope.
+    pub in_your_scope: bool,
+    /// The fields the caller may see; absent when nothing may be disclosed.
+    pub fields: Option<Document>,
+}
+
+/// A match with both sides, as the caller may see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchView {
+    /// The stored match.
+    #[serde(flatten)]
+    pub row: MatchRow,
+    /// The registered child.
+    pub case: MatchSide,
+    /// The tracing request (with the one child sought).
+    pub tracing_request: MatchSide,
+}
+
+struct Sides {
+    case: StoredRecord,
+    request: StoredRecord,
+    case_visible: bool,
+    request_visible: bool,
+}
+
+fn pick(doc: &Document, names: &[&str], reveal: bool, kind: RecordKind) -> Document {
+    doc.iter()
+        .filter(|(k, _)| names.contains(&k.as_str()))
+        .filter(|(k, _)| reveal || kind.field(k).is_some_and(|f| !f.is_personal()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn case_fields(case: &StoredRecord, reveal: bool) -> Document {
+    let mut out = pick(&case.fields, CASE_DISCLOSED, reveal, RecordKind::Case);
+    if reveal {
+        // Parents' names are what families recognise; nothing else of the family list goes out.
+        if let Some(Value::Array(family)) = case.fields.get("family_details") {
+            let parents: Vec<Value> = family
+                .iter()
+                .filter_map(|m| m.as_object())
+                .filter(|m| matches!(m.get("relation").and_then(Value::as_str), Some("mother" | "father")))
+                .map(|m| json!({"relation": m.get("relation"), "relation_name": m.get("relation_name")}))
+                .collect();
+            out.insert("family_details".into(), Value::Array(parents));
+        }
+    }
+    out
+}
+
+fn request_fields(request: &StoredRecord, sought_index: i64, reveal: bool) -> Document {
+    let mut out = pick(
+        &request.fields,
+        REQUEST_DISCLOSED,
+        reveal,
+        RecordKind::TracingRequest,
+    );
+    if reveal {
+        if let Some(child) = request
+            .fields
+            .get("children_sought")
+            .and_then(|c| c.get(usize::try_from(sought_index).unwrap_or(usize::MAX)))
+        {
+            out.insert("child_sought".into(), child.clone());
+        }
+    }
+    out
+}
+
+impl StoredRecord {
+    /// Whether the record consents to tracing (the child's, or the inquirer's, consent).
+    pub fn consents_to_tracing(&self) -> bool {
+        self.fields
+            .get("consent_for_tracing")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+}
+
+impl Store {
+    /// Both records of a match, or `None` when the caller may not see the match at all: neither
+    /// record in scope, or the family's side without the child's consent or an override.
+    async fn match_sides(&self, ctx: &ActorContext, row: &MatchRow) -> StoreResult<Option<Sides>> {
+        let (case_visible, request_visible) = self.match_sides_visible(ctx, row).await?;
+        if !case_visible && !request_visible {
+            return Ok(None);
+        }
+        let (Some(case), Some(request)) = (
+            self.record_for_matching(&row.case_id).await?,
+            self.record_for_matching(&row.tracing_request_id).await?,
+        ) else {
+            return Ok(None);
+        };
+        // Nothing about a child without consent reaches the family's side.
+        if !(case_visible || case.consents_to_tracing() || row.disclosure_overridden) {
+            return Ok(None);
+        }
+        Ok(Some(Sides {
+            case,
+            request,
+            case_visible,
+            request_visible,
+        }))
+    }
+
+    /// Whether the caller may see a match at all (nothing is disclosed or audited).
+    pub async fn match_visible(&self, ctx: &ActorContext, row: &MatchRow) -> StoreResult<bool> {
+        Ok(self.match_sides(ctx, row).await?.is_some())
+    }
+
+    /// A match as the caller may see it, auditing each record opened outside their scope;
+    /// `None` when the caller may not see it. The one place the disclosure rules live, for the
+    /// API and the web interface alike.
+    pub async fn match_view(
+        &self,
+        ctx: &ActorContext,
+        row: MatchRow,
+    ) -> StoreResult<Option<MatchView>> {
+        let Some(s) = self.match_sides(ctx, &row).await? else {
+            return Ok(None);
+        };
+        let reveal = ctx.reveal_personal;
+        if !s.case_visible {
+            self.disclose_for_match(ctx, &row.id, RecordKind::Case, &s.case.id)
+                .await?;
+        }
+        let case = MatchSide {
+            id: s.case.id.to_string(),
+            reference: Some(s.case.reference.to_string()),
+            in_your_scope: s.case_visible,
+            fields: Some(case_fields(&s.case, reveal)),
+        };
+        let request = if s.request_visible || s.request.consents_to_tracing() {
+            if !s.request_visible {
+                self.disclose_for_match(ctx, &row.id, RecordKind::TracingRequest, &s.request.id)
+                    .await?;
+            }
+            MatchSide {
+                id: s.request.id.to_string(),
+                reference: Some(s.request.reference.to_string()),
+                in_your_scope: s.request_visible,
+                fields: Some(request_fields(&s.request, row.sought_index, reveal)),
+            }
+        } else {
+            MatchSide {
+                id: s.request.id.to_string(),
+                reference: Some(s.request.reference.to_string()),
+                in_your_scope: false,
+                fields: None,
+            }
+        };
+        Ok(Some(MatchView {
+            row,
+            case,
+            tracing_request: request,
+        }))
+    }
+}

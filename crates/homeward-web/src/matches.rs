@@ -2,11 +2,10 @@
 //! review page of one match (both records side by side, what each field contributed, and the
 //! decision with its reason), and the matches waiting on the dashboard.
 //!
-//! Disclosure follows the API's rules exactly (`homeward_server::api::matches`): the family's
+//! Disclosure uses the same rules as the API, from one place (`Store::match_view`): the family's
 //! side sees a match only when the child's case records consent for tracing or a supervisor has
 //! overridden it; what either side sees of the other is limited to what identification needs;
-//! and opening a record outside the viewer's scope goes through `disclose_for_match`, which
-//! audits it.
+//! and each record opened outside the viewer's scope is audited.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,9 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_auth::Action;
 use homeward_domain::{Document, FieldKind, RecordKind};
-use homeward_server::matching::consent_for_tracing;
 use homeward_server::AppState;
-use homeward_store::{ActorContext, MatchRow, Store, StoreError, StoreResult, StoredRecord};
+use homeward_store::{
+    MatchSide, Store, StoreError, StoreResult, StoredRecord, CASE_DISCLOSED, REQUEST_DISCLOSED,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -26,190 +26,8 @@ use crate::record_view::{pair, script_lang, Pair};
 use crate::records::store_error;
 use crate::session::{Posted, Viewer};
 
-/// Fields of a child's case the other side of a match may see (as the API).
-const CASE_DISCLOSED: &[&str] = &[
-    "name_first",
-    "name_middle",
-    "name_last",
-    "name_nickname",
-    "name_other",
-    "sex",
-    "age",
-    "estimated",
-    "date_of_birth",
-    "languages",
-    "district",
-    "date_of_separation",
-    "separation_cause",
-    "location_separation",
-];
-/// Fields of a tracing request the other side may see, plus the one child sought (as the API).
-const REQUEST_DISCLOSED: &[&str] = &[
-    "relation_name",
-    "relation",
-    "district",
-    "village",
-    "languages",
-    "inquiry_date",
-];
-
 /// Shortest reason accepted for a decision (as the API).
 const MIN_REASON: usize = 5;
-
-/// Both records of a match and which of them the viewer's scope reaches.
-struct Sides {
-    case: StoredRecord,
-    request: StoredRecord,
-    case_visible: bool,
-    request_visible: bool,
-}
-
-impl Sides {
-    /// Whether the child's case may go to the family's side.
-    fn case_may_go_out(&self, row: &MatchRow) -> bool {
-        consent_for_tracing(&self.case) || row.disclosure_overridden
-    }
-
-    /// Whether the tracing request may go to the child's side.
-    fn request_may_go_out(&self) -> bool {
-        self.request
-            .fields
-            .get("consent_for_tracing")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    }
-}
-
-/// The two records of a match, or `None` when the viewer may not see the match at all: neither
-/// record in scope, or the family's side without the child's consent or an override.
-async fn sides(store: &Store, ctx: &ActorContext, row: &MatchRow) -> StoreResult<Option<Sides>> {
-    let (case_visible, request_visible) = store.match_sides_visible(ctx, row).await?;
-    if !case_visible && !request_visible {
-        return Ok(None);
-    }
-    let Some(case) = store.record_for_matching(&row.case_id).await? else {
-        return Ok(None);
-    };
-    let Some(request) = store.record_for_matching(&row.tracing_request_id).await? else {
-        return Ok(None);
-    };
-    let s = Sides {
-        case,
-        request,
-        case_visible,
-        request_visible,
-    };
-    if !case_visible && !s.case_may_go_out(row) {
-        // Nothing about a child without consent reaches the family's side.
-        return Ok(None);
-    }
-    Ok(Some(s))
-}
-
-/// One side of a match as the viewer may see it.
-struct SideView {
-    reference: Option<String>,
-    in_scope: bool,
-    /// The fields the viewer may see; `None` when nothing may be disclosed.
-    fields: Option<Document>,
-}
-
-/// A match with both sides, as the API's `MatchView`.
-struct MatchView {
-    row: MatchRow,
-    case: SideView,
-    request: SideView,
-}
-
-fn pick(doc: &Document, names: &[&str], reveal: bool, kind: RecordKind) -> Document {
-    doc.iter()
-        .filter(|(k, _)| names.contains(&k.as_str()))
-        .filter(|(k, _)| reveal || kind.field(k).is_some_and(|f| !f.is_personal()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-fn case_fields(case: &StoredRecord, reveal: bool) -> Document {
-    let mut out = pick(&case.fields, CASE_DISCLOSED, reveal, RecordKind::Case);
-    if reveal {
-        // Parents' names are what families recognise; nothing else of the family list goes out.
-        if let Some(Value::Array(family)) = case.fields.get("family_details") {
-            let parents: Vec<Value> = family
-                .iter()
-                .filter_map(|m| m.as_object())
-                .filter(|m| {
-                    matches!(
-                        m.get("relation").and_then(Value::as_str),
-                        Some("mother" | "father")
-                    )
-                })
-                .map(|m| {
-                    serde_json::json!({"relation": m.get("relation"), "relation_name": m.get("relation_name")})
-                })
-                .collect();
-            out.insert("family_details".into(), Value::Array(parents));
-        }
-    }
-    out
-}
-
-fn request_fields(request: &StoredRecord, sought_index: i64, reveal: bool) -> Document {
-    let mut out = pick(
-        &request.fields,
-        REQUEST_DISCLOSED,
-        reveal,
-        RecordKind::TracingRequest,
-    );
-    if reveal {
-        if let Some(child) = request
-            .fields
-            .get("children_sought")
-            .and_then(|c| c.get(usize::try_from(sought_index).unwrap_or(usize::MAX)))
-        {
-            out.insert("child_sought".into(), child.clone());
-        }
-    }
-    out
-}
-
-/// A match as the viewer may see it, auditing each record opened outside their scope; `None`
-/// when the viewer may not see it.
-async fn view(store: &Store, ctx: &ActorContext, row: MatchRow) -> StoreResult<Option<MatchView>> {
-    let Some(s) = sides(store, ctx, &row).await? else {
-        return Ok(None);
-    };
-    let reveal = ctx.reveal_personal;
-    // `sides` already refused a case neither visible nor allowed out.
-    if !s.case_visible {
-        store
-            .disclose_for_match(ctx, &row.id, RecordKind::Case, &s.case.id)
-            .await?;
-    }
-    let case = SideView {
-        reference: Some(s.case.reference.to_string()),
-        in_scope: s.case_visible,
-        fields: Some(case_fields(&s.case, reveal)),
-    };
-    let request = if s.request_visible || s.request_may_go_out() {
-        if !s.request_visible {
-            store
-                .disclose_for_match(ctx, &row.id, RecordKind::TracingRequest, &s.request.id)
-                .await?;
-        }
-        SideView {
-            reference: Some(s.request.reference.to_string()),
-            in_scope: s.request_visible,
-            fields: Some(request_fields(&s.request, row.sought_index, reveal)),
-        }
-    } else {
-        SideView {
-            reference: Some(s.request.reference.to_string()),
-            in_scope: false,
-            fields: None,
-        }
-    };
-    Ok(Some(MatchView { row, case, request }))
-}
 
 /// A probability as a whole percentage.
 /// A probability as a whole percentage; only certainty shows as 100%.
@@ -257,11 +75,11 @@ pub async fn of_record(
     let rows = store.matches_for_record(kind, &record.id).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let Some(v) = view(store, &ctx, row).await? else {
+        let Some(v) = store.match_view(&ctx, row).await? else {
             continue;
         };
         let other = match kind {
-            RecordKind::Case => v.request.reference,
+            RecordKind::Case => v.tracing_request.reference,
             RecordKind::TracingRequest => v.case.reference,
         };
         out.push(MatchItem {
@@ -397,15 +215,15 @@ fn fields_pairs(
         .collect()
 }
 
-fn case_panel(tr: &Tr, side: &SideView) -> SidePanel {
+fn case_panel(tr: &Tr, side: &MatchSide) -> SidePanel {
     let mut panel = SidePanel {
         title: tr.t("match-child-registered"),
         reference: side.reference.clone().unwrap_or_default(),
-        href: match (&side.reference, side.in_scope) {
+        href: match (&side.reference, side.in_your_scope) {
             (Some(r), true) => format!("/cases/{r}"),
             _ => String::new(),
         },
-        note: if side.in_scope {
+        note: if side.in_your_scope {
             String::new()
         } else {
             tr.t("match-other-agency")
@@ -439,15 +257,15 @@ fn case_panel(tr: &Tr, side: &SideView) -> SidePanel {
     panel
 }
 
-fn request_panel(tr: &Tr, side: &SideView) -> SidePanel {
+fn request_panel(tr: &Tr, side: &MatchSide) -> SidePanel {
     let mut panel = SidePanel {
         title: tr.t("match-child-sought"),
         reference: side.reference.clone().unwrap_or_default(),
-        href: match (&side.reference, side.in_scope) {
+        href: match (&side.reference, side.in_your_scope) {
             (Some(r), true) => format!("/tracing-requests/{r}"),
             _ => String::new(),
         },
-        note: if side.in_scope {
+        note: if side.in_your_scope {
             String::new()
         } else {
             tr.t("match-other-agency")
@@ -545,7 +363,7 @@ async fn page(
         Ok(r) => r,
         Err(e) => return store_error(viewer, e),
     };
-    let v = match view(store, &ctx, row).await {
+    let v = match store.match_view(&ctx, row).await {
         Ok(Some(v)) => v,
         Ok(None) => return error_page(viewer, ErrorKind::NotFound),
         Err(e) => return store_error(viewer, e),
@@ -579,7 +397,10 @@ async fn page(
                     .clone()
                     .unwrap_or_else(|| tr.t("match-withheld")),
             ),
-            ("request", v.request.reference.clone().unwrap_or_default()),
+            (
+                "request",
+                v.tracing_request.reference.clone().unwrap_or_default(),
+            ),
         ],
     );
     let page = MatchPage {
@@ -589,7 +410,10 @@ async fn page(
         probability: percent(v.row.probability),
         status_label: tr.t(&format!("match-status-{}", v.row.status)),
         status: v.row.status.clone(),
-        sides: vec![case_panel(&tr, &v.case), request_panel(&tr, &v.request)],
+        sides: vec![
+            case_panel(&tr, &v.case),
+            request_panel(&tr, &v.tracing_request),
+        ],
         contributions: contributions(&tr, &v.row.explanation),
         weight: format!("{:+.1}", v.row.weight),
         decided,
@@ -647,9 +471,9 @@ pub async fn decide(
         Ok(r) => r,
         Err(e) => return store_error(&viewer, e),
     };
-    match sides(store, &ctx, &row).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return error_page(&viewer, ErrorKind::NotFound),
+    match store.match_visible(&ctx, &row).await {
+        Ok(true) => {}
+        Ok(false) => return error_page(&viewer, ErrorKind::NotFound),
         Err(e) => return store_error(&viewer, e),
     }
     let choice = form.get("decision").unwrap_or("").trim().to_string();

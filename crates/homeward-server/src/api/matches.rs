@@ -8,182 +8,16 @@
 
 use axum::extract::State;
 use axum::Json;
-use homeward_domain::{Document, RecordKind};
-use homeward_store::{ActorContext, Alert, MatchRow, StoredRecord};
+use homeward_domain::RecordKind;
+use homeward_store::{ActorContext, Alert, MatchRow, MatchView, StoredRecord};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::records::KindApi;
 use super::QueryParam;
 use crate::auth::{act, Authorized, Caller};
 use crate::error::ApiError;
-use crate::matching::consent_for_tracing;
 use crate::AppState;
-
-/// Fields of a child's case that the other side of a match may see.
-const CASE_DISCLOSED: &[&str] = &[
-    "name_first",
-    "name_middle",
-    "name_last",
-    "name_nickname",
-    "name_other",
-    "sex",
-    "age",
-    "estimated",
-    "date_of_birth",
-    "languages",
-    "district",
-    "date_of_separation",
-    "separation_cause",
-    "location_separation",
-];
-/// Fields of a tracing request that the other side may see (plus the one child sought).
-const REQUEST_DISCLOSED: &[&str] = &[
-    "relation_name",
-    "relation",
-    "district",
-    "village",
-    "languages",
-    "inquiry_date",
-];
-
-/// One side of a match as the caller may see it.
-#[derive(Debug, Serialize)]
-pub struct Side {
-    id: String,
-    reference: Option<String>,
-    /// True when the record is in the caller's own scope.
-    in_your_scope: bool,
-    /// The fields the caller may see; absent when nothing may be disclosed.
-    fields: Option<Document>,
-}
-
-/// A match with both sides.
-#[derive(Debug, Serialize)]
-pub struct MatchView {
-    #[serde(flatten)]
-    row: MatchRow,
-    case: Side,
-    tracing_request: Side,
-}
-
-fn pick(doc: &Document, names: &[&str], reveal: bool, kind: RecordKind) -> Document {
-    doc.iter()
-        .filter(|(k, _)| names.contains(&k.as_str()))
-        .filter(|(k, _)| reveal || kind.field(k).is_some_and(|f| !f.is_personal()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-fn case_fields(case: &StoredRecord, reveal: bool) -> Document {
-    let mut out = pick(&case.fields, CASE_DISCLOSED, reveal, RecordKind::Case);
-    if reveal {
-        // Parents' names are what families recognise; nothing else of the family list goes out.
-        if let Some(Value::Array(family)) = case.fields.get("family_details") {
-            let parents: Vec<Value> = family
-                .iter()
-                .filter_map(|m| m.as_object())
-                .filter(|m| matches!(m.get("relation").and_then(Value::as_str), Some("mother" | "father")))
-                .map(|m| serde_json::json!({"relation": m.get("relation"), "relation_name": m.get("relation_name")}))
-                .collect();
-            out.insert("family_details".into(), Value::Array(parents));
-        }
-    }
-    out
-}
-
-fn request_fields(request: &StoredRecord, sought_index: i64, reveal: bool) -> Document {
-    let mut out = pick(
-        &request.fields,
-        REQUEST_DISCLOSED,
-        reveal,
-        RecordKind::TracingRequest,
-    );
-    if reveal {
-        if let Some(child) = request
-            .fields
-            .get("children_sought")
-            .and_then(|c| c.get(sought_index as usize))
-        {
-            out.insert("child_sought".into(), child.clone());
-        }
-    }
-    out
-}
-
-async fn view(
-    state: &AppState,
-    ctx: &ActorContext,
-    row: MatchRow,
-) -> Result<Option<MatchView>, ApiError> {
-    let store = &state.store;
-    let (case_visible, request_visible) = store.match_sides_visible(ctx, &row).await?;
-    let case = store
-        .record_for_matching(&row.case_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("case"))?;
-    let request = store
-        .record_for_matching(&row.tracing_request_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("tracing request"))?;
-    let case_may_go_out = consent_for_tracing(&case) || row.disclosure_overridden;
-    if !case_visible && !case_may_go_out {
-        // Nothing about a child without consent reaches the family's side.
-        return Ok(None);
-    }
-    let reveal = ctx.reveal_personal;
-    let case_side = if case_visible || case_may_go_out {
-        if !case_visible {
-            store
-                .disclose_for_match(ctx, &row.id, RecordKind::Case, &case.id)
-                .await?;
-        }
-        Side {
-            id: case.id.to_string(),
-            reference: Some(case.reference.to_string()),
-            in_your_scope: case_visible,
-            fields: Some(case_fields(&case, reveal)),
-        }
-    } else {
-        Side {
-            id: case.id.to_string(),
-            reference: None,
-            in_your_scope: false,
-            fields: None,
-        }
-    };
-    let request_may_go_out = request
-        .fields
-        .get("consent_for_tracing")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let request_side = if request_visible || request_may_go_out {
-        if !request_visible {
-            store
-                .disclose_for_match(ctx, &row.id, RecordKind::TracingRequest, &request.id)
-                .await?;
-        }
-        Side {
-            id: request.id.to_string(),
-            reference: Some(request.reference.to_string()),
-            in_your_scope: request_visible,
-            fields: Some(request_fields(&request, row.sought_index, reveal)),
-        }
-    } else {
-        Side {
-            id: request.id.to_string(),
-            reference: Some(request.reference.to_string()),
-            in_your_scope: false,
-            fields: None,
-        }
-    };
-    Ok(Some(MatchView {
-        row,
-        case: case_side,
-        tracing_request: request_side,
-    }))
-}
 
 async fn views(
     state: &AppState,
@@ -192,7 +26,7 @@ async fn views(
 ) -> Result<Vec<MatchView>, ApiError> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        if let Some(v) = view(state, ctx, row).await? {
+        if let Some(v) = state.store.match_view(ctx, row).await? {
             out.push(v);
         }
     }
@@ -296,7 +130,9 @@ pub async fn decide(
         .await
         .map_err(|e| ApiError::from_store(e, "potential match"))?;
     state.matching.decision_recorded();
-    let v = view(&state, &ctx, row)
+    let v = state
+        .store
+        .match_view(&ctx, row)
         .await?
         .ok_or_else(|| ApiError::not_found("potential match"))?;
     Ok(Json(v))
@@ -326,7 +162,9 @@ pub async fn override_disclosure(
         .override_disclosure(&ctx, &id, o.reason.trim())
         .await
         .map_err(|e| ApiError::from_store(e, "potential match"))?;
-    let v = view(&state, &ctx, row)
+    let v = state
+        .store
+        .match_view(&ctx, row)
         .await?
         .ok_or_else(|| ApiError::not_found("potential match"))?;
     Ok(Json(v))

@@ -50,10 +50,24 @@ pub fn test_config() -> ServerConfig {
     }
 }
 
+/// Server logs on stderr when TEST_LOG is set (silent otherwise, as zero-to-production does).
+fn init_test_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter("warn")
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 async fn start_on(
     store: Store,
     config: ServerConfig,
 ) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    init_test_log();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
