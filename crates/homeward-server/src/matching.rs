@@ -35,6 +35,16 @@ pub struct MatchService {
     store: Store,
     matcher: OnceCell<Arc<Matcher>>,
     threshold: f64,
+    /// Records committed and waiting to be matched, oldest first. One worker drains it, so
+    /// matching never races itself for the write lock or floods the pool under a burst of
+    /// registrations, and a record changed twice while waiting is matched once.
+    queue: std::sync::Mutex<Queue>,
+}
+
+#[derive(Default)]
+struct Queue {
+    pending: std::collections::VecDeque<(RecordKind, RecordId)>,
+    worker_running: bool,
 }
 
 impl MatchService {
@@ -44,6 +54,7 @@ impl MatchService {
             store,
             matcher: OnceCell::new(),
             threshold,
+            queue: std::sync::Mutex::new(Queue::default()),
         })
     }
 
@@ -130,17 +141,40 @@ impl MatchService {
 
     /// Schedules matching (and, for a case, the duplicate check) for a record just committed.
     pub fn record_changed(self: &Arc<Self>, kind: RecordKind, id: RecordId) {
-        let me = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = me.propose(kind, id, me.threshold).await {
+        let start_worker = {
+            let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+            if !q.pending.contains(&(kind, id)) {
+                q.pending.push_back((kind, id));
+            }
+            !std::mem::replace(&mut q.worker_running, true)
+        };
+        if start_worker {
+            let me = self.clone();
+            tokio::spawn(async move { me.drain().await });
+        }
+    }
+
+    /// Matches queued records one after another until the queue is empty.
+    async fn drain(&self) {
+        loop {
+            let next = {
+                let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                let next = q.pending.pop_front();
+                if next.is_none() {
+                    q.worker_running = false;
+                }
+                next
+            };
+            let Some((kind, id)) = next else { return };
+            if let Err(e) = self.propose(kind, id, self.threshold).await {
                 tracing::error!(error = %e, "matching a changed record failed");
             }
             if kind == RecordKind::Case {
-                if let Err(e) = me.check_duplicates(id).await {
+                if let Err(e) = self.check_duplicates(id).await {
                     tracing::error!(error = %e, "the duplicate check failed");
                 }
             }
-        });
+        }
     }
 
     /// Looks for other cases of the same child; stores and alerts new possible duplicates.
