@@ -346,23 +346,32 @@ pub async fn verify(
         sealed: json!({"notes": v.notes}),
         due_date: None,
     };
+    append_event(
+        &state,
+        &ctx,
+        &key,
+        case.version,
+        event,
+        "workflow.verification",
+    )
+    .await
+}
+
+/// Appends one event to a case (its fields unchanged) and returns the case's events of that kind.
+async fn append_event(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    version: i64,
+    event: NewEvent,
+    action: &str,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    let kind = event.kind;
     state
         .store
-        .apply_workflow(
-            &ctx,
-            &key,
-            case.version,
-            &Document::new(),
-            &[event],
-            "workflow.verification",
-        )
+        .apply_workflow(ctx, key, version, &Document::new(), &[event], action)
         .await?;
-    Ok(Json(
-        state
-            .store
-            .case_events(&ctx, &key, Some("verification"))
-            .await?,
-    ))
+    Ok(Json(state.store.case_events(ctx, key, Some(kind)).await?))
 }
 
 /// A supervisor's approval.
@@ -403,23 +412,15 @@ pub async fn approve(
         sealed: json!({"reason": a.reason.trim()}),
         due_date: None,
     };
-    state
-        .store
-        .apply_workflow(
-            &ctx,
-            &key,
-            case.version,
-            &Document::new(),
-            &[event],
-            "reunification.approve",
-        )
-        .await?;
-    Ok(Json(
-        state
-            .store
-            .case_events(&ctx, &key, Some("approval"))
-            .await?,
-    ))
+    append_event(
+        &state,
+        &ctx,
+        &key,
+        case.version,
+        event,
+        "reunification.approve",
+    )
+    .await
 }
 
 /// The workflow events of a case.
@@ -543,23 +544,15 @@ pub async fn tracing_action(
         .get_record(&ctx, RecordKind::Case, &key)
         .await
         .map_err(|e| ApiError::from_store(e, "child case"))?;
-    state
-        .store
-        .apply_workflow(
-            &ctx,
-            &key,
-            case.version,
-            &Document::new(),
-            &[event],
-            "workflow.tracing_action",
-        )
-        .await?;
-    Ok(Json(
-        state
-            .store
-            .case_events(&ctx, &key, Some("tracing_action"))
-            .await?,
-    ))
+    append_event(
+        &state,
+        &ctx,
+        &key,
+        case.version,
+        event,
+        "workflow.tracing_action",
+    )
+    .await
 }
 
 /// A move as sent.
