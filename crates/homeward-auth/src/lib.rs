@@ -8,5 +8,5 @@ pub mod role;
 pub mod token;
 
 pub use password::{hash_password, verify_password, PasswordError};
-pub use role::{Action, Role};
+pub use role::{Action, Role, Verb};
 pub use token::{constant_time_eq, new_token, token_digest};

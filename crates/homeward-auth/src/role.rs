@@ -3,7 +3,8 @@
 //! A role is a named set of actions plus the widest record scope it gets by default. Handlers
 //! name the action they need; nothing checks a role by name, so adding a role is one table row.
 
-use homeward_domain::Scope;
+use homeward_domain::catalogue::KindFamily;
+use homeward_domain::{RecordKind, Scope};
 use serde::{Deserialize, Serialize};
 
 /// Something a user can do. Each API route requires exactly one.
@@ -69,6 +70,45 @@ pub enum Action {
     MoveRecord,
     /// Merge two cases of the same child, and undo a merge.
     CaseMerge,
+    /// Add committees, households, home visits, awareness activities and messages.
+    CommunityCreate,
+    /// Open a community record.
+    CommunityRead,
+    /// Change a community record.
+    CommunityUpdate,
+    /// List community records.
+    CommunityList,
+    /// See names and places in community records (a volunteer visiting a household needs
+    /// them; it opens no child's case).
+    CommunityPersonalView,
+    /// Log a child in transit at a checkpoint.
+    TransitCreate,
+    /// Open a checkpoint log.
+    TransitRead,
+    /// Record the outcome of a checkpoint log.
+    TransitUpdate,
+    /// List checkpoint logs.
+    TransitList,
+    /// Record trafficking incidents and persons of concern.
+    IncidentCreate,
+    /// Open an incident or a person of concern.
+    IncidentRead,
+    /// Change an incident or a person of concern.
+    IncidentUpdate,
+    /// List incidents and persons of concern.
+    IncidentList,
+    /// Refer a child or household to a service; keep the service directory.
+    ReferralCreate,
+    /// Open a referral or service provider.
+    ReferralRead,
+    /// Change a referral's status or a provider.
+    ReferralUpdate,
+    /// List referrals and service providers.
+    ReferralList,
+    /// See the recruitment analysis (small counts withheld).
+    AnalysisRead,
+    /// See the analysis with small counts exact (supervisors).
+    AnalysisExact,
 }
 
 impl Action {
@@ -104,6 +144,79 @@ impl Action {
             Self::PermanentCareOverride => "permanent_care.override",
             Self::MoveRecord => "move.record",
             Self::CaseMerge => "case.merge",
+            Self::CommunityCreate => "community.create",
+            Self::CommunityRead => "community.read",
+            Self::CommunityUpdate => "community.update",
+            Self::CommunityList => "community.list",
+            Self::CommunityPersonalView => "community.personal_view",
+            Self::TransitCreate => "transit.create",
+            Self::TransitRead => "transit.read",
+            Self::TransitUpdate => "transit.update",
+            Self::TransitList => "transit.list",
+            Self::IncidentCreate => "incident.create",
+            Self::IncidentRead => "incident.read",
+            Self::IncidentUpdate => "incident.update",
+            Self::IncidentList => "incident.list",
+            Self::ReferralCreate => "referral.create",
+            Self::ReferralRead => "referral.read",
+            Self::ReferralUpdate => "referral.update",
+            Self::ReferralList => "referral.list",
+            Self::AnalysisRead => "analysis.read",
+            Self::AnalysisExact => "analysis.exact",
+        }
+    }
+}
+
+/// What one does with records of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// Register one.
+    Create,
+    /// Open one.
+    Read,
+    /// Change one.
+    Update,
+    /// List them.
+    List,
+}
+
+impl Action {
+    /// The permission to do `verb` with records of `kind` (kinds of one family share them).
+    pub fn for_records(kind: RecordKind, verb: Verb) -> Action {
+        use Verb::*;
+        match (kind.family(), verb) {
+            (KindFamily::Case, Create) => CaseCreate,
+            (KindFamily::Case, Read) => CaseRead,
+            (KindFamily::Case, Update) => CaseUpdate,
+            (KindFamily::Case, List) => CaseList,
+            (KindFamily::Tracing, Create) => TracingCreate,
+            (KindFamily::Tracing, Read) => TracingRead,
+            (KindFamily::Tracing, Update) => TracingUpdate,
+            (KindFamily::Tracing, List) => TracingList,
+            (KindFamily::Community, Create) => CommunityCreate,
+            (KindFamily::Community, Read) => CommunityRead,
+            (KindFamily::Community, Update) => CommunityUpdate,
+            (KindFamily::Community, List) => CommunityList,
+            (KindFamily::Transit, Create) => TransitCreate,
+            (KindFamily::Transit, Read) => TransitRead,
+            (KindFamily::Transit, Update) => TransitUpdate,
+            (KindFamily::Transit, List) => TransitList,
+            (KindFamily::Incident, Create) => IncidentCreate,
+            (KindFamily::Incident, Read) => IncidentRead,
+            (KindFamily::Incident, Update) => IncidentUpdate,
+            (KindFamily::Incident, List) => IncidentList,
+            (KindFamily::Referral, Create) => ReferralCreate,
+            (KindFamily::Referral, Read) => ReferralRead,
+            (KindFamily::Referral, Update) => ReferralUpdate,
+            (KindFamily::Referral, List) => ReferralList,
+        }
+    }
+
+    /// The permission that opens the personal fields of records of `kind`.
+    pub fn personal_view(kind: RecordKind) -> Action {
+        match kind.family() {
+            KindFamily::Community => CommunityPersonalView,
+            _ => PersonalDataView,
         }
     }
 }
@@ -152,6 +265,23 @@ const CASEWORKER: &[Action] = &[
     WorkflowClose,
     WorkflowLongTermCare,
     MoveRecord,
+    CommunityCreate,
+    CommunityRead,
+    CommunityUpdate,
+    CommunityList,
+    CommunityPersonalView,
+    TransitRead,
+    TransitUpdate,
+    TransitList,
+    IncidentCreate,
+    IncidentRead,
+    IncidentUpdate,
+    IncidentList,
+    ReferralCreate,
+    ReferralRead,
+    ReferralUpdate,
+    ReferralList,
+    AnalysisRead,
 ];
 const SUPERVISOR: &[Action] = &[
     CaseCreate,
@@ -180,9 +310,42 @@ const SUPERVISOR: &[Action] = &[
     PermanentCareOverride,
     MoveRecord,
     CaseMerge,
+    CommunityCreate,
+    CommunityRead,
+    CommunityUpdate,
+    CommunityList,
+    CommunityPersonalView,
+    TransitRead,
+    TransitUpdate,
+    TransitList,
+    IncidentCreate,
+    IncidentRead,
+    IncidentUpdate,
+    IncidentList,
+    ReferralCreate,
+    ReferralRead,
+    ReferralUpdate,
+    ReferralList,
+    AnalysisRead,
+    AnalysisExact,
 ];
-const VOLUNTEER: &[Action] = &[CaseCreate, TracingCreate];
-const CHECKPOINT: &[Action] = &[CaseCreate, TracingCreate];
+const VOLUNTEER: &[Action] = &[
+    CaseCreate,
+    TracingCreate,
+    CommunityCreate,
+    CommunityRead,
+    CommunityUpdate,
+    CommunityList,
+    CommunityPersonalView,
+];
+const CHECKPOINT: &[Action] = &[
+    CaseCreate,
+    TracingCreate,
+    TransitCreate,
+    TransitRead,
+    TransitUpdate,
+    TransitList,
+];
 const GOVERNMENT: &[Action] = &[
     CaseRead,
     CaseList,
@@ -191,8 +354,17 @@ const GOVERNMENT: &[Action] = &[
     PersonalDataView,
     HistoryRead,
     MatchRead,
+    CommunityRead,
+    CommunityList,
+    TransitRead,
+    TransitList,
+    IncidentRead,
+    IncidentList,
+    ReferralRead,
+    ReferralList,
+    AnalysisRead,
 ];
-const ANALYST: &[Action] = &[CaseRead, CaseList, TracingRead, TracingList];
+const ANALYST: &[Action] = &[CaseRead, CaseList, TracingRead, TracingList, AnalysisRead];
 const ADMINISTRATOR: &[Action] = &[
     CaseRead,
     CaseList,
@@ -278,6 +450,8 @@ mod tests {
         assert!(!Role::Analyst.allows(Action::PersonalDataView));
         assert!(!Role::CommunityVolunteer.allows(Action::CaseRead));
         assert!(!Role::CheckpointOfficer.allows(Action::CaseRead));
+        assert!(!Role::CommunityVolunteer.allows(Action::IncidentRead));
+        assert!(!Role::Analyst.allows(Action::AnalysisExact));
         assert!(!Role::GovernmentOfficer.allows(Action::CaseUpdate));
     }
 

@@ -6,6 +6,10 @@
 //! and the API schema are all derived from it, so adding a field is one line here and can never
 //! leave one of those behind. Field names follow Primero's where the concept is the same
 //! (domain.md §12), so agencies can exchange data with Primero deployments.
+//!
+//! Cases and tracing requests are described here; the prevention kinds in `prevention`.
+
+pub mod prevention;
 
 /// Whether a field identifies or locates a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +46,9 @@ pub enum FieldKind {
     Choices(&'static [&'static str]),
     /// A list of sub-records (family members, children sought).
     Group(&'static [FieldSpec]),
+    /// The reference of another record, of one of these kinds (a visit's household, a
+    /// referral's service provider). The store checks that it exists.
+    Link(&'static [RecordKind]),
 }
 
 /// One field of a record kind.
@@ -91,7 +98,7 @@ const fn system(spec: FieldSpec) -> FieldSpec {
     }
 }
 
-use FieldKind::{Bool, Choice, Choices, Date, Group, Integer, Text};
+use FieldKind::{Bool, Choice, Choices, Date, Group, Integer, Link, Text};
 use Sensitivity::{Personal, Plain};
 
 const NAME: FieldKind = Text { max_len: 120 };
@@ -520,17 +527,78 @@ pub enum RecordKind {
     Case,
     /// A family's request to find one or more children.
     TracingRequest,
+    /// A community child-protection committee or children's group.
+    Committee,
+    /// A household whose children are at risk.
+    Household,
+    /// A visit to an at-risk household, with the §8(a) checklist.
+    HomeVisit,
+    /// A child in transit logged at a checkpoint, with the §8(b) checklist.
+    CheckpointLog,
+    /// A trafficking incident (HTCDS).
+    Incident,
+    /// Someone suspected of recruiting, moving or exploiting children.
+    PersonOfConcern,
+    /// An organisation in the service directory.
+    ServiceProvider,
+    /// A child or household referred to a service.
+    Referral,
+    /// An awareness-raising session.
+    AwarenessActivity,
+    /// A message in the awareness library.
+    AwarenessMessage,
+}
+
+/// Groups of kinds that share their permissions: a role that may see home visits may see the
+/// households they are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KindFamily {
+    /// Cases: their own permissions.
+    Case,
+    /// Tracing requests: their own permissions.
+    Tracing,
+    /// Committees, households, home visits, awareness activities and messages.
+    Community,
+    /// Checkpoint logs.
+    Transit,
+    /// Incidents and persons of concern: restricted (domain.md §9).
+    Incident,
+    /// The service directory and referrals.
+    Referral,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 2] = [RecordKind::Case, RecordKind::TracingRequest];
+    pub const ALL: [RecordKind; 12] = [
+        RecordKind::Case,
+        RecordKind::TracingRequest,
+        RecordKind::Committee,
+        RecordKind::Household,
+        RecordKind::HomeVisit,
+        RecordKind::CheckpointLog,
+        RecordKind::Incident,
+        RecordKind::PersonOfConcern,
+        RecordKind::ServiceProvider,
+        RecordKind::Referral,
+        RecordKind::AwarenessActivity,
+        RecordKind::AwarenessMessage,
+    ];
 
     /// The fields of this kind, in form order.
     pub fn fields(self) -> &'static [FieldSpec] {
         match self {
             Self::Case => CASE_FIELDS,
             Self::TracingRequest => TRACING_FIELDS,
+            Self::Committee => prevention::COMMITTEE_FIELDS,
+            Self::Household => prevention::HOUSEHOLD_FIELDS,
+            Self::HomeVisit => prevention::home_visit_fields(),
+            Self::CheckpointLog => prevention::checkpoint_fields(),
+            Self::Incident => prevention::INCIDENT_FIELDS,
+            Self::PersonOfConcern => prevention::PERSON_OF_CONCERN_FIELDS,
+            Self::ServiceProvider => prevention::SERVICE_PROVIDER_FIELDS,
+            Self::Referral => prevention::REFERRAL_FIELDS,
+            Self::AwarenessActivity => prevention::AWARENESS_ACTIVITY_FIELDS,
+            Self::AwarenessMessage => prevention::AWARENESS_MESSAGE_FIELDS,
         }
     }
 
@@ -539,11 +607,39 @@ impl RecordKind {
         self.fields().iter().find(|f| f.name == name)
     }
 
-    /// The name stored in the database and used in URLs' singular form.
+    /// The name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Case => "case",
             Self::TracingRequest => "tracing_request",
+            Self::Committee => "committee",
+            Self::Household => "household",
+            Self::HomeVisit => "home_visit",
+            Self::CheckpointLog => "checkpoint_log",
+            Self::Incident => "incident",
+            Self::PersonOfConcern => "person_of_concern",
+            Self::ServiceProvider => "service_provider",
+            Self::Referral => "referral",
+            Self::AwarenessActivity => "awareness_activity",
+            Self::AwarenessMessage => "awareness_message",
+        }
+    }
+
+    /// The collection's path segment in the API: `cases`, `home-visits`.
+    pub fn plural_path(self) -> &'static str {
+        match self {
+            Self::Case => "cases",
+            Self::TracingRequest => "tracing-requests",
+            Self::Committee => "committees",
+            Self::Household => "households",
+            Self::HomeVisit => "home-visits",
+            Self::CheckpointLog => "checkpoint-logs",
+            Self::Incident => "incidents",
+            Self::PersonOfConcern => "persons-of-concern",
+            Self::ServiceProvider => "service-providers",
+            Self::Referral => "referrals",
+            Self::AwarenessActivity => "awareness-activities",
+            Self::AwarenessMessage => "awareness-messages",
         }
     }
 
@@ -552,29 +648,77 @@ impl RecordKind {
         match self {
             Self::Case => "child case",
             Self::TracingRequest => "tracing request",
+            Self::Committee => "committee",
+            Self::Household => "household",
+            Self::HomeVisit => "home visit",
+            Self::CheckpointLog => "checkpoint log",
+            Self::Incident => "trafficking incident",
+            Self::PersonOfConcern => "person of concern",
+            Self::ServiceProvider => "service provider",
+            Self::Referral => "referral",
+            Self::AwarenessActivity => "awareness activity",
+            Self::AwarenessMessage => "awareness message",
         }
     }
 
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "case" => Some(Self::Case),
-            "tracing_request" => Some(Self::TracingRequest),
-            _ => None,
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The two letters that start this kind's references, told apart by ear.
+    pub fn reference_code(self) -> &'static str {
+        match self {
+            Self::Case => "HW",
+            Self::TracingRequest => "TR",
+            Self::Committee => "CM",
+            Self::Household => "HH",
+            Self::HomeVisit => "HV",
+            Self::CheckpointLog => "CP",
+            Self::Incident => "IN",
+            Self::PersonOfConcern => "PC",
+            Self::ServiceProvider => "SP",
+            Self::Referral => "RF",
+            Self::AwarenessActivity => "AA",
+            Self::AwarenessMessage => "AM",
         }
     }
 
-    /// The reference prefix of records of this kind.
-    pub fn reference_prefix(self) -> crate::reference::ReferencePrefix {
+    /// The kind whose references start with these two letters.
+    pub fn from_reference_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.reference_code() == code)
+    }
+
+    /// Which permissions govern this kind.
+    pub fn family(self) -> KindFamily {
         match self {
-            Self::Case => crate::reference::ReferencePrefix::Case,
-            Self::TracingRequest => crate::reference::ReferencePrefix::TracingRequest,
+            Self::Case => KindFamily::Case,
+            Self::TracingRequest => KindFamily::Tracing,
+            Self::Committee
+            | Self::Household
+            | Self::HomeVisit
+            | Self::AwarenessActivity
+            | Self::AwarenessMessage => KindFamily::Community,
+            Self::CheckpointLog => KindFamily::Transit,
+            Self::Incident | Self::PersonOfConcern => KindFamily::Incident,
+            Self::ServiceProvider | Self::Referral => KindFamily::Referral,
+        }
+    }
+
+    /// The statuses a record of this kind moves through.
+    pub fn statuses(self) -> &'static [&'static str] {
+        match self {
+            Self::Case => CASE_STATUS,
+            Self::TracingRequest => TRACING_STATUS,
+            Self::CheckpointLog => prevention::CHECKPOINT_STATUS,
+            Self::Referral => prevention::REFERRAL_STATUS,
+            _ => prevention::ACTIVE_STATUS,
         }
     }
 
     /// The status a new record starts in.
     pub fn initial_status(self) -> &'static str {
-        "open"
+        self.statuses()[0]
     }
 }
 
@@ -591,7 +735,11 @@ mod tests {
 
     #[test]
     fn every_name_contact_address_and_note_field_is_personal() {
-        for kind in RecordKind::ALL {
+        // The service directory describes organisations and their public contacts, not people.
+        for kind in RecordKind::ALL
+            .into_iter()
+            .filter(|k| *k != RecordKind::ServiceProvider)
+        {
             for f in kind.fields() {
                 let n = f.name;
                 let looks_personal = n.starts_with("name")

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod change;
 pub mod hlc;
 pub mod ids;
+pub mod prevention;
 pub mod reference;
 pub mod validate;
 pub mod workflow;
@@ -21,6 +22,6 @@ pub use hlc::{Hlc, HlcClock};
 pub use ids::{AgencyId, RecordId, TeamId, UserId};
 pub use reference::{Reference, ReferenceError};
 pub use validate::{
-    describe_unknown_field, validate_create, validate_update, Document, FieldError,
-    ValidationErrors,
+    describe_unknown_field, linked_references, validate_create, validate_update, Document,
+    FieldError, ValidationErrors,
 };

@@ -13,26 +13,10 @@ use std::str::FromStr;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::RecordKind;
+
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const PAYLOAD: usize = 6;
-
-/// The record-kind prefix of a reference: children and tracing requests are told apart by ear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReferencePrefix {
-    /// A child case: `HW-…`.
-    Case,
-    /// A tracing request from a family: `TR-…`.
-    TracingRequest,
-}
-
-impl ReferencePrefix {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Case => "HW",
-            Self::TracingRequest => "TR",
-        }
-    }
-}
 
 /// A validated reference, always stored in its canonical form `HW-XXXX-XXC`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -43,7 +27,7 @@ pub struct Reference(String);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferenceError {
     /// Wrong prefix or length.
-    #[error("`{0}` is not a Homeward reference: it should look like HW-7K3Q-M9X or TR-7K3Q-M9X")]
+    #[error("`{0}` is not a Homeward reference: it should look like HW-7K3Q-M9X (two letters for the kind of record, then six symbols and a check symbol)")]
     Malformed(String),
     /// The check character does not match: a symbol was mistyped or misheard.
     #[error("`{0}` has a wrong check character: a symbol was probably mistyped; read it again from the card")]
@@ -78,19 +62,19 @@ fn luhn_check(values: &[u32]) -> u32 {
 impl Reference {
     /// A fresh random reference for a record of this kind. Uniqueness is enforced by the store,
     /// which draws again on the (rare) collision.
-    pub fn generate(prefix: ReferencePrefix) -> Self {
+    pub fn generate(kind: RecordKind) -> Self {
         let mut rng = rand::thread_rng();
         let values: Vec<u32> = (0..PAYLOAD).map(|_| rng.gen_range(0..32)).collect();
-        Self::from_values(prefix, &values)
+        Self::from_values(kind, &values)
     }
 
-    fn from_values(prefix: ReferencePrefix, values: &[u32]) -> Self {
+    fn from_values(kind: RecordKind, values: &[u32]) -> Self {
         let check = luhn_check(values);
         let sym = |v: u32| ALPHABET[v as usize] as char;
         let s: String = values.iter().map(|&v| sym(v)).collect();
         Self(format!(
             "{}-{}-{}{}",
-            prefix.as_str(),
+            kind.reference_code(),
             &s[..4],
             &s[4..],
             sym(check)
@@ -105,11 +89,10 @@ impl Reference {
             .collect::<String>()
             .to_ascii_uppercase();
         let malformed = || ReferenceError::Malformed(input.to_string());
-        let prefix = match cleaned.get(..2) {
-            Some("HW") => ReferencePrefix::Case,
-            Some("TR") => ReferencePrefix::TracingRequest,
-            _ => return Err(malformed()),
-        };
+        let kind = cleaned
+            .get(..2)
+            .and_then(RecordKind::from_reference_code)
+            .ok_or_else(malformed)?;
         let body: Vec<u32> = cleaned[2..]
             .chars()
             .map(symbol_value)
@@ -122,16 +105,12 @@ impl Reference {
         if luhn_check(values) != check[0] {
             return Err(ReferenceError::BadCheck(input.to_string()));
         }
-        Ok(Self::from_values(prefix, values))
+        Ok(Self::from_values(kind, values))
     }
 
     /// Which kind of record this reference names.
-    pub fn prefix(&self) -> ReferencePrefix {
-        if self.0.starts_with("TR") {
-            ReferencePrefix::TracingRequest
-        } else {
-            ReferencePrefix::Case
-        }
+    pub fn kind(&self) -> RecordKind {
+        RecordKind::from_reference_code(&self.0[..2]).unwrap_or(RecordKind::Case)
     }
 
     /// The canonical text.
@@ -174,7 +153,7 @@ mod tests {
     #[test]
     fn generated_references_parse_back_and_have_the_card_shape() {
         for _ in 0..200 {
-            let r = Reference::generate(ReferencePrefix::Case);
+            let r = Reference::generate(RecordKind::Case);
             assert_eq!(r.as_str().len(), "HW-7K3Q-M9X".len());
             assert_eq!(Reference::parse(r.as_str()).unwrap(), r);
         }
@@ -182,14 +161,26 @@ mod tests {
 
     #[test]
     fn typing_is_forgiving_about_case_hyphens_and_lookalikes() {
-        let r = Reference::from_values(ReferencePrefix::TracingRequest, &[0, 1, 2, 3, 4, 5]);
+        let r = Reference::from_values(RecordKind::TracingRequest, &[0, 1, 2, 3, 4, 5]);
         let typed = r
             .as_str()
             .to_lowercase()
             .replace('-', " ")
             .replace('0', "o");
         assert_eq!(Reference::parse(&typed).unwrap(), r);
-        assert_eq!(r.prefix(), ReferencePrefix::TracingRequest);
+        assert_eq!(r.kind(), RecordKind::TracingRequest);
+    }
+
+    #[test]
+    fn every_kind_has_its_own_code_and_parses_back() {
+        let mut codes: Vec<_> = RecordKind::ALL.iter().map(|k| k.reference_code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RecordKind::ALL.len());
+        for kind in RecordKind::ALL {
+            let r = Reference::generate(kind);
+            assert_eq!(Reference::parse(r.as_str()).unwrap().kind(), kind);
+        }
     }
 
     #[test]
@@ -207,7 +198,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_single_symbol_error_is_caught(values in proptest::collection::vec(0u32..32, 6), pos in 0usize..7, delta in 1u32..32) {
-            let r = Reference::from_values(ReferencePrefix::Case, &values);
+            let r = Reference::from_values(RecordKind::Case, &values);
             let mut syms: Vec<u32> = r.as_str().chars().filter(|c| *c != '-').skip(2).map(|c| symbol_value(c).unwrap()).collect();
             syms[pos] = (syms[pos] + delta) % 32;
             let typed: String = std::iter::once("HW".to_string()).chain(syms.iter().map(|&v| (ALPHABET[v as usize] as char).to_string())).collect();
@@ -216,7 +207,7 @@ mod tests {
 
         #[test]
         fn any_adjacent_swap_of_different_symbols_is_caught(values in proptest::collection::vec(0u32..32, 6), pos in 0usize..6) {
-            let r = Reference::from_values(ReferencePrefix::Case, &values);
+            let r = Reference::from_values(RecordKind::Case, &values);
             let mut syms: Vec<u32> = r.as_str().chars().filter(|c| *c != '-').skip(2).map(|c| symbol_value(c).unwrap()).collect();
             prop_assume!(syms[pos] != syms[pos + 1]);
             // Luhn mod N cannot see the swap of the first and last symbols of its alphabet.

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use crate::catalogue::{FieldKind, FieldSpec, RecordKind};
+use crate::reference::Reference;
 
 /// A record's fields as a JSON object, keyed by catalogue field names.
 pub type Document = Map<String, Value>;
@@ -374,6 +375,70 @@ fn normalise_value(
             }
             (!out.is_empty()).then_some(Value::Array(out))
         }
+        FieldKind::Link(kinds) => {
+            let wanted = || {
+                kinds
+                    .iter()
+                    .map(|k| format!("{} ({}-…)", k.human(), k.reference_code()))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            };
+            let Some(text) = raw.as_str() else {
+                errors.push(path, format!("must be the reference of a {}", wanted()));
+                return None;
+            };
+            match Reference::parse(text) {
+                Ok(r) if kinds.contains(&r.kind()) => Some(Value::String(r.to_string())),
+                Ok(r) => {
+                    errors.push(
+                        path,
+                        format!(
+                            "`{r}` is a {}; give the reference of a {}",
+                            r.kind().human(),
+                            wanted()
+                        ),
+                    );
+                    None
+                }
+                Err(e) => {
+                    errors.push(path, e.to_string());
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Every record reference a document points to (its `Link` fields, in groups too), with the
+/// field's path, so the store can check they exist and name the field when one does not.
+pub fn linked_references(specs: &[FieldSpec], doc: &Document) -> Vec<(String, Reference)> {
+    let mut out = Vec::new();
+    collect_links(specs, doc, "", &mut out);
+    out
+}
+
+fn collect_links(
+    specs: &[FieldSpec],
+    doc: &Document,
+    prefix: &str,
+    out: &mut Vec<(String, Reference)>,
+) {
+    for spec in specs {
+        match (spec.kind, doc.get(spec.name)) {
+            (FieldKind::Link(_), Some(Value::String(s))) => {
+                if let Ok(r) = Reference::parse(s) {
+                    out.push((format!("{prefix}{}", spec.name), r));
+                }
+            }
+            (FieldKind::Group(sub), Some(Value::Array(items))) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(obj) = item.as_object() {
+                        collect_links(sub, obj, &format!("{prefix}{}[{i}].", spec.name), out);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -477,6 +542,74 @@ fn check_rules(kind: RecordKind, doc: &Document, today: NaiveDate, errors: &mut 
                     }
                 }
             }
+        }
+        RecordKind::Committee => check_committee_members(doc, errors),
+        RecordKind::HomeVisit => {
+            // The child's view is theirs to give: without their assent it is not written down.
+            let assent = doc.get("child_assent").and_then(Value::as_str);
+            if doc.contains_key("child_view") && assent != Some("given") {
+                errors.push(
+                    "child_view",
+                    "can only be recorded when the child gave their assent; set child_assent to `given` or leave the view empty",
+                );
+            }
+        }
+        RecordKind::Incident => {
+            // R6: a status other than "possible" needs the organisation that decided it.
+            let status = doc.get("trafficking_status").and_then(Value::as_str);
+            if matches!(status, Some("actual_victim" | "not_a_victim"))
+                && !doc.contains_key("decision_org")
+            {
+                errors.push(
+                    "decision_org",
+                    "is required once the trafficking status is decided; record which organisation decided it, or keep the status `possible_victim`",
+                );
+            }
+        }
+        RecordKind::Referral => {
+            if !doc.contains_key("case") && !doc.contains_key("household") {
+                errors.push(
+                    "case",
+                    "a referral is for a child or a household: give the case reference (HW-…) or the household reference (HH-…)",
+                );
+            }
+        }
+        RecordKind::CheckpointLog
+        | RecordKind::Household
+        | RecordKind::PersonOfConcern
+        | RecordKind::ServiceProvider
+        | RecordKind::AwarenessActivity
+        | RecordKind::AwarenessMessage => {}
+    }
+}
+
+/// Child members of a committee carry only what their role needs: no telephone, and an age
+/// under 18.
+fn check_committee_members(doc: &Document, errors: &mut Errors) {
+    let Some(Value::Array(members)) = doc.get("members") else {
+        return;
+    };
+    for (i, member) in members.iter().enumerate() {
+        let Some(m) = member.as_object() else {
+            continue;
+        };
+        if m.get("member_is_child") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        if m.contains_key("member_telephone") {
+            errors.push(
+                format!("members[{i}].member_telephone"),
+                "is not recorded for a child member; reach children through the group's facilitator and leave it empty",
+            );
+        }
+        if m.get("member_age")
+            .and_then(Value::as_i64)
+            .is_some_and(|a| a >= 18)
+        {
+            errors.push(
+                format!("members[{i}].member_age"),
+                "is 18 or more, so this member is not a child; correct the age or untick `Is a child`",
+            );
         }
     }
 }

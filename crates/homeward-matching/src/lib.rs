@@ -7,6 +7,7 @@
 
 mod records;
 
+use std::collections::HashSet;
 use std::sync::RwLock;
 
 use homeward_domain::{Document, RecordId};
@@ -15,7 +16,7 @@ use homeward_linkage::{Contribution, LinkConfig, LinkIndex, Linker, Model, Recor
 use serde::Serialize;
 
 pub use homeward_linkage::LinkError;
-pub use records::{case_record, sought_id, sought_records};
+pub use records::{case_record, person_record, sought_id, sought_records, transit_records};
 
 /// A proposed pairing of a child sought by a tracing request with a registered child.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -32,6 +33,38 @@ pub struct Proposal {
     pub weight: f64,
     /// Each field's contribution.
     pub explanation: Vec<Contribution>,
+}
+
+/// A record found by screening, with its index id (a record id, or `request#child` for a
+/// child sought).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Screened {
+    /// The index id.
+    pub id: String,
+    /// Match probability.
+    pub probability: f64,
+}
+
+/// What a checkpoint log may concern.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitScreening {
+    /// Registered children the child may be.
+    pub cases: Vec<Screened>,
+    /// Children sought by tracing requests the child may be (`request#child`).
+    pub sought: Vec<Screened>,
+    /// Watch-listed persons the accompanying adult may be.
+    pub watch: Vec<Screened>,
+}
+
+fn screened(found: Vec<homeward_linkage::Match>, threshold: f64) -> Vec<Screened> {
+    found
+        .into_iter()
+        .filter(|m| m.probability >= threshold)
+        .map(|m| Screened {
+            id: m.id,
+            probability: m.probability,
+        })
+        .collect()
 }
 
 /// A case that may be the same child as another case (registered twice).
@@ -55,6 +88,11 @@ pub struct Matcher {
     sought: LinkIndex,
     /// Cases again, under the `duplicates` profile and its own model.
     duplicates: LinkIndex,
+    /// Persons of concern, to find the same person recorded twice and to screen the adults
+    /// seen at checkpoints against the watch list.
+    persons: LinkIndex,
+    /// The persons of concern on the watch list.
+    watch_list: RwLock<HashSet<String>>,
     /// The model trained without labels; decisions refine a copy of it, so learning again from
     /// the same decisions never compounds.
     base: Model,
@@ -143,6 +181,7 @@ impl Matcher {
             model
         };
         let duplicates = duplicates_index(cases, threshold)?;
+        let persons = LinkIndex::new(linker.clone(), Model::start(&linker))?;
         let cases_index = LinkIndex::new(linker.clone(), model.clone())?;
         let sought_index = LinkIndex::new(linker, model.clone())?;
         cases_index.insert_many(right)?;
@@ -151,6 +190,8 @@ impl Matcher {
             cases: cases_index,
             sought: sought_index,
             duplicates,
+            persons,
+            watch_list: RwLock::new(HashSet::new()),
             base: model.clone(),
             model: RwLock::new(model),
             threshold,
@@ -262,6 +303,58 @@ impl Matcher {
                 break;
             }
         }
+    }
+
+    /// Indexes a new or changed person of concern and returns the other persons it may be
+    /// (aliases, misspellings, other scripts).
+    pub fn upsert_person(
+        &self,
+        id: &RecordId,
+        doc: &Document,
+        threshold: f64,
+    ) -> Result<Vec<Screened>, LinkError> {
+        let rec = person_record(id, doc);
+        self.persons.remove(&rec.id);
+        let found = screened(self.persons.query(&rec, CANDIDATES)?, threshold);
+        self.persons.update(&rec)?;
+        let mut watch = self.watch_list.write().unwrap_or_else(|e| e.into_inner());
+        if doc.get("on_watch_list") == Some(&serde_json::Value::Bool(true)) {
+            watch.insert(rec.id);
+        } else {
+            watch.remove(&rec.id);
+        }
+        Ok(found
+            .into_iter()
+            .filter(|m| m.id != id.to_string())
+            .collect())
+    }
+
+    /// Screens a child logged at a checkpoint: the registered children and the children sought
+    /// by tracing requests it may be, and the watch-listed persons the accompanying adult may
+    /// be. Nothing is indexed: a checkpoint log is not a case.
+    pub fn screen_transit(
+        &self,
+        doc: &Document,
+        threshold: f64,
+    ) -> Result<TransitScreening, LinkError> {
+        let (child, adult) = transit_records(doc);
+        let cases = screened(self.cases.query(&child, CANDIDATES)?, threshold);
+        let sought = screened(self.sought.query(&child, CANDIDATES)?, threshold);
+        let watch = match adult {
+            Some(adult) => {
+                let listed = self.watch_list.read().unwrap_or_else(|e| e.into_inner());
+                screened(self.persons.query(&adult, CANDIDATES)?, threshold)
+                    .into_iter()
+                    .filter(|m| listed.contains(&m.id))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        Ok(TransitScreening {
+            cases,
+            sought,
+            watch,
+        })
     }
 
     /// How many cases and sought children are indexed.

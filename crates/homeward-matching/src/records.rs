@@ -53,6 +53,54 @@ pub fn case_record(id: &RecordId, doc: &Document) -> Record {
     rec
 }
 
+/// The linkage record of a person of concern, over the same name columns (aliases go to the
+/// nickname column, so a known alias matches as a nickname would).
+pub fn person_record(id: &RecordId, doc: &Document) -> Record {
+    let mut rec = Record::new(id.to_string());
+    put(&mut rec, "name_first", text(doc, "name_first"));
+    put(&mut rec, "name_last", text(doc, "name_last"));
+    put(
+        &mut rec,
+        "name_nickname",
+        text(doc, "name_nickname").or_else(|| text(doc, "name_other")),
+    );
+    put(&mut rec, "sex", text(doc, "sex"));
+    put(&mut rec, "district", text(doc, "district"));
+    rec
+}
+
+/// The linkage records of a checkpoint log: the child (as a case would be) and, when named,
+/// the accompanying adult (as a person of concern would be). The child's home district is the
+/// log's origin, not the checkpoint's.
+pub fn transit_records(doc: &Document) -> (Record, Option<Record>) {
+    let mut child = Record::new("transit");
+    for c in CHILD_COLUMNS {
+        put(&mut child, c, text(doc, c));
+    }
+    put(&mut child, "district", text(doc, "origin_district"));
+    put(&mut child, "language", text(doc, "languages"));
+    let adult_name = text(doc, "adult_name");
+    match text(doc, "adult_relationship").as_deref() {
+        Some("mother" | "step_mother") => put(&mut child, "mother_name", adult_name.clone()),
+        Some("father" | "step_father") => put(&mut child, "father_name", adult_name.clone()),
+        _ => {}
+    }
+    let adult = adult_name.map(|name| {
+        let mut rec = Record::new("transit-adult");
+        let mut parts = name.split_whitespace();
+        put(&mut rec, "name_first", parts.next().map(str::to_string));
+        let rest: Vec<&str> = parts.collect();
+        put(
+            &mut rec,
+            "name_last",
+            (!rest.is_empty()).then(|| rest.join(" ")),
+        );
+        put(&mut rec, "sex", text(doc, "adult_sex"));
+        rec
+    });
+    (child, adult)
+}
+
 /// The id of the `index`-th child sought by a request, as kept in the index.
 fn sought_key(id: &RecordId, index: usize) -> String {
     format!("{id}#{index}")

@@ -12,7 +12,7 @@ use axum::http::{header, Method};
 use axum_extra::extract::CookieJar;
 use chrono::Duration;
 use homeward_auth::{constant_time_eq, token_digest, Action, Role};
-use homeward_domain::RecordScope;
+use homeward_domain::{RecordKind, RecordScope};
 use homeward_store::{ActorContext, Session, SessionKind, User};
 
 use crate::error::ApiError;
@@ -72,7 +72,24 @@ pub mod act {
         WorkflowClose,
         WorkflowLongTermCare,
         MoveRecord,
-        CaseMerge
+        CaseMerge,
+        CommunityCreate,
+        CommunityRead,
+        CommunityUpdate,
+        CommunityList,
+        TransitCreate,
+        TransitRead,
+        TransitUpdate,
+        TransitList,
+        IncidentCreate,
+        IncidentRead,
+        IncidentUpdate,
+        IncidentList,
+        ReferralCreate,
+        ReferralRead,
+        ReferralUpdate,
+        ReferralList,
+        AnalysisRead
     );
 }
 
@@ -95,6 +112,15 @@ impl Caller {
     /// Whether the caller's role allows an action.
     pub fn can(&self, action: Action) -> bool {
         self.role.is_some_and(|r| r.allows(action))
+    }
+
+    /// The store's context for records of one kind: community records open their personal
+    /// fields to the volunteers who visit the households, every other kind to
+    /// `personal_data.view` only.
+    pub fn context_for(&self, kind: RecordKind) -> ActorContext {
+        let mut ctx = self.context();
+        ctx.reveal_personal = self.can(Action::personal_view(kind));
+        ctx
     }
 
     /// What the store needs to know: the scope, and whether personal fields may be opened.

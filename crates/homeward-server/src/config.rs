@@ -48,6 +48,8 @@ pub struct ServerConfig {
     pub workflow: homeward_domain::workflow::WorkflowSettings,
     /// The emergency flag: while on, adoption and other permanent care are locked (R3).
     pub emergency_active: bool,
+    /// Checklist weights, thresholds and visit intervals of prevention work.
+    pub prevention: homeward_domain::prevention::PreventionSettings,
 }
 
 impl Default for ServerConfig {
@@ -62,6 +64,7 @@ impl Default for ServerConfig {
             match_threshold: 0.5,
             workflow: homeward_domain::workflow::WorkflowSettings::default(),
             emergency_active: true,
+            prevention: homeward_domain::prevention::PreventionSettings::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod matching;
 pub mod metrics;
 pub mod openapi;
+pub mod prevention;
 pub mod ratelimit;
 pub mod reminders;
 mod security_headers;

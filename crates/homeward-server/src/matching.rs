@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use homeward_domain::{RecordId, RecordKind};
-use homeward_matching::{Decision, Matcher, Proposal};
+use homeward_matching::{Decision, Matcher, Proposal, TransitScreening};
 use homeward_store::{
     DuplicateRow, MatchRow, NewDuplicate, NewProposal, Store, StoreError, StoredRecord,
 };
@@ -72,6 +72,15 @@ impl MatchService {
                 let threshold = self.threshold;
                 let built = tokio::task::spawn_blocking(move || {
                     Matcher::build(&cases, &requests, threshold)
+                })
+                .await
+                .map_err(|e| MatchingError::Task(e.to_string()))??;
+                let persons = self.store.persons_snapshot().await?;
+                let built = tokio::task::spawn_blocking(move || {
+                    for (id, doc) in &persons {
+                        built.upsert_person(id, doc, 1.0)?;
+                    }
+                    Ok::<_, homeward_matching::LinkError>(built)
                 })
                 .await
                 .map_err(|e| MatchingError::Task(e.to_string()))??;
@@ -154,6 +163,22 @@ impl MatchService {
         }
     }
 
+    /// Waits (at most two seconds) until the records committed so far are indexed, so a
+    /// screening sees a tracing request taken a moment ago.
+    async fn settled(&self) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        loop {
+            let busy = {
+                let q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                q.worker_running || !q.pending.is_empty()
+            };
+            if !busy || tokio::time::Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     /// Matches queued records one after another until the queue is empty.
     async fn drain(&self) {
         loop {
@@ -175,6 +200,63 @@ impl MatchService {
                 }
             }
         }
+    }
+
+    /// Indexes a person of concern and tells whoever recorded it of the profiles that may be
+    /// the same person, so aliases are merged by hand rather than tracked twice.
+    async fn check_person(
+        &self,
+        matcher: Arc<Matcher>,
+        record: StoredRecord,
+    ) -> Result<(), MatchingError> {
+        let (id, doc, threshold) = (record.id, record.fields.clone(), self.threshold);
+        let found =
+            tokio::task::spawn_blocking(move || matcher.upsert_person(&id, &doc, threshold))
+                .await
+                .map_err(|e| MatchingError::Task(e.to_string()))??;
+        for other in found {
+            let Ok(other_id) = other.id.parse::<RecordId>() else {
+                continue;
+            };
+            let Some(other_rec) = self.store.record_for_matching(&other_id).await? else {
+                continue;
+            };
+            let (a, b) = (
+                record.reference.to_string(),
+                other_rec.reference.to_string(),
+            );
+            let key = if a < b {
+                format!("person:{a}:{b}")
+            } else {
+                format!("person:{b}:{a}")
+            };
+            self.store
+                .alert_once(
+                    record.assigned_to.unwrap_or(record.owner_id),
+                    "possible_duplicate_person",
+                    Some(&record.id),
+                    &key,
+                    json!({"reference": a, "other_reference": b, "probability": other.probability}),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Screens a checkpoint log against the registered children, the children sought and the
+    /// watch list (read only: the log is not indexed).
+    pub async fn screen_transit(
+        &self,
+        doc: &homeward_domain::Document,
+    ) -> Result<TransitScreening, MatchingError> {
+        let matcher = self.matcher().await?;
+        self.settled().await;
+        let (doc, threshold) = (doc.clone(), self.threshold);
+        Ok(
+            tokio::task::spawn_blocking(move || matcher.screen_transit(&doc, threshold))
+                .await
+                .map_err(|e| MatchingError::Task(e.to_string()))??,
+        )
     }
 
     /// Looks for other cases of the same child; stores and alerts new possible duplicates.
@@ -249,10 +331,15 @@ impl MatchService {
         let Some(record) = self.store.record_for_matching(&id).await? else {
             return Ok(Vec::new());
         };
+        if kind == RecordKind::PersonOfConcern {
+            self.check_person(matcher, record).await?;
+            return Ok(Vec::new());
+        }
         let doc = record.fields.clone();
         let proposals: Vec<Proposal> = tokio::task::spawn_blocking(move || match kind {
             RecordKind::Case => matcher.upsert_case(&id, &doc, threshold),
             RecordKind::TracingRequest => matcher.upsert_request(&id, &doc, threshold),
+            _ => Ok(Vec::new()),
         })
         .await
         .map_err(|e| MatchingError::Task(e.to_string()))??;

@@ -19,6 +19,11 @@ fn field_schema(spec: &FieldSpec) -> Value {
         FieldKind::Choice(c) => json!({"type": "string", "enum": c}),
         FieldKind::Choices(c) => json!({"type": "array", "items": {"type": "string", "enum": c}}),
         FieldKind::Group(sub) => json!({"type": "array", "items": fields_schema(sub, false)}),
+        FieldKind::Link(kinds) => {
+            let codes: Vec<&str> = kinds.iter().map(|k| k.reference_code()).collect();
+            json!({"type": "string", "pattern": format!("^({})-[0-9A-Z]{{4}}-[0-9A-Z]{{3}}$", codes.join("|")),
+                   "description": format!("reference of a {}", kinds.iter().map(|k| k.human()).collect::<Vec<_>>().join(" or "))})
+        }
     };
     if let Some(obj) = s.as_object_mut() {
         let personal = if spec.is_personal() {
@@ -65,8 +70,8 @@ fn record_schema(fields_ref: &str) -> Value {
         "required": ["id", "kind", "reference", "status", "version", "fields", "redacted"],
         "properties": {
             "id": {"type": "string", "format": "uuid"},
-            "kind": {"type": "string", "enum": ["case", "tracing_request"]},
-            "reference": {"type": "string", "pattern": "^(HW|TR)-[0-9A-Z]{4}-[0-9A-Z]{3}$"},
+            "kind": {"type": "string", "enum": RecordKind::ALL.map(RecordKind::as_str)},
+            "reference": {"type": "string", "pattern": reference_pattern()},
             "status": {"type": "string"},
             "agency_id": {"type": "string", "format": "uuid"},
             "team_id": {"type": ["string", "null"], "format": "uuid"},
@@ -79,6 +84,30 @@ fn record_schema(fields_ref: &str) -> Value {
             "redacted": {"type": "boolean", "description": "True when personal fields were withheld from you"}
         }
     })
+}
+
+fn reference_pattern() -> String {
+    let codes: Vec<&str> = RecordKind::ALL.iter().map(|k| k.reference_code()).collect();
+    format!("^({})-[0-9A-Z]{{4}}-[0-9A-Z]{{3}}$", codes.join("|"))
+}
+
+/// The schema names of a kind: its fields, one record, one page.
+pub fn kind_schema_names(kind: RecordKind) -> (String, String, String) {
+    let pascal: String = kind
+        .as_str()
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    (
+        format!("{pascal}Fields"),
+        pascal.clone(),
+        format!("{pascal}Page"),
+    )
 }
 
 fn page_schema(item: &str) -> Value {
@@ -94,7 +123,17 @@ fn schemas() -> Value {
         "scope": {"type": "string", "enum": ["own", "team", "agency", "all"]},
         "agency_id": {"type": "string", "format": "uuid"}, "team_id": {"type": ["string", "null"], "format": "uuid"},
         "language": {"type": "string"}, "disabled": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"}}});
-    json!({
+    let mut kinds = Map::new();
+    for kind in RecordKind::ALL {
+        let (fields, record, page) = kind_schema_names(kind);
+        kinds.insert(
+            record.clone(),
+            record_schema(&format!("#/components/schemas/{fields}")),
+        );
+        kinds.insert(fields, fields_schema(kind.fields(), true));
+        kinds.insert(page, page_schema(&format!("#/components/schemas/{record}")));
+    }
+    let mut all = json!({
         "CaseFields": fields_schema(RecordKind::Case.fields(), true),
         "TracingRequestFields": fields_schema(RecordKind::TracingRequest.fields(), true),
         "Case": record_schema("#/components/schemas/CaseFields"),
@@ -193,7 +232,43 @@ fn schemas() -> Value {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},
             "field": {"type": ["string", "null"]},
             "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}
-    })
+    });
+    if let Some(obj) = all.as_object_mut() {
+        obj.extend(kinds);
+        obj.extend(prevention_schemas());
+    }
+    all
+}
+
+/// Request and response bodies of the prevention routes.
+fn prevention_schemas() -> Map<String, Value> {
+    use homeward_domain::catalogue::prevention::{CHECKPOINT_STATUS, REFERRAL_STATUS};
+    let reference = json!({"type": "string", "pattern": reference_pattern()});
+    let schemas = json!({
+        "CheckpointOutcome": {"type": "object", "additionalProperties": false, "required": ["outcome"], "properties": {
+            "outcome": {"type": "string", "enum": &CHECKPOINT_STATUS[1..]}, "note": {"type": "string"}}},
+        "ReferralStatusRequest": {"type": "object", "additionalProperties": false, "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": &REFERRAL_STATUS[1..]}, "note": {"type": "string"}}},
+        "CheckpointScreening": {"type": "object", "required": ["record", "screening"], "properties": {
+            "record": {"$ref": "#/components/schemas/CheckpointLog"},
+            "screening": {"type": "object", "properties": {
+                "risk_score": {"type": "integer"}, "risk_items": {"type": "array", "items": {"type": "string"}},
+                "red_flags": {"type": "array", "items": {"type": "string"}}, "needs_attention": {"type": "boolean"},
+                "concerns": {"type": "array", "items": {"type": "object", "properties": {
+                    "reference": reference, "kind": {"type": "string"}, "next_step": {"type": "string"}}}}}}}},
+        "OverdueVisits": {"type": "array", "items": {"type": "object", "properties": {
+            "reference": {"type": "string"}, "district": {"type": ["string", "null"]}, "committee": {"type": ["string", "null"]},
+            "risk_level": {"type": ["string", "null"]}, "last_visit_date": {"type": ["string", "null"]}, "next_visit_due": {"type": "string"}}}},
+        "RecruitmentAnalysis": {"type": "object", "properties": {
+            "exact": {"type": "boolean", "description": "False when counts under 11 are withheld (null)"},
+            "suppress_below": {"type": "integer"},
+            "tables": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object", "properties": {
+                "month": {"type": "string"}, "value": {"type": "string"}, "count": {"type": ["integer", "null"]}}}}}}}
+    });
+    match schemas {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
 }
 
 fn error_response(description: &str) -> Value {

@@ -49,6 +49,14 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Places a record's validation errors at its row of a batch.
+    pub(crate) fn at_row(self, index: usize) -> Self {
+        match self {
+            StoreError::Invalid(errors) => StoreError::InvalidRow { index, errors },
+            other => other,
+        }
+    }
+
     /// Maps unique-constraint violations to a conflict with a readable message.
     pub(crate) fn from_sqlx(e: sqlx::Error, what: &str) -> Self {
         if let sqlx::Error::Database(db) = &e {

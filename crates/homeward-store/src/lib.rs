@@ -16,6 +16,7 @@ mod db;
 mod duplicates;
 mod error;
 mod matches;
+mod prevention;
 mod records;
 mod sessions;
 mod settings;
@@ -34,6 +35,7 @@ pub use error::{StoreError, StoreResult};
 pub use matches::{
     Alert, MatchRow, MatchSide, MatchView, NewProposal, CASE_DISCLOSED, REQUEST_DISCLOSED,
 };
+pub use prevention::{OverdueVisit, PlainRecord};
 pub use records::{ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IMPORT_BATCH_LIMIT};
 pub use sessions::{Session, SessionKind};
 pub use settings::StoreSettings;

@@ -133,7 +133,7 @@ impl Store {
     pub async fn matching_snapshot(
         &self,
     ) -> StoreResult<(Vec<(RecordId, Document)>, Vec<(RecordId, Document)>)> {
-        let rows = sqlx::query("SELECT id, kind, reference, status, agency_id, team_id, owner_id, assigned_to, plain_doc, sealed_doc, version, created_at, updated_at FROM records WHERE status <> 'duplicate'")
+        let rows = sqlx::query("SELECT id, kind, reference, status, agency_id, team_id, owner_id, assigned_to, plain_doc, sealed_doc, version, created_at, updated_at FROM records WHERE status <> 'duplicate' AND kind IN ('case', 'tracing_request')")
             .fetch_all(self.pool())
             .await?;
         let (mut cases, mut requests) = (Vec::new(), Vec::new());
@@ -142,6 +142,7 @@ impl Store {
             match rec.kind {
                 RecordKind::Case => cases.push((rec.id, rec.fields)),
                 RecordKind::TracingRequest => requests.push((rec.id, rec.fields)),
+                _ => {}
             }
         }
         self.audit(
@@ -251,9 +252,8 @@ impl Store {
         kind: RecordKind,
         id: &RecordId,
     ) -> StoreResult<Vec<MatchRow>> {
-        let column = match kind {
-            RecordKind::Case => "case_id",
-            RecordKind::TracingRequest => "tracing_request_id",
+        let Some(column) = match_column(kind) else {
+            return Ok(Vec::new());
         };
         let rows = sqlx::query(&format!("SELECT {MATCH_COLUMNS} FROM potential_matches WHERE {column} = $1 ORDER BY probability DESC, id")).bind(id.to_string()).fetch_all(self.pool()).await?;
         rows.iter().map(|r| self.match_row(r, false)).collect()
@@ -266,11 +266,8 @@ impl Store {
         kind: RecordKind,
         key: &str,
     ) -> StoreResult<(StoredRecord, Vec<MatchRow>)> {
+        let column = match_column(kind).ok_or(StoreError::NotFound)?;
         let record = self.get_record(ctx, kind, key).await?;
-        let column = match kind {
-            RecordKind::Case => "case_id",
-            RecordKind::TracingRequest => "tracing_request_id",
-        };
         let rows = sqlx::query(&format!("SELECT {MATCH_COLUMNS} FROM potential_matches WHERE {column} = $1 ORDER BY probability DESC, id"))
             .bind(record.id.to_string())
             .fetch_all(self.pool())
@@ -719,5 +716,15 @@ impl Store {
             case,
             tracing_request: request,
         }))
+    }
+}
+
+/// The column of `potential_matches` naming a record of this kind; only cases and tracing
+/// requests are matched.
+fn match_column(kind: RecordKind) -> Option<&'static str> {
+    match kind {
+        RecordKind::Case => Some("case_id"),
+        RecordKind::TracingRequest => Some("tracing_request_id"),
+        _ => None,
     }
 }

@@ -7,8 +7,8 @@
 
 use chrono::Utc;
 use homeward_domain::{
-    validate_create, validate_update, Document, FieldChanges, FieldError, RecordId, RecordKind,
-    RecordScope, Reference, Scope, UserId, ValidationErrors,
+    linked_references, validate_create, validate_update, Document, FieldChanges, FieldError,
+    RecordId, RecordKind, RecordScope, Reference, Scope, UserId, ValidationErrors,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -131,7 +131,7 @@ pub struct Page<T> {
 
 /// Positional arguments for dynamically built SQL (`$1`, `$2`… on both backends).
 #[derive(Default)]
-struct Args(Vec<Arg>);
+pub(crate) struct Args(Vec<Arg>);
 
 enum Arg {
     Text(String),
@@ -141,7 +141,7 @@ enum Arg {
 }
 
 impl Args {
-    fn text(&mut self, v: impl Into<String>) -> String {
+    pub(crate) fn text(&mut self, v: impl Into<String>) -> String {
         self.0.push(Arg::Text(v.into()));
         format!("${}", self.0.len())
     }
@@ -157,7 +157,7 @@ impl Args {
         self.0.push(Arg::OptBytes(v));
         format!("${}", self.0.len())
     }
-    fn bind<'q>(
+    pub(crate) fn bind<'q>(
         self,
         mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
@@ -207,7 +207,7 @@ pub(crate) fn scope_sql(scope: &RecordScope, first: usize) -> (String, Vec<Strin
 }
 
 /// The SQL condition that keeps only records within the scope.
-fn scope_condition(scope: &RecordScope, args: &mut Args) -> String {
+pub(crate) fn scope_condition(scope: &RecordScope, args: &mut Args) -> String {
     let own = |args: &mut Args| {
         let u = args.text(scope.user.to_string());
         format!("(owner_id = {u} OR assigned_to = {u})")
@@ -328,11 +328,42 @@ impl Store {
         input: &Document,
         system: &Document,
     ) -> StoreResult<StoredRecord> {
+        self.create_record_affecting(ctx, kind, input, system, &[])
+            .await
+    }
+
+    /// Registers a new record and, in the same transaction, sets fields that Homeward derives
+    /// on records it links to (a home visit sets its household's risk level and next visit).
+    /// The linked records are changed whatever the caller's scope: the caller named them by
+    /// reference, and only derived fields change.
+    pub async fn create_record_affecting(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        input: &Document,
+        system: &Document,
+        linked: &[(Reference, Document)],
+    ) -> StoreResult<StoredRecord> {
         let today = Utc::now().date_naive();
         let mut doc = validate_create(kind, input, today).map_err(StoreError::Invalid)?;
         doc.extend(system.iter().map(|(k, v)| (k.clone(), v.clone())));
         let mut w = self.begin_write().await?;
         let record = self.insert_record(&mut w, ctx, kind, &doc, None).await?;
+        let reach_all = ActorContext {
+            scope: RecordScope {
+                scope: Scope::All,
+                ..ctx.scope.clone()
+            },
+            reveal_personal: true,
+        };
+        for (reference, fields) in linked {
+            let (current, ()) = self
+                .load_for_update(&mut w, &reach_all, reference.kind(), reference.as_str())
+                .await?;
+            let mut merged = current.fields.clone();
+            merged.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+            self.write_update(&mut w, ctx, current, &merged).await?;
+        }
         w.commit().await?;
         Ok(for_caller(record, ctx))
     }
@@ -378,14 +409,16 @@ impl Store {
                         .map_err(|errors| StoreError::InvalidRow { index, errors })?;
                     let doc = with_status(doc, &current.status);
                     self.write_update(&mut w, ctx, current, &doc)
-                        .await?
+                        .await
+                        .map_err(|e| e.at_row(index))?
                         .reference
                 }
                 None => {
                     let doc = validate_create(kind, input, today)
                         .map_err(|errors| StoreError::InvalidRow { index, errors })?;
                     self.insert_record(&mut w, ctx, kind, &doc, *id)
-                        .await?
+                        .await
+                        .map_err(|e| e.at_row(index))?
                         .reference
                 }
             };
@@ -400,6 +433,39 @@ impl Store {
         .await?;
         w.commit().await?;
         Ok(refs)
+    }
+
+    /// Refuses a document whose `Link` fields name records that do not exist, naming the field.
+    async fn check_links(
+        &self,
+        w: &mut WriteTx<'_>,
+        kind: RecordKind,
+        doc: &Document,
+    ) -> StoreResult<()> {
+        let mut errors = Vec::new();
+        for (field, reference) in linked_references(kind.fields(), doc) {
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM records WHERE reference = $1 AND kind = $2")
+                    .bind(reference.to_string())
+                    .bind(reference.kind().as_str())
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+            if found.is_none() {
+                errors.push(FieldError {
+                    message: format!(
+                        "no {} has the reference {reference}; check it against the card or register the {} first",
+                        reference.kind().human(),
+                        reference.kind().human()
+                    ),
+                    field,
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(ValidationErrors(errors)))
+        }
     }
 
     async fn record_exists(&self, w: &mut WriteTx<'_>, id: &RecordId) -> StoreResult<bool> {
@@ -418,9 +484,10 @@ impl Store {
         doc: &Document,
         id: Option<RecordId>,
     ) -> StoreResult<StoredRecord> {
+        self.check_links(w, kind, doc).await?;
         let id = id.unwrap_or_default();
         let reference = loop {
-            let candidate = Reference::generate(kind.reference_prefix());
+            let candidate = Reference::generate(kind);
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT 1 FROM records WHERE reference = $1")
                     .bind(candidate.to_string())
@@ -691,8 +758,9 @@ impl Store {
         if changes.is_empty() {
             return Ok(current);
         }
-        let now = time::now_text();
         let kind = current.kind;
+        self.check_links(w, kind, doc).await?;
+        let now = time::now_text();
         let (plain, personal) = split_fields(kind, doc);
         let sealed = self.inner.cipher.seal(
             &serde_json::to_vec(&personal).unwrap_or_default(),

@@ -167,6 +167,11 @@ fn field_view(
             view.max = max;
         }
         FieldKind::Date => view.widget = "date",
+        FieldKind::Link(_) => {
+            // A reference typed from a card: HW-7K3Q-M9X, forgiving about case and hyphens.
+            view.widget = "text";
+            view.max_len = 16;
+        }
         FieldKind::Bool => {
             view.widget = "yesno";
             let current = yes_no(value);

@@ -81,6 +81,7 @@ pub async fn of_record(
         let other = match kind {
             RecordKind::Case => v.tracing_request.reference,
             RecordKind::TracingRequest => v.case.reference,
+            _ => None,
         };
         out.push(MatchItem {
             href: format!("/matches/{}", v.row.id),

@@ -148,6 +148,17 @@ pub fn display_name(record: &StoredRecord) -> Option<String> {
             .filter_map(|k| get(k))
             .collect(),
         RecordKind::TracingRequest => get("relation_name").into_iter().collect(),
+        _ => [
+            "committee_name",
+            "head_name",
+            "provider_name",
+            "title",
+            "name_first",
+            "name_last",
+        ]
+        .iter()
+        .filter_map(|k| get(k))
+        .collect(),
     };
     if parts.is_empty() {
         get("name_nickname").map(str::to_string)

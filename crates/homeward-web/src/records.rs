@@ -181,10 +181,7 @@ pub async fn list(
     }
     let tr = viewer.tr();
     let kind = pages.kind;
-    let statuses = match kind {
-        RecordKind::Case => catalogue::CASE_STATUS,
-        RecordKind::TracingRequest => catalogue::TRACING_STATUS,
-    };
+    let statuses = kind.statuses();
     let child = kind == RecordKind::Case;
     let status = known(&q.status, statuses);
     let sex = known(&q.sex, catalogue::SEX).filter(|_| child);

@@ -38,6 +38,14 @@ fn names(record: &StoredRecord) -> String {
             "name_other",
         ],
         RecordKind::TracingRequest => &["relation_name", "relation_nickname"],
+        _ => &[
+            "name_first",
+            "name_last",
+            "name_nickname",
+            "name_other",
+            "head_name",
+            "adult_name",
+        ],
     };
     for k in own {
         push(f.get(*k));

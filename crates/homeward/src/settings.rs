@@ -47,6 +47,9 @@ pub struct Settings {
     /// Workflow figures the standards leave open (deadlines, follow-up intervals, the minimum
     /// tracing period before permanent care).
     pub workflow: homeward_domain::workflow::WorkflowSettings,
+    /// Checklist weights, thresholds and household visit intervals (`[prevention]`).
+    #[serde(default)]
+    pub prevention: homeward_domain::prevention::PreventionSettings,
 }
 
 impl fmt::Debug for Settings {
@@ -229,6 +232,25 @@ impl Settings {
             self.workflow.followup_days_high,
             self.workflow.followup_days_medium,
             self.workflow.followup_days_low,
+        ) + &self.render_prevention()
+    }
+
+    fn render_prevention(&self) -> String {
+        let p = &self.prevention;
+        let table = |w: &std::collections::BTreeMap<String, u32>| {
+            let items: Vec<String> = w.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            format!("{{ {} }}", items.join(", "))
+        };
+        format!(
+            "\n[prevention]\nhome_visit_high = {}\nhome_visit_medium = {}\ncheckpoint_alert = {}\nvisit_days_high = {}\nvisit_days_medium = {}\nvisit_days_low = {}\nhome_visit_weights = {}\ncheckpoint_weights = {}\n",
+            p.home_visit_high,
+            p.home_visit_medium,
+            p.checkpoint_alert,
+            p.visit_days_high,
+            p.visit_days_medium,
+            p.visit_days_low,
+            table(&p.home_visit_weights),
+            table(&p.checkpoint_weights),
         )
     }
 }

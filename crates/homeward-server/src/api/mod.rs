@@ -8,6 +8,7 @@ pub mod audit;
 pub mod extract;
 pub mod health;
 pub mod matches;
+pub mod prevention;
 pub mod records;
 pub mod sessions;
 pub mod users;
@@ -425,6 +426,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
             .doc,
             get(audit::verify),
         );
+    let r = prevention::routes(r);
     (r.router, r.docs)
 }
 

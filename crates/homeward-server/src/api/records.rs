@@ -140,11 +140,7 @@ fn check_choice(name: &str, value: &Option<String>, choices: &[&str]) -> Result<
 
 impl ListQuery {
     fn into_filter(self, kind: RecordKind) -> Result<RecordFilter, ApiError> {
-        let statuses = match kind {
-            RecordKind::Case => catalogue::CASE_STATUS,
-            RecordKind::TracingRequest => catalogue::TRACING_STATUS,
-        };
-        check_choice("status", &self.status, statuses)?;
+        check_choice("status", &self.status, kind.statuses())?;
         check_choice("sex", &self.sex, catalogue::SEX)?;
         check_choice("risk_level", &self.risk_level, catalogue::RISK_LEVEL)?;
         check_choice(
@@ -212,20 +208,40 @@ pub async fn create<K: KindApi>(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Document>,
 ) -> Result<Response, ApiError> {
+    let record = create_record::<K>(&auth.caller, &state, &body).await?;
+    Ok(with_etag(record, StatusCode::CREATED))
+}
+
+/// Creates a record with what Homeward derives for it, queues it for matching and raises the
+/// alerts it calls for.
+pub async fn create_record<K: KindApi>(
+    caller: &crate::auth::Caller,
+    state: &AppState,
+    body: &Document,
+) -> Result<StoredRecord, ApiError> {
     // Someone who may register a child registers it at once (R1's clock is then met); a
     // volunteer's or checkpoint officer's report stays `identified` for a caseworker.
     let mut system = Document::new();
-    if K::KIND == RecordKind::Case && auth.caller.can(homeward_auth::Action::WorkflowRegister) {
+    if K::KIND == RecordKind::Case && caller.can(homeward_auth::Action::WorkflowRegister) {
         system.insert("stage".into(), serde_json::json!("registered"));
         system.insert("registered_at".into(), serde_json::json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
     }
+    let derived = crate::prevention::derive(state, K::KIND, body).await?;
+    system.extend(derived.system);
     let record = state
         .store
-        .create_record_with(&auth.caller.context(), K::KIND, &body, &system)
+        .create_record_affecting(
+            &caller.context_for(K::KIND),
+            K::KIND,
+            body,
+            &system,
+            &derived.linked,
+        )
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     state.matching.record_changed(K::KIND, record.id);
-    Ok(with_etag(record, StatusCode::CREATED))
+    crate::prevention::after_create(state, caller, &record).await?;
+    Ok(record)
 }
 
 /// Lists records.
@@ -237,7 +253,7 @@ pub async fn list<K: KindApi>(
     let filter = q.into_filter(K::KIND)?;
     let page = state
         .store
-        .list_records(&auth.caller.context(), K::KIND, &filter)
+        .list_records(&auth.caller.context_for(K::KIND), K::KIND, &filter)
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(Json(page))
@@ -251,7 +267,7 @@ pub async fn get_one<K: KindApi>(
 ) -> Result<Response, ApiError> {
     let record = state
         .store
-        .get_record(&auth.caller.context(), K::KIND, &key)
+        .get_record(&auth.caller.context_for(K::KIND), K::KIND, &key)
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(with_etag(record, StatusCode::OK))
@@ -286,7 +302,13 @@ pub async fn update<K: KindApi>(
     let expected = if_match(&headers)?;
     let record = state
         .store
-        .update_record(&auth.caller.context(), K::KIND, &key, &body, expected)
+        .update_record(
+            &auth.caller.context_for(K::KIND),
+            K::KIND,
+            &key,
+            &body,
+            expected,
+        )
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     state.matching.record_changed(K::KIND, record.id);
@@ -322,7 +344,12 @@ pub async fn assign<K: KindApi>(
     }
     let record = state
         .store
-        .assign_record(&auth.caller.context(), K::KIND, &key, body.user_id)
+        .assign_record(
+            &auth.caller.context_for(K::KIND),
+            K::KIND,
+            &key,
+            body.user_id,
+        )
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(with_etag(record, StatusCode::OK))
@@ -342,7 +369,7 @@ pub async fn history<K: KindApi>(
     }
     let history = state
         .store
-        .record_history(&auth.caller.context(), K::KIND, &key)
+        .record_history(&auth.caller.context_for(K::KIND), K::KIND, &key)
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;
     Ok(Json(history))

@@ -7,6 +7,7 @@ mod matching;
 mod openapi;
 mod ops;
 mod permissions;
+mod prevention;
 mod records;
 mod sessions;
 mod story;

@@ -18,6 +18,7 @@ pub fn server_config(settings: &Settings) -> ServerConfig {
         match_threshold: settings.match_threshold,
         emergency_active: settings.emergency_active,
         workflow: settings.workflow.clone(),
+        prevention: settings.prevention.clone(),
         ..ServerConfig::default()
     }
 }

@@ -9,8 +9,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, ValueEnum};
-use homeward_auth::{Action, Role};
+use clap::Args;
+use homeward_auth::{Action, Role, Verb};
 use homeward_domain::{validate_create, RecordKind, RecordScope};
 use homeward_store::{ActorContext, Store, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,30 +19,30 @@ use super::{open_store, Outcome};
 use crate::csv_records;
 use crate::settings::Settings;
 
-/// The kind of record in a file.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    /// Child cases.
-    Case,
-    /// Tracing requests.
-    TracingRequest,
+/// The kinds of record a file may hold, as typed on the command line: `case`,
+/// `tracing-request`, `home-visit`...
+fn kind_names() -> Vec<String> {
+    RecordKind::ALL
+        .iter()
+        .map(|k| k.as_str().replace('_', "-"))
+        .collect()
 }
 
-impl KindArg {
-    fn kind(self) -> RecordKind {
-        match self {
-            Self::Case => RecordKind::Case,
-            Self::TracingRequest => RecordKind::TracingRequest,
-        }
-    }
+fn parse_kind(s: &str) -> Result<RecordKind, String> {
+    RecordKind::parse(&s.replace('-', "_")).ok_or_else(|| {
+        format!(
+            "`{s}` is not a kind of record; use one of: {}",
+            kind_names().join(", ")
+        )
+    })
 }
 
 /// `homeward import`.
 #[derive(Args)]
 pub struct ImportArgs {
     /// What the file holds.
-    #[arg(long, value_enum)]
-    kind: KindArg,
+    #[arg(long, value_parser = parse_kind)]
+    kind: RecordKind,
     /// The CSV file (first line: field names, as written by `homeward export`).
     file: PathBuf,
     /// The user the records are registered by (their agency and team own them).
@@ -54,8 +54,8 @@ pub struct ImportArgs {
 #[derive(Args)]
 pub struct ExportArgs {
     /// What to export.
-    #[arg(long, value_enum)]
-    kind: KindArg,
+    #[arg(long, value_parser = parse_kind)]
+    kind: RecordKind,
     /// The CSV file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
@@ -106,11 +106,8 @@ fn progress(len: u64, what: &str) -> ProgressBar {
 
 /// Imports a file: all rows or none.
 pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
-    let kind = a.kind.kind();
-    let create = match kind {
-        RecordKind::Case => Action::CaseCreate,
-        RecordKind::TracingRequest => Action::TracingCreate,
-    };
+    let kind = a.kind;
+    let create = Action::for_records(kind, Verb::Create);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_path(&a.file)
@@ -216,7 +213,7 @@ fn csv_error_text(e: &csv::Error) -> String {
 
 /// Exports what the user may see.
 pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
-    let kind = a.kind.kind();
+    let kind = a.kind;
     let store = open_store(settings).await?;
     let (ctx, _) = actor(&store, &a.as_user, &[Action::DataExport]).await?;
     let records = store.export_records(&ctx, kind).await?;

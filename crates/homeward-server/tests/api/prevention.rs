@@ -1,0 +1,299 @@
+//! Prevention over HTTP: a red-flag home visit alerts the caseworker, a checkpoint log of a
+//! sought child names the tracing request, volunteers cannot read incidents, the analysis
+//! withholds small counts, and referrals to outside organisations need consent.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{child, tracing_request, Api, TestServer};
+
+both_backends!(
+    a_home_visit_with_a_red_flag_alerts_the_caseworker,
+    a_checkpoint_log_of_a_sought_child_names_the_tracing_request,
+    a_volunteer_cannot_read_incidents,
+    the_analysis_withholds_small_counts_below_supervisor,
+    a_referral_to_an_outside_organisation_needs_consent,
+);
+
+async fn alerts_of_kind(api: &Api, kind: &str) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let (status, body) = api.get("/api/v1/alerts").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let found: Vec<Value> = body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == kind)
+            .cloned()
+            .collect();
+        if !found.is_empty() || std::time::Instant::now() > deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn a_home_visit_with_a_red_flag_alerts_the_caseworker(s: TestServer) {
+    let volunteer = s.login("volunteer").await;
+    let cw = s.login("cw_a").await;
+    let (status, household) = volunteer
+        .post("/api/v1/households", json!({"head_name": "Sahida Begum", "district": "Barpeta", "village": "Char Bhangura",
+            "livelihood": "daily_wage_labour", "livelihood_lost": true, "debts": true,
+            "members": [{"member_relation": "mother", "member_name": "Sahida Begum"}, {"member_relation": "other_family", "member_name": "Rupa", "member_age": 13, "member_in_school": "no"}]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{household}");
+    assert_eq!(household["reference"].as_str().unwrap()[..2], *"HH");
+    // The volunteer visiting the family sees its name and village; no case is opened to them.
+    assert_eq!(household["fields"]["head_name"], "Sahida Begum");
+    let hh = household["reference"].as_str().unwrap().to_string();
+
+    let (status, err) = volunteer
+        .post("/api/v1/home-visits", json!({"household": hh, "visit_date": "2026-11-20", "child_view": "wants to go to Delhi", "child_assent": "not_asked"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "child_view");
+
+    let (status, calm) = volunteer
+        .post("/api/v1/home-visits", json!({"household": hh, "visit_date": "2026-11-20", "hv_school_dropout": "yes", "hv_no_documents": "no"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{calm}");
+    assert_eq!(calm["fields"]["red_flag"], false);
+    assert!(alerts_of_kind(&cw, "home_visit_risk").await.is_empty());
+
+    let (status, visit) = volunteer
+        .post("/api/v1/home-visits", json!({"household": hh, "visit_date": "2026-11-27",
+            "hv_offer_to_take_child": "Yes", "hv_offer_to_take_child_note": "a cousin offered work in a Delhi hotel",
+            "hv_livelihood_lost_or_debt": "yes", "hv_school_dropout": "unknown",
+            "child_name": "Rupa", "child_assent": "given", "child_view": "wants to stay in school"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{visit}");
+    assert_eq!(visit["fields"]["red_flag"], true);
+    assert_eq!(
+        visit["fields"]["risk_items"],
+        json!(["hv_offer_to_take_child", "hv_livelihood_lost_or_debt"])
+    );
+    assert_eq!(visit["fields"]["risk_score"], 7);
+
+    let alerts = alerts_of_kind(&cw, "home_visit_risk").await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0]["detail"]["household_reference"], hh.as_str());
+    assert_eq!(
+        alerts[0]["detail"]["red_flags"],
+        json!(["hv_offer_to_take_child"])
+    );
+    // The team's supervisor sees the volunteer's household (a caseworker's scope is their own).
+    let sup = s.login("sup_a").await;
+    let (_, household) = sup.get(&format!("/api/v1/households/{hh}")).await;
+    assert_eq!(household["fields"]["risk_level"], "high");
+    assert_eq!(household["fields"]["last_visit_date"], "2026-11-27");
+    assert_eq!(household["fields"]["next_visit_due"], "2026-12-04");
+
+    // An unknown household is named, and nothing is stored.
+    let (status, err) = volunteer
+        .post(
+            "/api/v1/home-visits",
+            json!({"household": "HH-0000-000", "visit_date": "2026-11-27"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "household");
+    let (_, visits) = sup.get("/api/v1/home-visits").await;
+    assert_eq!(visits["total"], 2);
+}
+
+async fn a_checkpoint_log_of_a_sought_child_names_the_tracing_request(s: TestServer) {
+    let cw = s.login("cw_a").await;
+    let officer = s.login("checkpoint").await;
+    let (status, request) = cw.post("/api/v1/tracing-requests", tracing_request()).await;
+    assert_eq!(status, StatusCode::CREATED, "{request}");
+    let tr = request["reference"].as_str().unwrap().to_string();
+    let (status, person) = cw
+        .post("/api/v1/persons-of-concern", json!({"name_first": "Mofizul", "name_last": "Haque", "sex": "male", "on_watch_list": true, "role_in_process": ["recruiter_or_intermediary"]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    let pc = person["reference"].as_str().unwrap().to_string();
+
+    let (status, logged) = officer
+        .post("/api/v1/checkpoint-logs", json!({"log_date": "2026-11-28", "checkpoint": "Srirampur border gate", "district": "Kokrajhar",
+            "name_first": "Rahim", "name_last": "Ali", "sex": "male", "age": 10, "origin_district": "Barpeta",
+            "destination_district": "Delhi", "purpose": "work", "transport": "bus",
+            "adult_name": "Mofizul Hoque", "adult_sex": "male", "adult_id_type": "voter_id", "adult_id_no": "XKZ1234567",
+            "adult_relationship": "other_nonfamily",
+            "cp_no_guardian_or_non_relative": "yes", "cp_destination_or_job_unknown": "yes"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{logged}");
+    let concerns = logged["screening"]["concerns"].as_array().unwrap();
+    let refs: Vec<&str> = concerns
+        .iter()
+        .map(|c| c["reference"].as_str().unwrap())
+        .collect();
+    assert!(refs.contains(&tr.as_str()), "{logged}");
+    assert!(refs.contains(&pc.as_str()), "{logged}");
+    assert_eq!(logged["screening"]["needs_attention"], true);
+    assert!(concerns
+        .iter()
+        .all(|c| c["next_step"].as_str().is_some_and(|s| s.len() > 20)));
+    // The adult's identity is sealed and withheld from the officer, who lacks personal_data.view.
+    let record = &logged["record"];
+    assert_eq!(record["redacted"], true);
+    assert!(record["fields"].get("adult_id_no").is_none());
+    let cp = record["reference"].as_str().unwrap().to_string();
+
+    let sightings = alerts_of_kind(&cw, "checkpoint_sighting").await;
+    assert!(
+        sightings
+            .iter()
+            .any(|a| a["detail"]["reference"] == tr.as_str()
+                && a["detail"]["checkpoint_log_reference"] == cp.as_str()),
+        "{sightings:?}"
+    );
+    let told = alerts_of_kind(&officer, "checkpoint_match").await;
+    assert!(told.iter().any(|a| a["detail"]["reference"] == tr.as_str()));
+    // A government partner (police, Child Welfare Committee) sees the adult's identity.
+    let (_, full) = s
+        .login("gov")
+        .await
+        .get(&format!("/api/v1/checkpoint-logs/{cp}"))
+        .await;
+    assert_eq!(full["fields"]["adult_id_no"], "XKZ1234567");
+
+    let (status, done) = officer
+        .post(
+            &format!("/api/v1/checkpoint-logs/{cp}/outcome"),
+            json!({"outcome": "referred_cwc", "note": "handed to the CWC member on duty"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["status"], "referred_cwc");
+    let (status, err) = officer
+        .post(
+            &format!("/api/v1/checkpoint-logs/{cp}/outcome"),
+            json!({"outcome": "lost"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["field"], "outcome");
+    // A child nobody is looking for, travelling with a parent, raises nothing.
+    let (_, calm) = officer
+        .post("/api/v1/checkpoint-logs", json!({"log_date": "2026-11-28", "checkpoint": "Srirampur border gate",
+            "name_first": "Priyanka", "name_last": "Boro", "sex": "female", "age": 15, "adult_relationship": "mother"}))
+        .await;
+    assert_eq!(calm["screening"]["concerns"], json!([]));
+    assert_eq!(calm["screening"]["needs_attention"], false);
+}
+
+async fn a_volunteer_cannot_read_incidents(s: TestServer) {
+    let cw = s.login("cw_a").await;
+    let volunteer = s.login("volunteer").await;
+    let (_, case) = cw.post("/api/v1/cases", child()).await;
+    let hw = case["reference"].as_str().unwrap();
+    let (status, err) = cw
+        .post("/api/v1/incidents", json!({"incident_date": "2026-11-02", "trafficking_status": "actual_victim", "method_of_recruitment": "job_offer"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "decision_org");
+    let (status, incident) = cw
+        .post("/api/v1/incidents", json!({"incident_date": "2026-11-02", "trafficking_status": "possible_victim",
+            "method_of_recruitment": "job_offer", "relationship_to_trafficker": "acquainted",
+            "type_of_exploitation": ["child_labour"], "children": [{"case": hw}],
+            "trafficking_events": [{"event_type": "recruitment", "event_place": "Kalgachia market", "event_description": "offered hotel work"}]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{incident}");
+    let id = incident["reference"].as_str().unwrap();
+    let (status, body) = volunteer.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _) = volunteer.get("/api/v1/incidents").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = volunteer.get("/api/v1/persons-of-concern").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, seen) = cw.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(seen["fields"]["children"][0]["case"], hw);
+}
+
+async fn the_analysis_withholds_small_counts_below_supervisor(s: TestServer) {
+    let cw = s.login("cw_a").await;
+    for i in 0..14 {
+        let method = if i < 11 { "job_offer" } else { "abduction" };
+        let (status, body) = cw
+            .post("/api/v1/incidents", json!({"incident_date": "2026-10-15", "trafficking_status": "possible_victim",
+                "method_of_recruitment": method, "origin_district": "Barpeta", "destination_district": "Delhi"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let count = |body: &Value, table: &str, value: &str| {
+        body["tables"][table]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["value"] == value && r["month"] == "2026-10")
+            .map(|r| r["count"].clone())
+    };
+    let analyst = s.login("analyst").await;
+    let (status, body) = analyst.get("/api/v1/analysis/recruitment").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["exact"], false);
+    assert_eq!(
+        count(&body, "method_of_recruitment", "job_offer"),
+        Some(json!(11))
+    );
+    assert_eq!(
+        count(&body, "method_of_recruitment", "abduction"),
+        Some(Value::Null)
+    );
+    assert_eq!(count(&body, "routes", "Barpeta → Delhi"), Some(json!(14)));
+    let sup = s.login("sup_a").await;
+    let (_, body) = sup.get("/api/v1/analysis/recruitment").await;
+    assert_eq!(body["exact"], true);
+    assert_eq!(
+        count(&body, "method_of_recruitment", "abduction"),
+        Some(json!(3))
+    );
+    let (status, _) = s
+        .login("volunteer")
+        .await
+        .get("/api/v1/analysis/recruitment")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn a_referral_to_an_outside_organisation_needs_consent(s: TestServer) {
+    let cw = s.login("cw_a").await;
+    let (_, provider) = cw
+        .post("/api/v1/service-providers", json!({"provider_name": "Barpeta Livelihood Trust", "service_types": ["livelihood_cash"], "district": "Barpeta", "is_external": true}))
+        .await;
+    let sp = provider["reference"].as_str().unwrap().to_string();
+    let (_, case) = cw.post("/api/v1/cases", child()).await;
+    let hw = case["reference"].as_str().unwrap().to_string();
+    let referral = json!({"case": hw, "service_provider": sp, "service_type": "livelihood_cash", "referral_date": "2026-11-28"});
+    let (status, err) = cw.post("/api/v1/referrals", referral.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "case");
+    assert!(err["message"].as_str().unwrap().contains("consent"));
+    let (_, listed) = cw.get("/api/v1/referrals").await;
+    assert_eq!(listed["total"], 0);
+
+    let (status, _) = cw
+        .patch(
+            &format!("/api/v1/cases/{hw}"),
+            json!({"consent_for_services": true, "disclosure_other_orgs": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, made) = cw.post("/api/v1/referrals", referral).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["status"], "sent");
+    let rf = made["reference"].as_str().unwrap();
+    let (status, moved) = cw
+        .post(
+            &format!("/api/v1/referrals/{rf}/status"),
+            json!({"status": "accepted", "note": "first instalment due in December"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["status"], "accepted");
+}
