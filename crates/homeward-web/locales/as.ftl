@@ -514,3 +514,4 @@ choice-out_of_district = জিলাৰ বাহিৰলৈ
 choice-out_of_country = দেশৰ বাহিৰলৈ
 choice-in_care = যত্নত থকা অৱস্থাত ভ্ৰমণ
 choice-after_reunification = পুনৰ্মিলনৰ পিছৰ ভ্ৰমণ
+dashboard-list-more = আৰু { $n }টা দেখুওৱা হোৱা নাই।

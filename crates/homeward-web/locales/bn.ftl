@@ -514,3 +514,4 @@ choice-out_of_district = জেলার বাইরে
 choice-out_of_country = দেশের বাইরে
 choice-in_care = যত্নে থাকাকালীন পরিদর্শন
 choice-after_reunification = পুনর্মিলনের পরে পরিদর্শন
+dashboard-list-more = আরও { $n }টি দেখানো হয়নি।

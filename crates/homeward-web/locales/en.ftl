@@ -479,3 +479,4 @@ choice-out_of_district = Out of the district
 choice-out_of_country = Out of the country
 choice-in_care = Visit in care
 choice-after_reunification = Visit after reunification
+dashboard-list-more = { $n } more not shown.

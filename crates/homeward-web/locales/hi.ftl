@@ -514,3 +514,4 @@ choice-out_of_district = ज़िले से बाहर
 choice-out_of_country = देश से बाहर
 choice-in_care = देखभाल के दौरान मुलाक़ात
 choice-after_reunification = पुनर्मिलन के बाद मुलाक़ात
+dashboard-list-more = { $n } और नहीं दिखाए गए।

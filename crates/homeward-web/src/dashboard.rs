@@ -58,9 +58,14 @@ struct DashboardPage {
     waiting_more: String,
     waiting: Vec<crate::matches::Waiting>,
     show_overdue: bool,
+    overdue_more: String,
+    alerts_more: String,
     overdue: Vec<crate::workflow::OverdueItem>,
     alerts: Vec<AlertItem>,
 }
+
+/// How many overdue visits and alerts the dashboard lists.
+const LIST_SHOWN: usize = 10;
 
 /// An unread alert other than a potential match (those are listed as matches waiting).
 pub struct AlertItem {
@@ -257,16 +262,31 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
     } else {
         String::new()
     };
-    let overdue = match crate::workflow::overdue(&state, &viewer).await {
+    let mut overdue = match crate::workflow::overdue(&state, &viewer).await {
         Ok(o) => o,
         Err(e) => return crate::page::internal_error(&tr, &e),
     };
-    let alerts = match other_alerts(store, &viewer).await {
+    let mut alerts = match other_alerts(store, &viewer).await {
         Ok(a) => a,
         Err(e) => return store_error(&viewer, e),
     };
+    // The most overdue visits and the newest alerts; the rest are counted, so the dashboard
+    // stays light on a slow link however much is pending.
+    let more = |total: usize| {
+        if total > LIST_SHOWN {
+            tr.t_n("dashboard-list-more", (total - LIST_SHOWN) as i64)
+        } else {
+            String::new()
+        }
+    };
+    let overdue_more = more(overdue.len());
+    let alerts_more = more(alerts.len());
+    overdue.truncate(LIST_SHOWN);
+    alerts.truncate(LIST_SHOWN);
     let page = DashboardPage {
         show_overdue: viewer.can(Action::WorkflowFollowUp),
+        overdue_more,
+        alerts_more,
         overdue,
         alerts,
         show_waiting: viewer.can(Action::MatchRead),

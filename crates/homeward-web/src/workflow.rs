@@ -420,7 +420,11 @@ fn describe(tr: &Tr, e: &CaseEvent) -> EventRow {
         }
         "verification" => {
             push("wf-field-recommendation", choice("recommendation"));
-            push("wf-field-child_wishes", choice("child_wishes"));
+            let wish = plain(e, "child_wishes");
+            push(
+                "wf-field-child_wishes",
+                tr.t_or(&format!("wf-child_wishes-{wish}"), &tr.choice(wish)),
+            );
             push(
                 "wf-field-adult_willing",
                 yes_no_text(tr, e.plain.get("adult_willing")),
@@ -757,6 +761,11 @@ fn place(tr: &Tr, e: &ApiError, form: &FormData, failed: &mut Failed) -> Option<
                 &format!("wf-rule-{}", rule.as_str()),
                 &tr.t("wf-err-refused"),
             );
+            if rule == WorkflowRule::ReasonRequired {
+                failed
+                    .errors
+                    .insert("override_reason".into(), failed.message.clone());
+            }
             if rule == WorkflowRule::MoveIncomplete {
                 for n in MOVE_NEEDS {
                     if form.text(n).is_empty() {
