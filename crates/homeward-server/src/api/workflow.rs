@@ -772,16 +772,15 @@ fn parse_time(v: Option<&Value>) -> Option<chrono::DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Open cases that missed the registration (24 h) or tracing-start (48 h) clock.
-pub async fn overdue_deadlines(
-    auth: Authorized<act::CaseList>,
-    State(state): State<AppState>,
-) -> Result<Json<Vec<OverdueCase>>, ApiError> {
+/// Open cases in the caller's scope that missed the registration (24 h) or tracing-start
+/// (48 h) clock (R1). The caller must hold `case.list`.
+pub async fn overdue_cases(
+    state: &AppState,
+    ctx: &ActorContext,
+) -> Result<Vec<OverdueCase>, ApiError> {
     let now = Utc::now();
     let mut out = Vec::new();
-    for (id, reference, created_at, plain) in
-        state.store.open_cases_plain(&auth.caller.context()).await?
-    {
+    for (id, reference, created_at, plain) in state.store.open_cases_plain(ctx).await? {
         // The clock runs from identification: the recorded date, else when Homeward first saw the child.
         let identified = plain
             .get("date_of_identification")
@@ -813,7 +812,17 @@ pub async fn overdue_deadlines(
             });
         }
     }
-    Ok(Json(out))
+    Ok(out)
+}
+
+/// Open cases that missed the registration (24 h) or tracing-start (48 h) clock.
+pub async fn overdue_deadlines(
+    auth: Authorized<act::CaseList>,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<OverdueCase>>, ApiError> {
+    overdue_cases(&state, &auth.caller.context())
+        .await
+        .map(Json)
 }
 
 /// A change of care arrangement.

@@ -170,10 +170,18 @@ async fn a_follow_up_visit_is_recorded_done_from_the_page_and_flagged_late() {
     assert!(html.contains("<strong>2026-01-08</strong> · Visit in care"));
     assert!(html.contains("Overdue"));
 
-    // The dashboard lists the overdue visits with a link to the case's follow-ups.
+    // The dashboard lists the overdue visits with a link to the case's follow-ups, and the
+    // reminder sweep's alerts about them, unread, with the same link.
+    homeward_server::reminders::sweep(&server.store)
+        .await
+        .unwrap();
     let (_, dash) = cw.get("/").await;
     assert!(dash.contains("Overdue follow-up visits"));
     assert!(dash.contains(&format!("href=\"/cases/{reference}#followups\"")));
+    assert!(dash.contains("Unread alerts"), "{dash}");
+    assert!(dash.contains(&format!(
+        "<a href=\"/cases/{reference}#followups\">Follow-up visit overdue · <strong>{reference}</strong></a>"
+    )));
 
     // The first visit's form.
     let marker = format!("action=\"/cases/{reference}/followups/");
