@@ -426,6 +426,7 @@ pub async fn render_record(
     };
     let reference = record.reference.to_string();
     let wf = if pages.kind == RecordKind::Case {
+        crate::workflow::read_followup_alerts(state, &viewer, &record).await;
         match crate::workflow::panel(state, &viewer, &record, &failed).await {
             Ok(p) => Some(p),
             Err(e) => return internal_error(&tr, &e),

@@ -914,6 +914,29 @@ pub async fn post_followup(
     }
 }
 
+/// Marks the viewer's unread alerts of overdue follow-ups of this case read: the case page
+/// lists those visits, so having opened it answers the alerts (as opening a match's review
+/// answers its alert). The overdue list on the dashboard still shows the visits until they are
+/// recorded. A failure only leaves the alerts unread, so it is logged, not shown.
+pub async fn read_followup_alerts(state: &AppState, viewer: &Viewer, case: &StoredRecord) {
+    let user = viewer.caller.user.id;
+    let case_id = case.id.to_string();
+    let alerts = match state.store.alerts_for(user, true).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read alerts");
+            return;
+        }
+    };
+    for a in alerts.iter().filter(|a| {
+        a.kind == "overdue_followup" && a.record_id.as_deref() == Some(case_id.as_str())
+    }) {
+        if let Err(e) = state.store.mark_alert_read(user, &a.id).await {
+            tracing::warn!(error = %e, "could not mark an alert read");
+        }
+    }
+}
+
 /// An overdue follow-up on the dashboard.
 pub struct OverdueItem {
     /// The case's page, at its follow-ups.

@@ -183,6 +183,13 @@ async fn a_follow_up_visit_is_recorded_done_from_the_page_and_flagged_late() {
         "<a href=\"/cases/{reference}#followups\">Follow-up visit overdue · <strong>{reference}</strong></a>"
     )));
 
+    // Opening the case page answers those alerts; the overdue list stays until the visits
+    // are recorded.
+    let (_, html) = cw.get(&page).await;
+    let (_, dash) = cw.get("/").await;
+    assert!(!dash.contains("Unread alerts"), "{dash}");
+    assert!(dash.contains("Overdue follow-up visits"));
+
     // The first visit's form.
     let marker = format!("action=\"/cases/{reference}/followups/");
     let start = html.find(&marker).expect("a follow-up form") + marker.len();
