@@ -13,6 +13,50 @@ use homeward_domain::FieldError;
 use homeward_store::StoreError;
 use serde::Serialize;
 
+/// Which workflow rule refused a request. Kept to one byte so carrying it costs the error
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkflowRule {
+    /// The step cannot be taken from the case's stage.
+    WrongStage,
+    /// R2: the latest verification does not permit reunification.
+    VerificationNotPositive,
+    /// R2: there is no verification yet.
+    VerificationMissing,
+    /// R2: no supervisor approved reunification after the latest verification.
+    ApprovalMissing,
+    /// R3: adoption and kafala are locked.
+    PermanentCareLocked,
+    /// R4: a move out of the district lacks purpose, adult or authoriser.
+    MoveIncomplete,
+    /// A written reason is required.
+    ReasonRequired,
+    /// A verification is recorded only at the verification stage.
+    NotVerificationStage,
+    /// The case is closed.
+    CaseClosed,
+    /// A tracing request's status moves one step at a time.
+    TracingStatusOrder,
+}
+
+impl WorkflowRule {
+    /// A stable name (`wrong_stage`, `verification_not_positive`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WrongStage => "wrong_stage",
+            Self::VerificationNotPositive => "verification_not_positive",
+            Self::VerificationMissing => "verification_missing",
+            Self::ApprovalMissing => "approval_missing",
+            Self::PermanentCareLocked => "permanent_care_locked",
+            Self::MoveIncomplete => "move_incomplete",
+            Self::ReasonRequired => "reason_required",
+            Self::NotVerificationStage => "not_verification_stage",
+            Self::CaseClosed => "case_closed",
+            Self::TracingStatusOrder => "tracing_status_order",
+        }
+    }
+}
+
 /// An error as the API reports it.
 #[derive(Debug)]
 pub struct ApiError {
@@ -22,6 +66,9 @@ pub struct ApiError {
     field: Option<String>,
     errors: Vec<FieldError>,
     retry_after: Option<Duration>,
+    /// Which workflow rule refused, for interfaces that word the refusal in the user's language;
+    /// never sent in the JSON body, whose `message` already says it in English.
+    rule: Option<WorkflowRule>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +89,7 @@ impl ApiError {
             field: None,
             errors: Vec::new(),
             retry_after: None,
+            rule: None,
         }
     }
 
@@ -158,9 +206,40 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("something went wrong on the server; nothing was changed; give the administrator incident {incident}"))
     }
 
+    /// Names the workflow rule that refused (see [`ApiError::rule`]).
+    pub fn with_rule(mut self, rule: WorkflowRule) -> Self {
+        self.rule = Some(rule);
+        self
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
+    }
+
+    /// The stable code sent as `code` (`bad_request`, `workflow_rule`, `conflict`...).
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The field or parameter the error is about, if one.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// Every field problem of a 422.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The workflow rule that refused, when one did.
+    pub fn rule(&self) -> Option<WorkflowRule> {
+        self.rule
+    }
+
+    /// The English message, as the JSON body carries it.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// Maps a store error, naming the kind of record for 404s.

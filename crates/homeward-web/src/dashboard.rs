@@ -1,5 +1,6 @@
 //! The first page after login, shaped by the role: what the user can start, the key figures of
-//! the records in their scope with a bar chart, and their most recently changed cases.
+//! the records in their scope with a bar chart, their most recently changed cases, the
+//! follow-up visits overdue in their scope and their unread alerts.
 //!
 //! Figures are counts of records in the viewer's scope only, so a caseworker's dashboard never
 //! tells them how many children another agency holds.
@@ -56,6 +57,56 @@ struct DashboardPage {
     waiting_title: String,
     waiting_more: String,
     waiting: Vec<crate::matches::Waiting>,
+    show_overdue: bool,
+    overdue_more: String,
+    alerts_more: String,
+    overdue: Vec<crate::workflow::OverdueItem>,
+    alerts: Vec<AlertItem>,
+}
+
+/// How many overdue visits and alerts the dashboard lists.
+const LIST_SHOWN: usize = 10;
+
+/// An unread alert other than a potential match (those are listed as matches waiting).
+pub struct AlertItem {
+    /// What it is about, translated.
+    pub label: String,
+    /// The case it concerns, or empty.
+    pub reference: String,
+    /// Where to look.
+    pub href: String,
+}
+
+/// The viewer's unread alerts other than potential matches, newest first, each linked to the
+/// case it concerns.
+async fn other_alerts(store: &Store, viewer: &Viewer) -> StoreResult<Vec<AlertItem>> {
+    let tr = viewer.tr();
+    let alerts = store.alerts_for(viewer.caller.user.id, true).await?;
+    Ok(alerts
+        .iter()
+        .filter(|a| a.kind != "potential_match")
+        .map(|a| {
+            let reference = a
+                .detail
+                .get("case_reference")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let href = match (a.kind.as_str(), reference.is_empty()) {
+                (_, true) => String::new(),
+                ("overdue_followup", false) => format!("/cases/{reference}#followups"),
+                (_, false) => format!("/cases/{reference}"),
+            };
+            AlertItem {
+                label: tr.t_or(
+                    &format!("alert-{}", a.kind),
+                    &crate::i18n::readable(&a.kind),
+                ),
+                reference,
+                href,
+            }
+        })
+        .collect())
 }
 
 async fn count(
@@ -211,7 +262,33 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
     } else {
         String::new()
     };
+    let mut overdue = match crate::workflow::overdue(&state, &viewer).await {
+        Ok(o) => o,
+        Err(e) => return crate::page::internal_error(&tr, &e),
+    };
+    let mut alerts = match other_alerts(store, &viewer).await {
+        Ok(a) => a,
+        Err(e) => return store_error(&viewer, e),
+    };
+    // The most overdue visits and the newest alerts; the rest are counted, so the dashboard
+    // stays light on a slow link however much is pending.
+    let more = |total: usize| {
+        if total > LIST_SHOWN {
+            tr.t_n("dashboard-list-more", (total - LIST_SHOWN) as i64)
+        } else {
+            String::new()
+        }
+    };
+    let overdue_more = more(overdue.len());
+    let alerts_more = more(alerts.len());
+    overdue.truncate(LIST_SHOWN);
+    alerts.truncate(LIST_SHOWN);
     let page = DashboardPage {
+        show_overdue: viewer.can(Action::WorkflowFollowUp),
+        overdue_more,
+        alerts_more,
+        overdue,
+        alerts,
         show_waiting: viewer.can(Action::MatchRead),
         waiting_title: tr.t_n("dashboard-matches-waiting", waiting_total as i64),
         waiting_more,

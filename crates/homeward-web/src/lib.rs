@@ -5,7 +5,8 @@
 //! makes the case list update as one types. Each page checks the role's permissions itself, and
 //! the store applies the record scope, so a page shows only what its viewer may see.
 //!
-//! Potential matches are reviewed at `/matches/{id}`, with the API's disclosure rules.
+//! Potential matches are reviewed at `/matches/{id}`, with the API's disclosure rules. The case
+//! workflow is taken on the case's page through the same functions as the JSON API.
 
 pub mod admin;
 pub mod assets;
@@ -24,6 +25,7 @@ pub mod records;
 pub mod search;
 pub mod sections;
 pub mod session;
+pub mod workflow;
 
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
@@ -33,6 +35,7 @@ use tower_http::compression::CompressionLayer;
 
 use crate::kinds::KindPages;
 use crate::session::{Posted, Viewer};
+use crate::workflow::FormKind;
 
 fn kind_routes(pages: KindPages) -> Router<AppState> {
     let base = pages.base;
@@ -94,6 +97,41 @@ pub fn router() -> Router<AppState> {
         .merge(kind_routes(kinds::CASES))
         .merge(kind_routes(kinds::TRACING))
         .route("/matches/{id}", get(matches::show).post(matches::decide))
+        .route("/cases/{key}/workflow/{step}", post(workflow::post_step))
+        .route(
+            "/cases/{key}/verifications",
+            post(|s: State<AppState>, k: Path<String>, p: Posted| {
+                workflow::post(s.0, FormKind::Verification, k.0, p)
+            }),
+        )
+        .route(
+            "/cases/{key}/approval",
+            post(|s: State<AppState>, k: Path<String>, p: Posted| {
+                workflow::post(s.0, FormKind::Approval, k.0, p)
+            }),
+        )
+        .route(
+            "/cases/{key}/care-arrangements",
+            post(|s: State<AppState>, k: Path<String>, p: Posted| {
+                workflow::post(s.0, FormKind::Care, k.0, p)
+            }),
+        )
+        .route(
+            "/cases/{key}/moves",
+            post(|s: State<AppState>, k: Path<String>, p: Posted| {
+                workflow::post(s.0, FormKind::Move, k.0, p)
+            }),
+        )
+        .route(
+            "/cases/{key}/tracing-actions",
+            post(|s: State<AppState>, k: Path<String>, p: Posted| {
+                workflow::post(s.0, FormKind::TracingAction, k.0, p)
+            }),
+        )
+        .route(
+            "/cases/{key}/followups/{id}/done",
+            post(workflow::post_followup),
+        )
         .route("/admin/users", get(admin::users).post(admin::add))
         .route(
             "/admin/users/{id}/disable",

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use homeward_domain::{catalogue, FieldKind, RecordKind, Reference};
 use homeward_server::AppState;
@@ -17,7 +18,7 @@ use serde_json::Value;
 
 use crate::i18n::Tr;
 use crate::kinds::KindPages;
-use crate::page::{error_page, internal_error, ok, Chrome, ErrorKind};
+use crate::page::{error_page, internal_error, ok, render, Chrome, ErrorKind};
 use crate::record_view::{self, display_name, script_lang, SectionPairs};
 use crate::search;
 use crate::sections::label_scope;
@@ -369,6 +370,9 @@ struct RecordPage {
     saved: bool,
     show_matches: bool,
     matches: Vec<crate::matches::MatchItem>,
+    wf: Option<crate::workflow::Panel>,
+    choose: String,
+    unknown: String,
 }
 
 /// `?saved=1` after a change.
@@ -385,19 +389,48 @@ pub async fn show(
     Path(key): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Response {
+    render_record(
+        pages,
+        &state,
+        &viewer,
+        &key,
+        q.saved.is_some(),
+        crate::workflow::Failed::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// One record's page with a status; a case's page carries its workflow, with `failed` the
+/// workflow form just refused (shown open with its messages).
+pub async fn render_record(
+    pages: KindPages,
+    state: &AppState,
+    viewer: &Viewer,
+    key: &str,
+    saved: bool,
+    failed: crate::workflow::Failed,
+    status: StatusCode,
+) -> Response {
+    let viewer = viewer.clone();
     if !viewer.can(pages.read) {
         return viewer.forbidden();
     }
     let tr = viewer.tr();
-    let record = match state
-        .store
-        .get_record(&viewer.ctx(), pages.kind, &key)
-        .await
-    {
+    let record = match state.store.get_record(&viewer.ctx(), pages.kind, key).await {
         Ok(r) => r,
         Err(e) => return store_error(&viewer, e),
     };
     let reference = record.reference.to_string();
+    let wf = if pages.kind == RecordKind::Case {
+        crate::workflow::read_followup_alerts(state, &viewer, &record).await;
+        match crate::workflow::panel(state, &viewer, &record, &failed).await {
+            Ok(p) => Some(p),
+            Err(e) => return internal_error(&tr, &e),
+        }
+    } else {
+        None
+    };
     let name = display_name(&record);
     let heading = name.clone().unwrap_or_else(|| reference.clone());
     let can_edit = viewer.can(pages.update) && viewer.can(homeward_auth::Action::PersonalDataView);
@@ -436,10 +469,13 @@ pub async fn show(
             .unwrap_or(&record.updated_at)
             .replace('T', " "),
         version: record.version,
-        saved: q.saved.is_some(),
+        saved,
         reference,
+        wf,
+        choose: tr.t("choose"),
+        unknown: tr.t("answer-unknown"),
     };
-    ok(&page, &tr)
+    render(status, &page, &tr)
 }
 
 /// One change in the history.

@@ -1,7 +1,7 @@
 // A caseworker's day in headless Chromium against `homeward demo`: log in, register a child
 // with a Bengali-script name, find them by name, take a tracing request for two children,
-// review the potential match it finds and confirm it with a reason, switch to Assamese and
-// back; a community volunteer cannot open the case page; every main page stays under 60 KB
+// review the potential match it finds and confirm it with a reason, take the case through
+// verification, approval and reunification on its page, switch to Assamese and back; a community volunteer cannot open the case page; every main page stays under 60 KB
 // compressed, loads nothing from another host, breaks no CSP rule, fits 360 px and has no
 // serious or critical axe-core violation. Screenshots go to docs/screenshots.
 import assert from 'node:assert/strict';
@@ -200,6 +200,64 @@ describe('caseworker in the browser', () => {
     await page.getByText('Mother named in both; name, age and district agree.').waitFor();
     await screenshot(page, 'match-review');
     await checkPage('match review decided');
+  });
+
+  it('takes the confirmed case through the workflow: registration, tracing, verification, approval and reunification', async () => {
+    await page.goto(`${server.url}/cases/${caseRef}`);
+    const stage = page.locator('#workflow .stage');
+    assert.equal(await stage.innerText(), 'Identified');
+    // Closing without a reason is refused beside the field; nothing changes.
+    await page.locator('#wf-close summary').click();
+    await page.getByRole('button', { name: 'Close the case' }).click();
+    await page.locator('#wf-close-closure_reason-error').waitFor();
+    assert.equal(await page.locator('#wf-close-closure_reason').getAttribute('aria-invalid'), 'true');
+    assert.equal(await stage.innerText(), 'Identified');
+    await checkPage('case workflow with an error');
+
+    for (const [button, reached] of [
+      ['Register the child', 'Registered'],
+      ['Start tracing', 'Tracing'],
+      ['Start verification', 'Verification'],
+    ]) {
+      await page.getByRole('button', { name: button }).click();
+      await page.locator('#workflow .stage', { hasText: reached }).waitFor();
+    }
+
+    await page.locator('#wf-verification summary').click();
+    for (const f of ['adult_willing', 'adult_able', 'child_knows_adult', 'accounts_agree']) {
+      await page.locator(`#wf-verification-${f}`).selectOption('yes');
+    }
+    await page.locator('#wf-verification-child_wishes').selectOption('yes');
+    await page.locator('#wf-verification-recommendation').selectOption('reunification');
+    await page.locator('#wf-verification-notes').fill('Mother recognised him; both describe the same village.');
+    await page.getByRole('button', { name: 'Save the verification' }).click();
+    await page.locator('table.events th', { hasText: 'Verification' }).waitFor();
+    await page.locator('#wf-move summary').click();
+    await page.locator('#workflow').screenshot({ path: join(SCREENSHOTS, 'case-workflow.png') });
+    await checkPage('case workflow');
+    await weigh('case workflow', `/cases/${caseRef}`);
+
+    // The supervisor of the team approves; the caseworker then reunifies.
+    const other = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    const p = await watchedPage(other);
+    try {
+      await login(p, server.url, 'supervisor', DEMO_PASSWORD);
+      await p.goto(`${server.url}/cases/${caseRef}`);
+      await p.locator('#wf-approval summary').click();
+      await p.locator('#wf-approval-reason').fill('Verification positive; the child wishes to go home.');
+      await p.getByRole('button', { name: 'Approve reunification' }).click();
+      await p.locator('table.events th', { hasText: 'Reunification approved' }).waitFor();
+    } finally {
+      await other.close();
+    }
+    await page.goto(`${server.url}/cases/${caseRef}`);
+    await page.locator('#wf-reunify summary').click();
+    await page.locator('#wf-reunify-adult_name').fill('আমিনা খাতুন');
+    await page.locator('#wf-reunify-relation').selectOption('mother');
+    await page.getByRole('button', { name: 'Record the reunification' }).click();
+    await page.locator('#workflow .stage', { hasText: 'Reunification' }).waitFor();
+    assert.ok((await page.locator('ul.followups li').count()) >= 2, 'follow-up visits are scheduled');
+    await checkPage('case reunified');
   });
 
   it('switches the language to Assamese and back', async () => {

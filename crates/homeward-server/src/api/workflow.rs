@@ -1,15 +1,20 @@
 //! The case workflow over HTTP: one route per step, each with its own permission, plus
 //! verifications, the supervisor's approval of a reunification, follow-up visits, tracing
 //! actions, moves and the overdue lists. The rules themselves (R1–R5) live in
-//! `homeward_domain::workflow`; these handlers gather what the rules need and record the
-//! outcome.
+//! `homeward_domain::workflow`.
+//!
+//! Each operation is a public function of the state, the caller's [`ActorContext`], the record's
+//! key and a plain request struct: it gathers what the rule needs, checks it and records the
+//! outcome. The JSON handlers are thin wrappers that add the permission check and the JSON
+//! framing; the web interface calls the same functions from its forms, so a rule cannot be
+//! kept in one place and forgotten in the other.
 
 use axum::extract::State;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use homeward_domain::workflow::{
     self, check_step, ChildWish, Move, PermanentCareRequest, Recommendation, Stage, Step,
-    Verification,
+    Verification, WorkflowError,
 };
 use homeward_domain::{catalogue, Document, RecordKind};
 use homeward_store::{ActorContext, CaseEvent, NewEvent, OverdueFollowup, StoredRecord};
@@ -18,7 +23,7 @@ use serde_json::{json, Value};
 
 use super::extract::{ApiJson, ApiPath};
 use crate::auth::{act, Authorized, RequiredAction};
-use crate::error::ApiError;
+use crate::error::{ApiError, WorkflowRule};
 use crate::AppState;
 
 /// A workflow step as served, with the permission it requires.
@@ -39,6 +44,14 @@ macro_rules! steps {
                 type Permission = act::$perm;
             }
         )*
+
+        /// The permission a step requires, from the same table as the routes' markers, so an
+        /// interface showing a step's form asks exactly what the API checks.
+        pub fn step_permission(step: Step) -> homeward_auth::Action {
+            match step {
+                $(Step::$step => <act::$perm as RequiredAction>::ACTION,)*
+            }
+        }
     };
 }
 
@@ -57,21 +70,32 @@ steps! {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepRequest {
-    care_arrangements_type: Option<String>,
-    caregiver_name: Option<String>,
-    start_date: Option<NaiveDate>,
-    adult_name: Option<String>,
-    relation: Option<String>,
-    reunification_date: Option<NaiveDate>,
-    with_verified_adult: Option<bool>,
-    closure_reason: Option<String>,
-    permanent_care_type: Option<String>,
-    override_reason: Option<String>,
-    notes: Option<String>,
+    /// Interim care: the care arrangement (catalogue `care_arrangements_type`).
+    pub care_arrangements_type: Option<String>,
+    /// Interim care: who cares for the child (sealed in the event).
+    pub caregiver_name: Option<String>,
+    /// Interim care: when the placement started; today when absent.
+    pub start_date: Option<NaiveDate>,
+    /// Reunification: the adult the child goes to.
+    pub adult_name: Option<String>,
+    /// Reunification: how the adult is related to the child.
+    pub relation: Option<String>,
+    /// Reunification: the date; today when absent.
+    pub reunification_date: Option<NaiveDate>,
+    /// Reunification: whether it is the adult who was verified; yes when absent.
+    pub with_verified_adult: Option<bool>,
+    /// Close: why (one of `CLOSURE_REASONS`).
+    pub closure_reason: Option<String>,
+    /// Long-term care: the kind (one of [`LONG_TERM_TYPES`]).
+    pub permanent_care_type: Option<String>,
+    /// Long-term care: a supervisor's written reason to override the R3 lock.
+    pub override_reason: Option<String>,
+    /// Free notes, sealed with the event.
+    pub notes: Option<String>,
 }
 
 /// Permanent care types: the first two are permanent and fall under the lock (R3).
-const LONG_TERM_TYPES: &[&str] = &[
+pub const LONG_TERM_TYPES: &[&str] = &[
     "adoption",
     "kafala",
     "long_term_foster_care",
@@ -82,12 +106,40 @@ fn now_text() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn stage_of(case: &StoredRecord) -> Stage {
+/// Where a case stands (a case without a stage was registered before stages were kept).
+pub fn stage_of(case: &StoredRecord) -> Stage {
     case.fields
         .get("stage")
         .and_then(Value::as_str)
         .and_then(Stage::parse)
         .unwrap_or(Stage::Registered)
+}
+
+/// A domain rule's refusal as a 409 naming the rule, so the web can word it in the user's
+/// language.
+fn rule_error(e: WorkflowError) -> ApiError {
+    let rule = match &e {
+        WorkflowError::WrongStage { .. } => WorkflowRule::WrongStage,
+        WorkflowError::VerificationNotPositive(_) => WorkflowRule::VerificationNotPositive,
+        WorkflowError::ApprovalMissing => WorkflowRule::ApprovalMissing,
+        WorkflowError::PermanentCareLocked(_) => WorkflowRule::PermanentCareLocked,
+        WorkflowError::MoveIncomplete(_) => WorkflowRule::MoveIncomplete,
+        WorkflowError::ReasonRequired(_) => WorkflowRule::ReasonRequired,
+    };
+    ApiError::workflow(e.to_string()).with_rule(rule)
+}
+
+/// The case a workflow operation works on, through the caller's scope.
+async fn case_for(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+) -> Result<StoredRecord, ApiError> {
+    state
+        .store
+        .get_record(ctx, RecordKind::Case, key)
+        .await
+        .map_err(|e| ApiError::from_store(e, "child case"))
 }
 
 fn require_choice(field: &str, value: Option<&str>, choices: &[&str]) -> Result<String, ApiError> {
@@ -140,31 +192,30 @@ fn latest_verification(events: &[CaseEvent]) -> Option<(usize, Verification)> {
         .and_then(|(i, e)| serde_json::from_value(e.plain.clone()).ok().map(|v| (i, v)))
 }
 
-/// Takes one workflow step.
-pub async fn take_step<S: StepApi>(
-    auth: Authorized<S::Permission>,
-    State(state): State<AppState>,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(req): ApiJson<StepRequest>,
-) -> Result<Json<StoredRecord>, ApiError> {
-    let ctx = auth.caller.context();
-    let case = state
-        .store
-        .get_record(&ctx, RecordKind::Case, &key)
-        .await
-        .map_err(|e| ApiError::from_store(e, "child case"))?;
-    let to = check_step(stage_of(&case), S::STEP).map_err(|e| ApiError::workflow(e.to_string()))?;
+/// Takes one workflow step on a case. `may_override` says whether the caller's role holds
+/// `permanent_care.override` (only the long-term care step reads it). The caller must hold
+/// [`step_permission`]`(step)`; the interfaces check that before calling.
+pub async fn apply_step(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    step: Step,
+    req: StepRequest,
+    may_override: bool,
+) -> Result<StoredRecord, ApiError> {
+    let case = case_for(state, ctx, key).await?;
+    let to = check_step(stage_of(&case), step).map_err(rule_error)?;
     let mut system = Document::new();
     system.insert("stage".into(), json!(to.as_str()));
     let mut events = Vec::new();
-    let mut action = format!("workflow.{}", S::STEP.as_str());
+    let mut action = format!("workflow.{}", step.as_str());
     let today = Utc::now().date_naive();
     let risk = case
         .fields
         .get("risk_level")
         .and_then(Value::as_str)
         .map(str::to_string);
-    match S::STEP {
+    match step {
         Step::Register => {
             system.insert("registered_at".into(), json!(now_text()));
         }
@@ -194,7 +245,7 @@ pub async fn take_step<S: StepApi>(
                 system.insert("name_caregiver".into(), json!(name.trim()));
             }
             events.push(NewEvent { kind: "care_arrangement", plain: json!({"care_arrangements_type": care, "care_arrangement_started_date": start.to_string()}), sealed: json!({"caregiver": req.caregiver_name, "notes": req.notes}), due_date: None });
-            events.extend(followups(&state, risk.as_deref(), start, "in_care"));
+            events.extend(followups(state, risk.as_deref(), start, "in_care"));
         }
         Step::StartTracing => {
             if !case.fields.contains_key("tracing_started_at") {
@@ -202,13 +253,11 @@ pub async fn take_step<S: StepApi>(
             }
         }
         Step::Reunify => {
-            let history = events_of(&state, &ctx, &case).await?;
-            let (at, verification) = latest_verification(&history).ok_or_else(|| ApiError::workflow("reunification needs a verification record first (POST /api/v1/cases/{key}/verifications)"))?;
-            verification
-                .permits_reunification()
-                .map_err(|e| ApiError::workflow(e.to_string()))?;
+            let history = events_of(state, ctx, &case).await?;
+            let (at, verification) = latest_verification(&history).ok_or_else(|| ApiError::workflow("reunification needs a verification record first (POST /api/v1/cases/{key}/verifications)").with_rule(WorkflowRule::VerificationMissing))?;
+            verification.permits_reunification().map_err(rule_error)?;
             if !history[at..].iter().any(|e| e.kind == "approval") {
-                return Err(ApiError::workflow("reunification needs a supervisor's approval of the latest verification (POST /api/v1/cases/{key}/reunification-approval)"));
+                return Err(ApiError::workflow("reunification needs a supervisor's approval of the latest verification (POST /api/v1/cases/{key}/reunification-approval)").with_rule(WorkflowRule::ApprovalMissing));
             }
             let adult = req
                 .adult_name
@@ -225,7 +274,7 @@ pub async fn take_step<S: StepApi>(
             let with_verified = req.with_verified_adult.unwrap_or(true);
             events.push(NewEvent { kind: "reunification", plain: json!({"reunification_date": date.to_string(), "relation": req.relation, "with_verified_adult": with_verified}), sealed: json!({"adult_name": adult, "notes": req.notes}), due_date: None });
             events.extend(followups(
-                &state,
+                state,
                 risk.as_deref(),
                 date,
                 "after_reunification",
@@ -255,14 +304,10 @@ pub async fn take_step<S: StepApi>(
             let mut overridden = false;
             if matches!(kind.as_str(), "adoption" | "kafala") {
                 let override_reason = req.override_reason.as_deref();
-                if override_reason.is_some()
-                    && !auth
-                        .caller
-                        .can(homeward_auth::Action::PermanentCareOverride)
-                {
+                if override_reason.is_some() && !may_override {
                     return Err(ApiError::forbidden("overriding the permanent-care lock needs the `permanent_care.override` permission (a supervisor)"));
                 }
-                let history = events_of(&state, &ctx, &case).await?;
+                let history = events_of(state, ctx, &case).await?;
                 let unsuccessful = history.iter().any(|e| {
                     e.kind == "tracing_action"
                         && e.plain.get("outcome").and_then(Value::as_str) == Some("unsuccessful")
@@ -281,7 +326,7 @@ pub async fn take_step<S: StepApi>(
                     override_reason,
                 };
                 overridden = workflow::check_permanent_care(&state.config.workflow, &request)
-                    .map_err(|e| ApiError::workflow(e.to_string()))?;
+                    .map_err(rule_error)?;
                 if overridden {
                     action = "permanent_care.override".into();
                 }
@@ -295,42 +340,66 @@ pub async fn take_step<S: StepApi>(
         }
         Step::StartVerification | Step::StartFollowUp => {}
     }
-    let updated = state
+    state
         .store
-        .apply_workflow(&ctx, &key, case.version, &system, &events, &action)
+        .apply_workflow(ctx, key, case.version, &system, &events, &action)
         .await
-        .map_err(|e| ApiError::from_store(e, "child case"))?;
-    Ok(Json(updated))
+        .map_err(|e| ApiError::from_store(e, "child case"))
+}
+
+/// Takes one workflow step.
+pub async fn take_step<S: StepApi>(
+    auth: Authorized<S::Permission>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(req): ApiJson<StepRequest>,
+) -> Result<Json<StoredRecord>, ApiError> {
+    let may_override = auth
+        .caller
+        .can(homeward_auth::Action::PermanentCareOverride);
+    apply_step(
+        &state,
+        &auth.caller.context(),
+        &key,
+        S::STEP,
+        req,
+        may_override,
+    )
+    .await
+    .map(Json)
 }
 
 /// A verification record as sent.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationRequest {
-    adult_willing: bool,
-    adult_able: bool,
-    child_knows_adult: bool,
-    child_wishes: ChildWish,
-    accounts_agree: bool,
-    recommendation: Recommendation,
-    notes: Option<String>,
+    /// The adult is willing to care for the child.
+    pub adult_willing: bool,
+    /// The adult is able to care for the child.
+    pub adult_able: bool,
+    /// The child knows the adult.
+    pub child_knows_adult: bool,
+    /// The child's own wish.
+    pub child_wishes: ChildWish,
+    /// The adult's and the child's accounts agree.
+    pub accounts_agree: bool,
+    /// What the verifying caseworker recommends.
+    pub recommendation: Recommendation,
+    /// Free notes, sealed with the event.
+    pub notes: Option<String>,
 }
 
-/// Records a verification (the case must be at the verification stage).
-pub async fn verify(
-    auth: Authorized<act::WorkflowVerify>,
-    State(state): State<AppState>,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(v): ApiJson<VerificationRequest>,
-) -> Result<Json<Vec<CaseEvent>>, ApiError> {
-    let ctx = auth.caller.context();
-    let case = state
-        .store
-        .get_record(&ctx, RecordKind::Case, &key)
-        .await
-        .map_err(|e| ApiError::from_store(e, "child case"))?;
+/// Records a verification (the case must be at the verification stage); returns the case's
+/// verifications.
+pub async fn record_verification(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    v: VerificationRequest,
+) -> Result<Vec<CaseEvent>, ApiError> {
+    let case = case_for(state, ctx, key).await?;
     if stage_of(&case) != Stage::Verification {
-        return Err(ApiError::workflow("verification is recorded at the verification stage; take the start_verification step first"));
+        return Err(ApiError::workflow("verification is recorded at the verification stage; take the start_verification step first").with_rule(WorkflowRule::NotVerificationStage));
     }
     let record = Verification {
         adult_willing: v.adult_willing,
@@ -347,14 +416,26 @@ pub async fn verify(
         due_date: None,
     };
     append_event(
-        &state,
-        &ctx,
-        &key,
+        state,
+        ctx,
+        key,
         case.version,
         event,
         "workflow.verification",
     )
     .await
+}
+
+/// Records a verification.
+pub async fn verify(
+    auth: Authorized<act::WorkflowVerify>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(v): ApiJson<VerificationRequest>,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    record_verification(&state, &auth.caller.context(), &key, v)
+        .await
+        .map(Json)
 }
 
 /// Appends one event to a case (its fields unchanged) and returns the case's events of that kind.
@@ -365,20 +446,59 @@ async fn append_event(
     version: i64,
     event: NewEvent,
     action: &str,
-) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+) -> Result<Vec<CaseEvent>, ApiError> {
     let kind = event.kind;
     state
         .store
         .apply_workflow(ctx, key, version, &Document::new(), &[event], action)
         .await?;
-    Ok(Json(state.store.case_events(ctx, key, Some(kind)).await?))
+    Ok(state.store.case_events(ctx, key, Some(kind)).await?)
 }
 
 /// A supervisor's approval.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalRequest {
-    reason: String,
+    /// What the approval rests on (at least 5 characters).
+    pub reason: String,
+}
+
+/// Approves reunification after a positive verification (R2); returns the case's approvals.
+/// The caller must hold `reunification.approve`.
+pub async fn approve_reunification(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    a: ApprovalRequest,
+) -> Result<Vec<CaseEvent>, ApiError> {
+    if a.reason.trim().chars().count() < 5 {
+        return Err(ApiError::bad_field(
+            "reason",
+            "is required: what the approval rests on (at least 5 characters)",
+        ));
+    }
+    let case = case_for(state, ctx, key).await?;
+    let history = events_of(state, ctx, &case).await?;
+    let (_, verification) = latest_verification(&history).ok_or_else(|| {
+        ApiError::workflow("there is no verification to approve yet")
+            .with_rule(WorkflowRule::VerificationMissing)
+    })?;
+    verification.permits_reunification().map_err(rule_error)?;
+    let event = NewEvent {
+        kind: "approval",
+        plain: json!({"approved": true}),
+        sealed: json!({"reason": a.reason.trim()}),
+        due_date: None,
+    };
+    append_event(
+        state,
+        ctx,
+        key,
+        case.version,
+        event,
+        "reunification.approve",
+    )
+    .await
 }
 
 /// Approves reunification after a positive verification (R2).
@@ -388,39 +508,22 @@ pub async fn approve(
     ApiPath(key): ApiPath<String>,
     ApiJson(a): ApiJson<ApprovalRequest>,
 ) -> Result<Json<Vec<CaseEvent>>, ApiError> {
-    if a.reason.trim().chars().count() < 5 {
-        return Err(ApiError::bad_field(
-            "reason",
-            "is required: what the approval rests on (at least 5 characters)",
-        ));
-    }
-    let ctx = auth.caller.context();
-    let case = state
-        .store
-        .get_record(&ctx, RecordKind::Case, &key)
+    approve_reunification(&state, &auth.caller.context(), &key, a)
         .await
-        .map_err(|e| ApiError::from_store(e, "child case"))?;
-    let history = events_of(&state, &ctx, &case).await?;
-    let (_, verification) = latest_verification(&history)
-        .ok_or_else(|| ApiError::workflow("there is no verification to approve yet"))?;
-    verification
-        .permits_reunification()
-        .map_err(|e| ApiError::workflow(e.to_string()))?;
-    let event = NewEvent {
-        kind: "approval",
-        plain: json!({"approved": true}),
-        sealed: json!({"reason": a.reason.trim()}),
-        due_date: None,
-    };
-    append_event(
-        &state,
-        &ctx,
-        &key,
-        case.version,
-        event,
-        "reunification.approve",
-    )
-    .await
+        .map(Json)
+}
+
+/// The workflow events of a case in the caller's scope, oldest first.
+pub async fn case_events(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+) -> Result<Vec<CaseEvent>, ApiError> {
+    state
+        .store
+        .case_events(ctx, key, None)
+        .await
+        .map_err(|e| ApiError::from_store(e, "child case"))
 }
 
 /// The workflow events of a case.
@@ -429,22 +532,50 @@ pub async fn events(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
 ) -> Result<Json<Vec<CaseEvent>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .case_events(&auth.caller.context(), &key, None)
-            .await
-            .map_err(|e| ApiError::from_store(e, "child case"))?,
-    ))
+    case_events(&state, &auth.caller.context(), &key)
+        .await
+        .map(Json)
 }
 
 /// A follow-up visit done.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FollowupDone {
-    followup_date: Option<NaiveDate>,
-    child_with_family: Option<bool>,
-    notes: Option<String>,
+    /// When the visit took place; today when absent.
+    pub followup_date: Option<NaiveDate>,
+    /// Whether the child was found living with the family.
+    pub child_with_family: Option<bool>,
+    /// Free notes, sealed with the event.
+    pub notes: Option<String>,
+}
+
+/// Records a follow-up visit; one done after its due date is flagged late. The caller must
+/// hold `workflow.follow_up`.
+pub async fn complete_followup(
+    state: &AppState,
+    ctx: &ActorContext,
+    id: &str,
+    f: FollowupDone,
+) -> Result<CaseEvent, ApiError> {
+    let today = Utc::now().date_naive();
+    let date = f.followup_date.unwrap_or(today);
+    if date > today {
+        return Err(ApiError::bad_field(
+            "followup_date",
+            format!("{date} is in the future; record a visit once it has happened"),
+        ));
+    }
+    state
+        .store
+        .complete_followup(
+            ctx,
+            id,
+            &date.to_string(),
+            json!({"followup_date": date.to_string(), "child_with_family": f.child_with_family}),
+            json!({"notes": f.notes}),
+        )
+        .await
+        .map_err(|e| ApiError::from_store(e, "follow-up"))
 }
 
 /// Records a follow-up visit; one done after its due date is flagged late.
@@ -454,27 +585,18 @@ pub async fn followup_done(
     ApiPath(id): ApiPath<String>,
     ApiJson(f): ApiJson<FollowupDone>,
 ) -> Result<Json<CaseEvent>, ApiError> {
-    let today = Utc::now().date_naive();
-    let date = f.followup_date.unwrap_or(today);
-    if date > today {
-        return Err(ApiError::bad_field(
-            "followup_date",
-            format!("{date} is in the future; record a visit once it has happened"),
-        ));
-    }
-    let ctx = auth.caller.context();
-    let event = state
-        .store
-        .complete_followup(
-            &ctx,
-            &id,
-            &date.to_string(),
-            json!({"followup_date": date.to_string(), "child_with_family": f.child_with_family}),
-            json!({"notes": f.notes}),
-        )
+    complete_followup(&state, &auth.caller.context(), &id, f)
         .await
-        .map_err(|e| ApiError::from_store(e, "follow-up"))?;
-    Ok(Json(event))
+        .map(Json)
+}
+
+/// Follow-ups past their due date today, in the caller's scope, most overdue first.
+pub async fn overdue_followups_in_scope(
+    state: &AppState,
+    ctx: &ActorContext,
+) -> Result<Vec<OverdueFollowup>, ApiError> {
+    let today = Utc::now().date_naive().to_string();
+    Ok(state.store.overdue_followups(ctx, &today).await?)
 }
 
 /// Follow-ups past their due date, in the caller's scope.
@@ -482,27 +604,29 @@ pub async fn overdue_followups(
     auth: Authorized<act::WorkflowFollowUp>,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<OverdueFollowup>>, ApiError> {
-    let today = Utc::now().date_naive().to_string();
-    Ok(Json(
-        state
-            .store
-            .overdue_followups(&auth.caller.context(), &today)
-            .await?,
-    ))
+    overdue_followups_in_scope(&state, &auth.caller.context())
+        .await
+        .map(Json)
 }
 
 /// A tracing action as sent.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TracingActionRequest {
-    action_type: String,
-    date: NaiveDate,
-    place: Option<String>,
-    outcome: String,
-    notes: Option<String>,
+    /// The kind of action (one of [`TRACING_ACTION_TYPES`]).
+    pub action_type: String,
+    /// When it was taken.
+    pub date: NaiveDate,
+    /// Where (sealed).
+    pub place: Option<String>,
+    /// How it ended (one of [`TRACING_OUTCOMES`]).
+    pub outcome: String,
+    /// Free notes, sealed with the event.
+    pub notes: Option<String>,
 }
 
-const TRACING_ACTION_TYPES: &[&str] = &[
+/// The kinds of tracing action (domain.md §5.4).
+pub const TRACING_ACTION_TYPES: &[&str] = &[
     "case_by_case",
     "individual",
     "mass",
@@ -510,7 +634,8 @@ const TRACING_ACTION_TYPES: &[&str] = &[
     "referral_ngo",
     "referral_icrc",
 ];
-const TRACING_OUTCOMES: &[&str] = &["pending", "successful", "unsuccessful"];
+/// How a tracing action ended.
+pub const TRACING_OUTCOMES: &[&str] = &["pending", "successful", "unsuccessful"];
 
 /// Checks a tracing action and turns it into its event.
 fn tracing_action_event(t: &TracingActionRequest) -> Result<NewEvent, ApiError> {
@@ -530,24 +655,20 @@ fn tracing_action_event(t: &TracingActionRequest) -> Result<NewEvent, ApiError> 
     })
 }
 
-/// Records a tracing action.
-pub async fn tracing_action(
-    auth: Authorized<act::WorkflowTracing>,
-    State(state): State<AppState>,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(t): ApiJson<TracingActionRequest>,
-) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+/// Records a tracing action on a case; returns the case's tracing actions. The caller must
+/// hold `workflow.tracing`.
+pub async fn add_tracing_action(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    t: TracingActionRequest,
+) -> Result<Vec<CaseEvent>, ApiError> {
     let event = tracing_action_event(&t)?;
-    let ctx = auth.caller.context();
-    let case = state
-        .store
-        .get_record(&ctx, RecordKind::Case, &key)
-        .await
-        .map_err(|e| ApiError::from_store(e, "child case"))?;
+    let case = case_for(state, ctx, key).await?;
     append_event(
-        &state,
-        &ctx,
-        &key,
+        state,
+        ctx,
+        key,
         case.version,
         event,
         "workflow.tracing_action",
@@ -555,15 +676,72 @@ pub async fn tracing_action(
     .await
 }
 
+/// Records a tracing action.
+pub async fn tracing_action(
+    auth: Authorized<act::WorkflowTracing>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(t): ApiJson<TracingActionRequest>,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    add_tracing_action(&state, &auth.caller.context(), &key, t)
+        .await
+        .map(Json)
+}
+
 /// A move as sent.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
-    scope: String,
-    destination: String,
-    purpose: Option<String>,
-    accompanying_adult: Option<String>,
-    authorised_by: Option<String>,
+    /// `within_district`, `out_of_district` or `out_of_country` (see [`MOVE_SCOPES`]).
+    pub scope: String,
+    /// Where to (sealed).
+    pub destination: String,
+    /// Why (R4: required out of the district).
+    pub purpose: Option<String>,
+    /// Who goes with the child (R4: required out of the district).
+    pub accompanying_adult: Option<String>,
+    /// Who authorised the move (R4: required out of the district).
+    pub authorised_by: Option<String>,
+}
+
+/// How far a move takes the child.
+pub const MOVE_SCOPES: &[&str] = &["within_district", "out_of_district", "out_of_country"];
+
+/// Records a child's move; out of the district or country it needs purpose, adult and
+/// authoriser (R4). Returns the case's moves. The caller must hold `move.record`.
+pub async fn add_move(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    m: MoveRequest,
+) -> Result<Vec<CaseEvent>, ApiError> {
+    let scope = require_choice("scope", Some(&m.scope), MOVE_SCOPES)?;
+    let mv = Move {
+        scope: scope.clone(),
+        purpose: m.purpose.clone(),
+        accompanying_adult: m.accompanying_adult.clone(),
+        authorised_by: m.authorised_by.clone(),
+    };
+    workflow::check_move(&mv).map_err(rule_error)?;
+    let case = case_for(state, ctx, key).await?;
+    let event = NewEvent {
+        kind: "move",
+        plain: json!({"scope": scope}),
+        sealed: json!({"destination": m.destination, "purpose": m.purpose, "accompanying_adult": m.accompanying_adult, "authorised_by": m.authorised_by}),
+        due_date: None,
+    };
+    state
+        .store
+        .apply_workflow(
+            ctx,
+            key,
+            case.version,
+            &Document::new(),
+            &[event],
+            "workflow.move",
+        )
+        .await?;
+    Ok(state.store.case_events(ctx, key, Some("move")).await?)
 }
 
 /// Records a child's move; out of the district or country it needs purpose, adult and
@@ -574,44 +752,9 @@ pub async fn record_move(
     ApiPath(key): ApiPath<String>,
     ApiJson(m): ApiJson<MoveRequest>,
 ) -> Result<Json<Vec<CaseEvent>>, ApiError> {
-    let scope = require_choice(
-        "scope",
-        Some(&m.scope),
-        &["within_district", "out_of_district", "out_of_country"],
-    )?;
-    let mv = Move {
-        scope: scope.clone(),
-        purpose: m.purpose.clone(),
-        accompanying_adult: m.accompanying_adult.clone(),
-        authorised_by: m.authorised_by.clone(),
-    };
-    workflow::check_move(&mv).map_err(|e| ApiError::workflow(e.to_string()))?;
-    let ctx = auth.caller.context();
-    let case = state
-        .store
-        .get_record(&ctx, RecordKind::Case, &key)
+    add_move(&state, &auth.caller.context(), &key, m)
         .await
-        .map_err(|e| ApiError::from_store(e, "child case"))?;
-    let event = NewEvent {
-        kind: "move",
-        plain: json!({"scope": scope}),
-        sealed: json!({"destination": m.destination, "purpose": m.purpose, "accompanying_adult": m.accompanying_adult, "authorised_by": m.authorised_by}),
-        due_date: None,
-    };
-    state
-        .store
-        .apply_workflow(
-            &ctx,
-            &key,
-            case.version,
-            &Document::new(),
-            &[event],
-            "workflow.move",
-        )
-        .await?;
-    Ok(Json(
-        state.store.case_events(&ctx, &key, Some("move")).await?,
-    ))
+        .map(Json)
 }
 
 /// A case that missed a deadline clock (R1).
@@ -629,16 +772,15 @@ fn parse_time(v: Option<&Value>) -> Option<chrono::DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Open cases that missed the registration (24 h) or tracing-start (48 h) clock.
-pub async fn overdue_deadlines(
-    auth: Authorized<act::CaseList>,
-    State(state): State<AppState>,
-) -> Result<Json<Vec<OverdueCase>>, ApiError> {
+/// Open cases in the caller's scope that missed the registration (24 h) or tracing-start
+/// (48 h) clock (R1). The caller must hold `case.list`.
+pub async fn overdue_cases(
+    state: &AppState,
+    ctx: &ActorContext,
+) -> Result<Vec<OverdueCase>, ApiError> {
     let now = Utc::now();
     let mut out = Vec::new();
-    for (id, reference, created_at, plain) in
-        state.store.open_cases_plain(&auth.caller.context()).await?
-    {
+    for (id, reference, created_at, plain) in state.store.open_cases_plain(ctx).await? {
         // The clock runs from identification: the recorded date, else when Homeward first saw the child.
         let identified = plain
             .get("date_of_identification")
@@ -670,28 +812,44 @@ pub async fn overdue_deadlines(
             });
         }
     }
-    Ok(Json(out))
+    Ok(out)
+}
+
+/// Open cases that missed the registration (24 h) or tracing-start (48 h) clock.
+pub async fn overdue_deadlines(
+    auth: Authorized<act::CaseList>,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<OverdueCase>>, ApiError> {
+    overdue_cases(&state, &auth.caller.context())
+        .await
+        .map(Json)
 }
 
 /// A change of care arrangement.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CareChange {
-    care_arrangements_type: String,
-    caregiver_name: Option<String>,
-    start_date: Option<NaiveDate>,
-    reason_for_change: String,
-    notes: Option<String>,
+    /// The new arrangement (catalogue `care_arrangements_type`).
+    pub care_arrangements_type: String,
+    /// Who cares for the child now (sealed).
+    pub caregiver_name: Option<String>,
+    /// When the new arrangement started; today when absent.
+    pub start_date: Option<NaiveDate>,
+    /// Why the care changes (at least 5 characters).
+    pub reason_for_change: String,
+    /// Free notes, sealed with the event.
+    pub notes: Option<String>,
 }
 
 /// Records a new care arrangement: the current one ends the day the new one starts, with the
-/// reason for the change, and follow-up visits are scheduled for the new placement.
-pub async fn change_care(
-    auth: Authorized<act::WorkflowInterimCare>,
-    State(state): State<AppState>,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(c): ApiJson<CareChange>,
-) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+/// reason for the change, and follow-up visits are scheduled for the new placement. Returns the
+/// case's care history. The caller must hold `workflow.interim_care`.
+pub async fn change_care_arrangement(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    c: CareChange,
+) -> Result<Vec<CaseEvent>, ApiError> {
     let care = require_choice(
         "care_arrangements_type",
         Some(&c.care_arrangements_type),
@@ -711,16 +869,12 @@ pub async fn change_care(
             format!("{start} is in the future; record a placement when it starts"),
         ));
     }
-    let ctx = auth.caller.context();
-    let case = state
-        .store
-        .get_record(&ctx, RecordKind::Case, &key)
-        .await
-        .map_err(|e| ApiError::from_store(e, "child case"))?;
+    let case = case_for(state, ctx, key).await?;
     if matches!(stage_of(&case), Stage::Closed) {
         return Err(ApiError::workflow(
             "the case is closed; reopen it before recording a new care arrangement",
-        ));
+        )
+        .with_rule(WorkflowRule::CaseClosed));
     }
     let previous = case.fields.get("care_arrangements_type").cloned();
     let previous_start = case.fields.get("care_arrangement_started_date").cloned();
@@ -750,12 +904,12 @@ pub async fn change_care(
         .get("risk_level")
         .and_then(Value::as_str)
         .map(str::to_string);
-    events.extend(followups(&state, risk.as_deref(), start, "in_care"));
+    events.extend(followups(state, risk.as_deref(), start, "in_care"));
     state
         .store
         .apply_workflow(
-            &ctx,
-            &key,
+            ctx,
+            key,
             case.version,
             &system,
             &events,
@@ -763,26 +917,37 @@ pub async fn change_care(
         )
         .await
         .map_err(|e| ApiError::from_store(e, "child case"))?;
-    Ok(Json(
-        state
-            .store
-            .case_events(&ctx, &key, Some("care_arrangement"))
-            .await?,
-    ))
+    Ok(state
+        .store
+        .case_events(ctx, key, Some("care_arrangement"))
+        .await?)
 }
 
-/// Records a tracing action for a tracing request; the first one puts it in progress.
-pub async fn request_tracing_action(
-    auth: Authorized<act::WorkflowTracing>,
+/// Records a new care arrangement: the current one ends the day the new one starts, with the
+/// reason for the change, and follow-up visits are scheduled for the new placement.
+pub async fn change_care(
+    auth: Authorized<act::WorkflowInterimCare>,
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
-    ApiJson(t): ApiJson<TracingActionRequest>,
+    ApiJson(c): ApiJson<CareChange>,
 ) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    change_care_arrangement(&state, &auth.caller.context(), &key, c)
+        .await
+        .map(Json)
+}
+
+/// Records a tracing action for a tracing request; the first one puts it in progress. Returns
+/// the request's tracing actions. The caller must hold `workflow.tracing`.
+pub async fn add_request_tracing_action(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    t: TracingActionRequest,
+) -> Result<Vec<CaseEvent>, ApiError> {
     let event = tracing_action_event(&t)?;
-    let ctx = auth.caller.context();
     let request = state
         .store
-        .get_record(&ctx, RecordKind::TracingRequest, &key)
+        .get_record(ctx, RecordKind::TracingRequest, key)
         .await
         .map_err(|e| ApiError::from_store(e, "tracing request"))?;
     let mut system = Document::new();
@@ -792,44 +957,51 @@ pub async fn request_tracing_action(
     state
         .store
         .apply_workflow_to(
-            &ctx,
+            ctx,
             RecordKind::TracingRequest,
-            &key,
+            key,
             request.version,
             &system,
             &[event],
             "tracing.action",
         )
         .await?;
-    Ok(Json(
-        state
-            .store
-            .record_events(
-                &ctx,
-                RecordKind::TracingRequest,
-                &key,
-                Some("tracing_action"),
-            )
-            .await?,
-    ))
+    Ok(state
+        .store
+        .record_events(ctx, RecordKind::TracingRequest, key, Some("tracing_action"))
+        .await?)
+}
+
+/// Records a tracing action for a tracing request; the first one puts it in progress.
+pub async fn request_tracing_action(
+    auth: Authorized<act::WorkflowTracing>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(t): ApiJson<TracingActionRequest>,
+) -> Result<Json<Vec<CaseEvent>>, ApiError> {
+    add_request_tracing_action(&state, &auth.caller.context(), &key, t)
+        .await
+        .map(Json)
 }
 
 /// A tracing status change.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TracingStatusRequest {
-    status: String,
-    reason: Option<String>,
+    /// The status to move to.
+    pub status: String,
+    /// Why (required to close, at least 5 characters).
+    pub reason: Option<String>,
 }
 
 /// Moves a tracing request along open → tracing_in_progress → verified → reunified → closed
-/// (closing is allowed from any status, with a reason).
-pub async fn request_status(
-    auth: Authorized<act::TracingUpdate>,
-    State(state): State<AppState>,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(r): ApiJson<TracingStatusRequest>,
-) -> Result<Json<StoredRecord>, ApiError> {
+/// (closing is allowed from any status, with a reason). The caller must hold `tracing.update`.
+pub async fn change_request_status(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    r: TracingStatusRequest,
+) -> Result<StoredRecord, ApiError> {
     const ORDER: &[&str] = &[
         "open",
         "tracing_in_progress",
@@ -838,10 +1010,9 @@ pub async fn request_status(
         "closed",
     ];
     let to = require_choice("status", Some(&r.status), ORDER)?;
-    let ctx = auth.caller.context();
     let request = state
         .store
-        .get_record(&ctx, RecordKind::TracingRequest, &key)
+        .get_record(ctx, RecordKind::TracingRequest, key)
         .await
         .map_err(|e| ApiError::from_store(e, "tracing request"))?;
     let from = ORDER.iter().position(|s| *s == request.status).unwrap_or(0);
@@ -861,7 +1032,8 @@ pub async fn request_status(
             "a tracing request at `{}` can only move to `{}` (or be closed with a reason)",
             request.status,
             ORDER.get(from + 1).unwrap_or(&"closed")
-        )));
+        ))
+        .with_rule(WorkflowRule::TracingStatusOrder));
     }
     let mut system = Document::new();
     system.insert("status".into(), json!(to));
@@ -871,19 +1043,43 @@ pub async fn request_status(
         sealed: json!({"reason": r.reason}),
         due_date: None,
     };
-    let updated = state
+    Ok(state
         .store
         .apply_workflow_to(
-            &ctx,
+            ctx,
             RecordKind::TracingRequest,
-            &key,
+            key,
             request.version,
             &system,
             &[event],
             "tracing.status",
         )
-        .await?;
-    Ok(Json(updated))
+        .await?)
+}
+
+/// Moves a tracing request along its statuses.
+pub async fn request_status(
+    auth: Authorized<act::TracingUpdate>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(r): ApiJson<TracingStatusRequest>,
+) -> Result<Json<StoredRecord>, ApiError> {
+    change_request_status(&state, &auth.caller.context(), &key, r)
+        .await
+        .map(Json)
+}
+
+/// The events of a tracing request in the caller's scope, oldest first.
+pub async fn tracing_request_events(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+) -> Result<Vec<CaseEvent>, ApiError> {
+    state
+        .store
+        .record_events(ctx, RecordKind::TracingRequest, key, None)
+        .await
+        .map_err(|e| ApiError::from_store(e, "tracing request"))
 }
 
 /// The events of a tracing request.
@@ -892,16 +1088,7 @@ pub async fn request_events(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
 ) -> Result<Json<Vec<CaseEvent>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .record_events(
-                &auth.caller.context(),
-                RecordKind::TracingRequest,
-                &key,
-                None,
-            )
-            .await
-            .map_err(|e| ApiError::from_store(e, "tracing request"))?,
-    ))
+    tracing_request_events(&state, &auth.caller.context(), &key)
+        .await
+        .map(Json)
 }

@@ -109,6 +109,7 @@ async fn seed(store: &Store) {
             Some("Barpeta"),
         ),
         ("analyst", "analyst", "Agency A", None),
+        ("sup_a", "supervisor", "Agency A", Some("Barpeta")),
         ("admin", "administrator", "Agency A", None),
     ];
     for (username, role, agency, team) in users {

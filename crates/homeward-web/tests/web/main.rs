@@ -4,6 +4,7 @@
 
 mod helpers;
 mod matches;
+mod workflow;
 
 use helpers::{csrf, TestServer, CHILD, PASSWORD};
 use homeward_domain::RecordKind;
