@@ -127,14 +127,12 @@ pub async fn create(pages: KindPages, State(state): State<AppState>, posted: Pos
     if let Some(group) = add_row(pages.kind, form.get("action")) {
         return shown(&[], Some(group), StatusCode::OK);
     }
-    match state
-        .store
-        .create_record(&viewer.ctx(), pages.kind, &doc)
+    // The API's own creation: the stage a caseworker's registration sets, the fields Homeward
+    // derives, matching off the request path and the alerts a record calls for.
+    match homeward_server::api::records::create_record(&viewer.caller, &state, pages.kind, &doc)
         .await
     {
         Ok(record) => {
-            // Matching runs off the request path, as for a record sent to the API.
-            state.matching.record_changed(pages.kind, record.id);
             let target = if viewer.can(pages.read) {
                 format!("{}/{}?saved=1", pages.base, record.reference)
             } else {
@@ -142,8 +140,11 @@ pub async fn create(pages: KindPages, State(state): State<AppState>, posted: Pos
             };
             Redirect::to(&target).into_response()
         }
-        Err(StoreError::Invalid(v)) => shown(&v.0, None, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(e) => store_error(&viewer, e),
+        Err(e) if !e.errors().is_empty() => {
+            shown(e.errors(), None, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) if e.status() == StatusCode::FORBIDDEN => viewer.forbidden(),
+        Err(e) => crate::page::internal_error(&viewer.tr(), &e),
     }
 }
 

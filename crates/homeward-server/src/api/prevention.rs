@@ -217,7 +217,8 @@ pub async fn create_checkpoint_log(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Document>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let record = records::create_record::<CheckpointLogs>(&auth.caller, &state, &body).await?;
+    let record =
+        records::create_record(&auth.caller, &state, RecordKind::CheckpointLog, &body).await?;
     let screening = crate::prevention::screening_view(&record, &state.config.prevention);
     Ok((
         StatusCode::CREATED,

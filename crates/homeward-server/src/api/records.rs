@@ -208,38 +208,39 @@ pub async fn create<K: KindApi>(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Document>,
 ) -> Result<Response, ApiError> {
-    let record = create_record::<K>(&auth.caller, &state, &body).await?;
+    let record = create_record(&auth.caller, &state, K::KIND, &body).await?;
     Ok(with_etag(record, StatusCode::CREATED))
 }
 
 /// Creates a record with what Homeward derives for it, queues it for matching and raises the
 /// alerts it calls for.
-pub async fn create_record<K: KindApi>(
+pub async fn create_record(
     caller: &crate::auth::Caller,
     state: &AppState,
+    kind: RecordKind,
     body: &Document,
 ) -> Result<StoredRecord, ApiError> {
     // Someone who may register a child registers it at once (R1's clock is then met); a
     // volunteer's or checkpoint officer's report stays `identified` for a caseworker.
     let mut system = Document::new();
-    if K::KIND == RecordKind::Case && caller.can(homeward_auth::Action::WorkflowRegister) {
+    if kind == RecordKind::Case && caller.can(homeward_auth::Action::WorkflowRegister) {
         system.insert("stage".into(), serde_json::json!("registered"));
         system.insert("registered_at".into(), serde_json::json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
     }
-    let derived = crate::prevention::derive(state, K::KIND, body).await?;
+    let derived = crate::prevention::derive(state, kind, body).await?;
     system.extend(derived.system);
     let record = state
         .store
         .create_record_affecting(
-            &caller.context_for(K::KIND),
-            K::KIND,
+            &caller.context_for(kind),
+            kind,
             body,
             &system,
             &derived.linked,
         )
         .await
-        .map_err(|e| ApiError::from_store(e, what::<K>()))?;
-    state.matching.record_changed(K::KIND, record.id);
+        .map_err(|e| ApiError::from_store(e, kind.human()))?;
+    state.matching.record_changed(kind, record.id);
     crate::prevention::after_create(state, caller, &record).await?;
     Ok(record)
 }

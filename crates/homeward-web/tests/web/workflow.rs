@@ -49,14 +49,11 @@ async fn a_case_goes_from_registration_through_verification_and_approval_to_reun
     let reference = cw.register_child(CHILD).await;
     let page = format!("/cases/{reference}");
 
-    // A child registered through the form starts as identified: the register step comes first
-    // (R1), then tracing can start; steps of other stages are not offered.
-    let (_, html) = cw.get(&page).await;
-    assert_eq!(stage(&html), "Identified");
-    assert!(!html.contains("/workflow/start_tracing\""));
-    done(&cw, &reference, "workflow/register", &[]).await;
+    // A caseworker's registration through the form registers the child at once (R1's clock is
+    // met), as through the API; the steps of other stages are not offered.
     let (_, html) = cw.get(&page).await;
     assert_eq!(stage(&html), "Registered");
+    assert!(!html.contains("/workflow/register\""));
     assert!(html.contains(&format!(
         "action=\"/cases/{reference}/workflow/start_tracing\""
     )));
@@ -150,7 +147,6 @@ async fn a_follow_up_visit_is_recorded_done_from_the_page_and_flagged_late() {
     let server = TestServer::start().await;
     let cw = server.login("cw_a").await;
     let reference = cw.register_child(CHILD).await;
-    done(&cw, &reference, "workflow/register", &[]).await;
     // A placement that started long ago: its follow-up visits are already due.
     done(
         &cw,
@@ -256,7 +252,7 @@ async fn roles_without_the_permission_see_no_workflow_form_and_are_refused_when_
         assert!(body.contains("Not allowed for your role"));
     }
     let (_, html) = cw.get(&format!("/cases/{reference}")).await;
-    assert_eq!(stage(&html), "Identified");
+    assert_eq!(stage(&html), "Registered");
     assert!(html.contains("No workflow event is recorded yet."));
 }
 
@@ -276,7 +272,7 @@ async fn an_invalid_form_shows_its_error_beside_the_field_and_changes_nothing() 
     assert!(html.contains(
         "id=\"wf-close-closure_reason\" name=\"closure_reason\" required aria-invalid=\"true\""
     ));
-    assert_eq!(stage(&html), "Identified");
+    assert_eq!(stage(&html), "Registered");
     let (_, html) = cw.get(&format!("/cases/{reference}")).await;
     assert!(html.contains("No workflow event is recorded yet."));
 
