@@ -137,6 +137,7 @@ async fn run(name: &str, url: String, cases: usize, requests: usize) {
             user: user.id,
             team: None,
             agency: agency.id,
+            committee: None,
         },
         reveal_personal: true,
     };

@@ -376,6 +376,13 @@ const ADMINISTRATOR: &[Action] = &[
     DataExport,
     UserManage,
     AuditRead,
+    CommunityRead,
+    CommunityList,
+    CommunityPersonalView,
+    TransitRead,
+    TransitList,
+    ReferralRead,
+    ReferralList,
 ];
 
 impl Role {

@@ -56,4 +56,7 @@ pub struct RecordScope {
     pub team: Option<TeamId>,
     /// The user's agency (for `Agency`).
     pub agency: AgencyId,
+    /// The committee a community volunteer belongs to (its reference): its households, visits
+    /// and activities are within reach whatever the scope.
+    pub committee: Option<String>,
 }

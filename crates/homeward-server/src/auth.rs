@@ -131,6 +131,7 @@ impl Caller {
                 user: self.user.id,
                 team: self.user.team_id,
                 agency: self.user.agency_id,
+                committee: self.user.committee.clone(),
             },
             reveal_personal: self.can(Action::PersonalDataView),
         }

@@ -122,7 +122,7 @@ fn schemas() -> Value {
         "role": {"type": "string", "enum": homeward_auth::Role::ALL.map(|r| r.as_str())},
         "scope": {"type": "string", "enum": ["own", "team", "agency", "all"]},
         "agency_id": {"type": "string", "format": "uuid"}, "team_id": {"type": ["string", "null"], "format": "uuid"},
-        "language": {"type": "string"}, "disabled": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"}}});
+        "language": {"type": "string"}, "committee": {"type": ["string", "null"]}, "disabled": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"}}});
     let mut kinds = Map::new();
     for kind in RecordKind::ALL {
         let (fields, record, page) = kind_schema_names(kind);
@@ -163,7 +163,8 @@ fn schemas() -> Value {
             "language": {"type": "string", "enum": crate::api::users::LANGUAGES}}},
         "UserPatch": {"type": "object", "additionalProperties": false, "properties": {
             "display_name": {"type": "string"}, "role": {"type": "string"}, "scope": {"type": "string"},
-            "language": {"type": "string"}, "disabled": {"type": "boolean"}, "password": {"type": "string", "minLength": 10}}},
+            "language": {"type": "string"}, "disabled": {"type": "boolean"}, "password": {"type": "string", "minLength": 10},
+            "committee": {"type": "string", "description": "A committee's reference (CM-…): a community volunteer then sees its households, visits and activities; empty to remove"}}},
         "Agency": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}}},
         "AgencyList": {"type": "array", "items": {"$ref": "#/components/schemas/Agency"}},
         "NewAgency": {"type": "object", "additionalProperties": false, "required": ["name"], "properties": {"name": {"type": "string"}, "teams": {"type": "array", "items": {"type": "string"}}}},

@@ -65,6 +65,12 @@ pub async fn derive(
             let risk = household_risk(&score, settings);
             if let Some(household) = text(&doc, "household").and_then(|r| Reference::parse(r).ok())
             {
+                // The visit belongs to the household's committee, so its volunteers see it.
+                if let Some(h) = state.store.record_for_rule(&household).await? {
+                    if let Some(c) = h.fields.get("committee") {
+                        out.system.insert("committee".into(), c.clone());
+                    }
+                }
                 let mut fields = Document::new();
                 fields.insert("risk_score".into(), json!(score.score));
                 fields.insert("risk_level".into(), json!(risk));

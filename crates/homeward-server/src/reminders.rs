@@ -17,6 +17,7 @@ pub async fn sweep(store: &Store) -> Result<usize, StoreError> {
             user: UserId::default(),
             team: None,
             agency: AgencyId::default(),
+            committee: None,
         },
         reveal_personal: false,
     };

@@ -203,7 +203,15 @@ pub(crate) fn scope_sql(scope: &RecordScope, first: usize) -> (String, Vec<Strin
             vec![scope.user.to_string()],
         ),
     };
-    (sql, values)
+    match (&scope.committee, scope.scope) {
+        (Some(c), Scope::Own | Scope::Team) => {
+            let n = first + values.len();
+            let mut values = values;
+            values.push(c.clone());
+            (format!("({sql} OR r.committee = {})", p(n)), values)
+        }
+        _ => (sql, values),
+    }
 }
 
 /// The SQL condition that keeps only records within the scope.
@@ -212,11 +220,17 @@ pub(crate) fn scope_condition(scope: &RecordScope, args: &mut Args) -> String {
         let u = args.text(scope.user.to_string());
         format!("(owner_id = {u} OR assigned_to = {u})")
     };
-    match (scope.scope, scope.team) {
+    let cond = match (scope.scope, scope.team) {
         (Scope::All, _) => "1 = 1".to_string(),
         (Scope::Agency, _) => format!("agency_id = {}", args.text(scope.agency.to_string())),
         (Scope::Team, Some(team)) => format!("team_id = {}", args.text(team.to_string())),
         (Scope::Team, None) | (Scope::Own, _) => own(args),
+    };
+    match (&scope.committee, scope.scope) {
+        (Some(c), Scope::Own | Scope::Team) => {
+            format!("({cond} OR committee = {})", args.text(c.clone()))
+        }
+        _ => cond,
     }
 }
 
@@ -505,8 +519,8 @@ impl Store {
         let now = time::now_text();
         let hlc = self.now_hlc();
         sqlx::query(
-            "INSERT INTO records (id, kind, reference, status, agency_id, team_id, owner_id, assigned_to, sex, age, risk_level, protection_status, district, plain_doc, sealed_doc, version, created_at, updated_at, updated_hlc) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, $17)",
+            "INSERT INTO records (id, kind, reference, status, agency_id, team_id, owner_id, assigned_to, sex, age, risk_level, protection_status, district, plain_doc, sealed_doc, version, created_at, updated_at, updated_hlc, committee) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, $17, $18)",
         )
         .bind(id.to_string())
         .bind(kind.as_str())
@@ -525,6 +539,7 @@ impl Store {
         .bind(sealed)
         .bind(&now)
         .bind(hlc.to_string())
+        .bind(text_field(doc, "committee"))
         .execute(&mut *w.tx)
         .await
         .map_err(|e| StoreError::from_sqlx(e, "a record with this id"))?;
@@ -766,7 +781,7 @@ impl Store {
             &serde_json::to_vec(&personal).unwrap_or_default(),
             &record_context(&current.id),
         );
-        sqlx::query("UPDATE records SET status = $1, sex = $2, age = $3, risk_level = $4, protection_status = $5, district = $6, plain_doc = $7, sealed_doc = $8, version = version + 1, updated_at = $9, updated_hlc = $10 WHERE id = $11")
+        sqlx::query("UPDATE records SET status = $1, sex = $2, age = $3, risk_level = $4, protection_status = $5, district = $6, plain_doc = $7, sealed_doc = $8, version = version + 1, updated_at = $9, updated_hlc = $10, committee = $12 WHERE id = $11")
             .bind(text_field(doc, "status").unwrap_or_else(|| current.status.clone()))
             .bind(text_field(doc, "sex"))
             .bind(doc.get("age").and_then(Value::as_i64))
@@ -778,6 +793,7 @@ impl Store {
             .bind(&now)
             .bind(self.now_hlc().to_string())
             .bind(current.id.to_string())
+            .bind(text_field(doc, "committee"))
             .execute(&mut *w.tx)
             .await?;
         self.append_changes(w, ctx, kind, &current.id, &changes)

@@ -50,6 +50,8 @@ pub struct User {
     pub team_id: Option<TeamId>,
     /// Interface language.
     pub language: String,
+    /// The committee a community volunteer belongs to (its reference).
+    pub committee: Option<String>,
     /// Disabled users cannot log in and their sessions stop working.
     pub disabled: bool,
     /// When created.
@@ -86,7 +88,7 @@ pub struct NewUser {
     pub language: String,
 }
 
-pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope, u.agency_id, u.team_id, u.language, u.disabled, u.created_at";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope, u.agency_id, u.team_id, u.language, u.committee, u.disabled, u.created_at";
 
 pub(crate) fn user_row(r: &AnyRow) -> StoreResult<User> {
     let corrupt = |w: &str| StoreError::Corrupt(format!("user {w}"));
@@ -108,6 +110,7 @@ pub(crate) fn user_row(r: &AnyRow) -> StoreResult<User> {
             .try_get::<Option<String>, _>("team_id")?
             .and_then(|t| t.parse().ok()),
         language: r.try_get("language")?,
+        committee: r.try_get("committee")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         created_at: r.try_get("created_at")?,
     })
@@ -370,6 +373,36 @@ impl Store {
         )
         .await?;
         w.commit().await
+    }
+
+    /// Puts a user in a committee (a community volunteer sees its households, visits and
+    /// activities), or takes them out of it.
+    pub async fn set_user_committee(
+        &self,
+        actor: &str,
+        id: UserId,
+        committee: Option<&homeward_domain::Reference>,
+    ) -> StoreResult<User> {
+        let mut w = self.begin_write().await?;
+        let n = sqlx::query("UPDATE users SET committee = $1, updated_at = $2 WHERE id = $3")
+            .bind(committee.map(|c| c.to_string()))
+            .bind(time::now_text())
+            .bind(id.to_string())
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        w.audit(
+            actor,
+            "user.committee",
+            Some(&id.to_string()),
+            &json!({"committee": committee.map(|c| c.to_string())}),
+        )
+        .await?;
+        w.commit().await?;
+        self.user_by_id(id).await?.ok_or(StoreError::NotFound)
     }
 
     /// Changes a user's role, scope, display name or language.

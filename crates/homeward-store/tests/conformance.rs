@@ -93,6 +93,7 @@ async fn world(db: &Db) -> World {
                 user: users[i].id,
                 team,
                 agency,
+                committee: None,
             },
             reveal_personal: reveal,
         }
@@ -488,6 +489,7 @@ async fn acknowledged_writes_survive_reopening(db: &Db) {
             user: UserId::new(),
             team: None,
             agency: AgencyId::new(),
+            committee: None,
         },
         reveal_personal: true,
     };

@@ -315,6 +315,12 @@ const HOME_VISIT_HEAD: &[FieldSpec] = &[
         Plain,
     )),
     system(field("red_flag", "A red-flag item was found", Bool, Plain)),
+    system(field(
+        "committee",
+        "Community committee (the household's)",
+        Link(&[RecordKind::Committee]),
+        Plain,
+    )),
     required(field(
         "household",
         "Household",

@@ -166,6 +166,8 @@ pub struct UserPatch {
     language: Option<String>,
     disabled: Option<bool>,
     password: Option<String>,
+    /// A committee's reference (`CM-…`), or empty to take the user out of their committee.
+    committee: Option<String>,
 }
 
 /// Changes a user.
@@ -209,6 +211,27 @@ pub async fn update(
         .await?;
     if let Some(d) = p.disabled {
         user = state.store.set_user_disabled(&actor, id, d).await?;
+    }
+    if let Some(c) = p.committee.as_deref().map(str::trim) {
+        let committee = if c.is_empty() {
+            None
+        } else {
+            let r = homeward_domain::Reference::parse(c)
+                .map_err(|e| ApiError::bad_field("committee", e.to_string()))?;
+            match state.store.record_for_rule(&r).await? {
+                Some(rec) if rec.kind == homeward_domain::RecordKind::Committee => Some(r),
+                _ => {
+                    return Err(ApiError::bad_field(
+                        "committee",
+                        format!("no committee has the reference {r}; register the committee first (POST /api/v1/committees)"),
+                    ))
+                }
+            }
+        };
+        user = state
+            .store
+            .set_user_committee(&actor, id, committee.as_ref())
+            .await?;
     }
     Ok(Json(user))
 }

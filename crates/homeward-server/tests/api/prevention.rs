@@ -16,6 +16,7 @@ both_backends!(
     a_volunteer_cannot_read_incidents,
     the_analysis_withholds_small_counts_below_supervisor,
     a_referral_to_an_outside_organisation_needs_consent,
+    the_volunteers_of_a_committee_see_its_households_and_visits,
 );
 
 async fn alerts_of_kind(api: &Api, kind: &str) -> Vec<Value> {
@@ -296,4 +297,97 @@ async fn a_referral_to_an_outside_organisation_needs_consent(s: TestServer) {
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
     assert_eq!(moved["status"], "accepted");
+}
+
+async fn the_volunteers_of_a_committee_see_its_households_and_visits(s: TestServer) {
+    let cw = s.login("cw_a").await;
+    let admin = s.login("admin").await;
+    let (status, committee) = cw
+        .post("/api/v1/committees", json!({"committee_name": "Char Bhangura CPC", "committee_type": "child_protection_committee", "district": "Barpeta",
+            "members": [{"member_name": "Rupa Das", "member_role": "chair", "member_sex": "female"},
+                        {"member_name": "Bikash", "member_is_child": true, "member_age": 14}]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{committee}");
+    let cm = committee["reference"].as_str().unwrap().to_string();
+    let (status, err) = cw
+        .post("/api/v1/committees", json!({"committee_name": "Kids' club", "committee_type": "childrens_group",
+            "members": [{"member_name": "Mina", "member_is_child": true, "member_telephone": "+91 9000000000"}]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "members[0].member_telephone");
+
+    for name in ["volunteer2", "volunteer3"] {
+        let (status, body) = admin
+            .post(
+                "/api/v1/users",
+                json!({"username": name, "display_name": name, "password": crate::helpers::PASSWORD,
+                "role": "community_volunteer", "agency": "Agency A"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, users) = admin.get("/api/v1/users").await;
+    let id_of = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (status, err) = admin
+        .patch(
+            &format!("/api/v1/users/{}", id_of("volunteer")),
+            json!({"committee": "HW-0000-000"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["field"], "committee");
+    for name in ["volunteer", "volunteer2"] {
+        let (status, user) = admin
+            .patch(
+                &format!("/api/v1/users/{}", id_of(name)),
+                json!({"committee": cm}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{user}");
+        assert_eq!(user["committee"], cm.as_str());
+    }
+
+    let volunteer = s.login("volunteer").await;
+    let (status, household) = volunteer
+        .post(
+            "/api/v1/households",
+            json!({"head_name": "Sahida Begum", "district": "Barpeta", "committee": cm}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{household}");
+    let hh = household["reference"].as_str().unwrap().to_string();
+    let (status, visit) = volunteer
+        .post(
+            "/api/v1/home-visits",
+            json!({"household": hh, "visit_date": "2026-11-20", "hv_school_dropout": "yes"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{visit}");
+    assert_eq!(visit["fields"]["committee"], cm.as_str());
+
+    // Another volunteer of the committee sees the household and its visit, with names...
+    let other = s.login("volunteer2").await;
+    let (status, seen) = other.get(&format!("/api/v1/households/{hh}")).await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["fields"]["head_name"], "Sahida Begum");
+    let (_, visits) = other.get("/api/v1/home-visits").await;
+    assert_eq!(visits["total"], 1);
+    // ...a volunteer of no committee does not, and no volunteer sees a child's case.
+    let outsider = s.login("volunteer3").await;
+    let (status, _) = outsider.get(&format!("/api/v1/households/{hh}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, listed) = outsider.get("/api/v1/households").await;
+    assert_eq!(listed["total"], 0);
+    let (status, _) = other.get("/api/v1/cases").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

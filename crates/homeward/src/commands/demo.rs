@@ -121,6 +121,7 @@ fn context(u: &User) -> ActorContext {
             user: u.id,
             team: u.team_id,
             agency: u.agency_id,
+            committee: None,
         },
         reveal_personal: true,
     }

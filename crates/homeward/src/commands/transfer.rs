@@ -64,7 +64,12 @@ pub struct ExportArgs {
     as_user: String,
 }
 
-async fn actor(store: &Store, username: &str, needs: &[Action]) -> Result<(ActorContext, Role)> {
+async fn actor(
+    store: &Store,
+    username: &str,
+    kind: RecordKind,
+    needs: &[Action],
+) -> Result<(ActorContext, Role)> {
     let user = store.user_by_username(username).await?.with_context(|| {
         format!("there is no user `{username}`; `homeward user list` shows them")
     })?;
@@ -87,8 +92,9 @@ async fn actor(store: &Store, username: &str, needs: &[Action]) -> Result<(Actor
             user: user.id,
             team: user.team_id,
             agency: user.agency_id,
+            committee: user.committee.clone(),
         },
-        reveal_personal: role.allows(Action::PersonalDataView),
+        reveal_personal: role.allows(Action::personal_view(kind)),
     };
     Ok((ctx, role))
 }
@@ -135,7 +141,7 @@ pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
     };
     let records: Vec<Result<csv::StringRecord, csv::Error>> = reader.records().collect();
     let store = open_store(settings).await?;
-    let (ctx, _) = actor(&store, &a.as_user, &[create, Action::DataImport]).await?;
+    let (ctx, _) = actor(&store, &a.as_user, kind, &[create, Action::DataImport]).await?;
     let today = chrono::Utc::now().date_naive();
     let bar = progress(records.len() as u64, "checking");
     let mut rows = Vec::with_capacity(records.len());
@@ -215,7 +221,19 @@ fn csv_error_text(e: &csv::Error) -> String {
 pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
     let kind = a.kind;
     let store = open_store(settings).await?;
-    let (ctx, _) = actor(&store, &a.as_user, &[Action::DataExport]).await?;
+    let (ctx, role) = actor(&store, &a.as_user, kind, &[Action::DataExport]).await?;
+    // Exporting is reading in bulk: it needs the kind's read permission too, so incidents
+    // never leave through a role that may not open them.
+    let read = Action::for_records(kind, Verb::Read);
+    if !role.allows(read) {
+        bail!(
+            "user `{}` ({}) may not export {} records: it needs the permission {}",
+            a.as_user,
+            role.as_str(),
+            kind.human(),
+            read.as_str()
+        );
+    }
     let records = store.export_records(&ctx, kind).await?;
     store.close().await;
     let headers = csv_records::headers(kind, &records);
