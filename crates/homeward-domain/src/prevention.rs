@@ -40,6 +40,9 @@ pub struct PreventionSettings {
     pub checkpoint_weights: BTreeMap<String, u32>,
     /// A checkpoint log scoring at least this alerts the officer.
     pub checkpoint_alert: u32,
+    /// Match probability from which an accompanying adult is reported as possibly a person on
+    /// the watch list (lower than for children: the officer checks before acting).
+    pub watch_list_threshold: f64,
     /// Days between visits to a high-risk household.
     pub visit_days_high: i64,
     /// Days between visits to a medium-risk household.
@@ -83,6 +86,7 @@ impl Default for PreventionSettings {
                 ],
             ),
             checkpoint_alert: 6,
+            watch_list_threshold: 0.3,
             visit_days_high: 7,
             visit_days_medium: 30,
             visit_days_low: 90,

@@ -181,7 +181,7 @@ impl Matcher {
             model
         };
         let duplicates = duplicates_index(cases, threshold)?;
-        let persons = LinkIndex::new(linker.clone(), Model::start(&linker))?;
+        let persons = LinkIndex::new(linker.clone(), model.clone())?;
         let cases_index = LinkIndex::new(linker.clone(), model.clone())?;
         let sought_index = LinkIndex::new(linker, model.clone())?;
         cases_index.insert_many(right)?;
@@ -331,11 +331,13 @@ impl Matcher {
 
     /// Screens a child logged at a checkpoint: the registered children and the children sought
     /// by tracing requests it may be, and the watch-listed persons the accompanying adult may
-    /// be. Nothing is indexed: a checkpoint log is not a case.
+    /// be. Nothing is indexed: a checkpoint log is not a case. The watch list has its own,
+    /// usually lower, threshold: a possible match there is worth the officer's check.
     pub fn screen_transit(
         &self,
         doc: &Document,
         threshold: f64,
+        watch_threshold: f64,
     ) -> Result<TransitScreening, LinkError> {
         let (child, adult) = transit_records(doc);
         let cases = screened(self.cases.query(&child, CANDIDATES)?, threshold);
@@ -343,7 +345,7 @@ impl Matcher {
         let watch = match adult {
             Some(adult) => {
                 let listed = self.watch_list.read().unwrap_or_else(|e| e.into_inner());
-                screened(self.persons.query(&adult, CANDIDATES)?, threshold)
+                screened(self.persons.query(&adult, CANDIDATES)?, watch_threshold)
                     .into_iter()
                     .filter(|m| listed.contains(&m.id))
                     .collect()
@@ -381,6 +383,7 @@ impl Matcher {
         model.fit_labels(self.cases.linker(), &labelled, PRIOR_STRENGTH);
         self.cases.set_model(model.clone())?;
         self.sought.set_model(model.clone())?;
+        self.persons.set_model(model.clone())?;
         *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
         Ok(pairs.len())
     }
@@ -485,5 +488,52 @@ mod tests {
         );
         m.remove_request(&request);
         assert_eq!(m.sizes().1, 0);
+    }
+}
+
+#[cfg(test)]
+mod screening_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(v: serde_json::Value) -> Document {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn an_adult_named_like_a_watch_listed_person_is_found_with_or_without_sex() {
+        let m = Matcher::build(&[], &[], 0.5).unwrap();
+        let listed = RecordId::new();
+        m.upsert_person(
+            &listed,
+            &doc(json!({"name_first": "Mofizul", "name_last": "Haque", "sex": "male", "on_watch_list": true})),
+            0.5,
+        )
+        .unwrap();
+        let other = RecordId::new();
+        m.upsert_person(
+            &other,
+            &doc(json!({"name_first": "Ranjit", "name_last": "Basumatary", "sex": "male", "on_watch_list": false})),
+            0.5,
+        )
+        .unwrap();
+        for adult in [
+            json!({"sex": "female", "adult_name": "Mofizul Haque", "adult_sex": "male"}),
+            json!({"sex": "female", "adult_name": "Mofizul Haque"}),
+            json!({"sex": "female", "adult_name": "Mofizul Hoque", "adult_sex": "male"}),
+        ] {
+            let s = m.screen_transit(&doc(adult.clone()), 0.5, 0.3).unwrap();
+            assert_eq!(s.watch.len(), 1, "{adult}: {s:?}");
+            assert_eq!(s.watch[0].id, listed.to_string());
+        }
+        // A person not on the watch list is never reported, however alike.
+        let s = m
+            .screen_transit(
+                &doc(json!({"sex": "male", "adult_name": "Ranjit Basumatary"})),
+                0.5,
+                0.3,
+            )
+            .unwrap();
+        assert!(s.watch.is_empty(), "{s:?}");
     }
 }

@@ -165,7 +165,7 @@ impl MatchService {
 
     /// Waits (at most two seconds) until the records committed so far are indexed, so a
     /// screening sees a tracing request taken a moment ago.
-    async fn settled(&self) {
+    pub async fn settled(&self) {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
         loop {
             let busy = {
@@ -248,15 +248,16 @@ impl MatchService {
     pub async fn screen_transit(
         &self,
         doc: &homeward_domain::Document,
+        watch_threshold: f64,
     ) -> Result<TransitScreening, MatchingError> {
         let matcher = self.matcher().await?;
         self.settled().await;
         let (doc, threshold) = (doc.clone(), self.threshold);
-        Ok(
-            tokio::task::spawn_blocking(move || matcher.screen_transit(&doc, threshold))
-                .await
-                .map_err(|e| MatchingError::Task(e.to_string()))??,
-        )
+        Ok(tokio::task::spawn_blocking(move || {
+            matcher.screen_transit(&doc, threshold, watch_threshold)
+        })
+        .await
+        .map_err(|e| MatchingError::Task(e.to_string()))??)
     }
 
     /// Looks for other cases of the same child; stores and alerts new possible duplicates.

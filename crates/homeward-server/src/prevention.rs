@@ -110,7 +110,7 @@ struct Concern {
 async fn screen(state: &AppState, doc: &Document) -> Result<Vec<Concern>, ApiError> {
     let found = state
         .matching
-        .screen_transit(doc)
+        .screen_transit(doc, state.config.prevention.watch_list_threshold)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let mut ids: Vec<(RecordId, f64)> = Vec::new();

@@ -7,6 +7,7 @@
 mod commands;
 mod csv_records;
 mod demo_data;
+mod demo_prevention;
 mod settings;
 
 use std::net::SocketAddr;

@@ -181,6 +181,7 @@ pub async fn seed(store: &Store, children: usize, requests: usize) -> Result<()>
         .await
         .context("seeding tracing requests")?;
     super::matching::recompute_all(store, 0.5).await?;
+    crate::demo_prevention::seed(store, &users).await?;
     Ok(())
 }
 
@@ -211,7 +212,10 @@ pub async fn run(
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let summary = format!("Demo data: {cases} child cases and {reqs} tracing requests.\nDemo logins (password for all: {DEMO_PASSWORD}):\n{logins}");
+    let households = store.count_records(RecordKind::Household).await?;
+    let logs = store.count_records(RecordKind::CheckpointLog).await?;
+    let incidents = store.count_records(RecordKind::Incident).await?;
+    let summary = format!("Demo data: {cases} child cases and {reqs} tracing requests; {households} at-risk households, {logs} checkpoint logs, {incidents} trafficking incidents.\nDemo logins (password for all: {DEMO_PASSWORD}):\n{logins}");
     if !serve {
         println!("{summary}");
         store.close().await;
