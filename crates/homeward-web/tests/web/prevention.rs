@@ -350,3 +350,57 @@ async fn prevention_pages_render_in_every_language_without_inline_code_and_stay_
         assert!(size < 30_000, "{path}: {size} bytes compressed");
     }
 }
+
+#[tokio::test]
+async fn a_referral_is_moved_along_from_its_page_and_links_to_its_provider() {
+    let server = TestServer::start().await;
+    let cw = server.login("cw_a").await;
+    let (provider, _) = register(
+        &cw,
+        "/service-providers",
+        &[
+            ("provider_name", "Barpeta legal aid cell"),
+            ("service_types", "legal_aid"),
+            ("is_external", "no"),
+        ],
+    )
+    .await;
+    let (household, _) = register(
+        &cw,
+        "/households",
+        &[("head_name", "Sahida Begum"), ("district", "Barpeta")],
+    )
+    .await;
+    let (_, list) = cw.get("/referrals").await;
+    assert!(
+        list.contains("href=\"/service-providers\""),
+        "the directory is linked"
+    );
+    let (referral, location) = register(
+        &cw,
+        "/referrals",
+        &[
+            ("household", household.as_str()),
+            ("service_provider", provider.as_str()),
+            ("service_type", "legal_aid"),
+            ("referral_date", today().as_str()),
+        ],
+    )
+    .await;
+    assert!(referral.starts_with("RF-"), "{location}");
+    let (_, page) = cw.get(&location).await;
+    assert!(page.contains(&format!(
+        "<a href=\"/service-providers/{provider}\">{provider}</a>"
+    )));
+    assert!(page.contains("<label for=\"status-status\">"));
+    let (status, location, _) = cw
+        .submit(
+            &format!("/referrals/{referral}"),
+            &format!("/referrals/{referral}/status"),
+            &[("status", "accepted")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = cw.get(&location).await;
+    assert!(page.contains("Accepted"), "{page}");
+}
