@@ -86,16 +86,26 @@ async fn other_alerts(store: &Store, viewer: &Viewer) -> StoreResult<Vec<AlertIt
         .iter()
         .filter(|a| a.kind != "potential_match")
         .map(|a| {
-            let reference = a
-                .detail
-                .get("case_reference")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let href = match (a.kind.as_str(), reference.is_empty()) {
-                (_, true) => String::new(),
-                ("overdue_followup", false) => format!("/cases/{reference}#followups"),
-                (_, false) => format!("/cases/{reference}"),
+            // The record the alert is about: a case, or the home visit or checkpoint log that
+            // raised it (prevention alerts name theirs).
+            let reference = [
+                "case_reference",
+                "home_visit_reference",
+                "checkpoint_log_reference",
+                "reference",
+            ]
+            .iter()
+            .find_map(|k| a.detail.get(*k).and_then(serde_json::Value::as_str))
+            .unwrap_or("")
+            .to_string();
+            let target = homeward_domain::Reference::parse(&reference)
+                .ok()
+                .map(|r| crate::kinds::of(r.kind()))
+                .filter(|p| viewer.can(p.read()));
+            let href = match (a.kind.as_str(), target) {
+                (_, None) => String::new(),
+                ("overdue_followup", Some(_)) => format!("/cases/{reference}#followups"),
+                (_, Some(p)) => format!("{}/{reference}", p.base),
             };
             AlertItem {
                 label: tr.t_or(
@@ -162,6 +172,32 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
         viewer.can(Action::TracingList),
         "/tracing-requests",
         "nav-tracing",
+    );
+    add(
+        viewer.can(Action::CommunityCreate),
+        "/households/new",
+        "nav-household-new",
+    );
+    add(
+        viewer.can(Action::CommunityCreate),
+        "/home-visits/new",
+        "nav-home_visit-new",
+    );
+    add(
+        viewer.can(Action::TransitCreate),
+        "/checkpoint-logs/new",
+        "nav-checkpoint_log-new",
+    );
+    // Volunteers and caseworkers plan their week from the households due a visit.
+    add(
+        viewer.can(Action::CommunityList),
+        "/households/overdue-visits",
+        "overdue-title",
+    );
+    add(
+        viewer.can(Action::AnalysisRead),
+        "/analysis/recruitment",
+        "nav-analysis",
     );
     add(viewer.can(Action::UserManage), "/admin/users", "nav-users");
     add(viewer.can(Action::AuditRead), "/admin/audit", "nav-audit");

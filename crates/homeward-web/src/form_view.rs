@@ -47,6 +47,8 @@ pub struct FieldView {
     pub max: i64,
     /// The validator's message, translated where the page knows it.
     pub error: Option<String>,
+    /// What to type, shown under the label (a reference's format); empty for none.
+    pub hint: String,
 }
 
 /// One row of a repeatable group.
@@ -154,6 +156,7 @@ fn field_view(
         min: 0,
         max: 0,
         error: ctx.take(path),
+        hint: String::new(),
         id,
     };
     match spec.kind {
@@ -167,10 +170,12 @@ fn field_view(
             view.max = max;
         }
         FieldKind::Date => view.widget = "date",
-        FieldKind::Link(_) => {
+        FieldKind::Link(kinds) => {
             // A reference typed from a card: HW-7K3Q-M9X, forgiving about case and hyphens.
             view.widget = "text";
             view.max_len = 16;
+            let code = kinds.first().map_or("HW", |k| k.reference_code());
+            view.hint = tr.t_args("hint-reference", &[("example", format!("{code}-7K3Q-M9X"))]);
         }
         FieldKind::Bool => {
             view.widget = "yesno";

@@ -7,6 +7,11 @@
 //!
 //! Potential matches are reviewed at `/matches/{id}`, with the API's disclosure rules. The case
 //! workflow is taken on the case's page through the same functions as the JSON API.
+//!
+//! The prevention kinds (households and home visits, committees, awareness, checkpoint logs,
+//! incidents and persons of concern, referrals and the service directory) get the same generic
+//! pages at the API's collection paths; `prevention` adds their assessment panels, the
+//! checkpoint outcome and referral status forms, overdue visits and the recruitment analysis.
 
 pub mod admin;
 pub mod assets;
@@ -19,6 +24,7 @@ pub mod kinds;
 pub mod login;
 pub mod matches;
 pub mod page;
+pub mod prevention;
 pub mod record_form;
 pub mod record_view;
 pub mod records;
@@ -94,8 +100,29 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/language", post(login::switch_language))
-        .merge(kind_routes(kinds::CASES))
-        .merge(kind_routes(kinds::TRACING))
+        // Before the kinds' `/{key}` routes only for reading's sake: a fixed segment always wins.
+        .route(
+            "/households/overdue-visits",
+            get(prevention::overdue_visits),
+        )
+        .route("/analysis/recruitment", get(prevention::analysis))
+        .route(
+            "/checkpoint-logs/{key}/outcome",
+            post(|s: State<AppState>, k: Path<String>, p: Posted| {
+                prevention::post_status(prevention::StatusKind::CheckpointOutcome, s, k, p)
+            }),
+        )
+        .route(
+            "/referrals/{key}/status",
+            post(|s: State<AppState>, k: Path<String>, p: Posted| {
+                prevention::post_status(prevention::StatusKind::ReferralStatus, s, k, p)
+            }),
+        )
+        .merge(
+            kinds::ALL
+                .into_iter()
+                .fold(Router::new(), |r, pages| r.merge(kind_routes(pages))),
+        )
         .route("/matches/{id}", get(matches::show).post(matches::decide))
         .route("/cases/{key}/workflow/{step}", post(workflow::post_step))
         .route(

@@ -211,7 +211,7 @@ fn fields_pairs(
         .filter_map(|n| {
             let spec = kind.field(n)?;
             let v = doc.get(*n)?;
-            pair(tr, scope, spec, v)
+            pair(tr, scope, spec, v, &|_| false)
         })
         .collect()
 }
@@ -248,6 +248,7 @@ fn case_panel(tr: &Tr, side: &MatchSide) -> SidePanel {
                     label: tr.choice(relation),
                     script: script_lang(name),
                     value: name.to_string(),
+                    href: String::new(),
                 })
             })
             .collect();
@@ -289,7 +290,7 @@ fn request_panel(tr: &Tr, side: &MatchSide) -> SidePanel {
                 .filter_map(|s| {
                     child
                         .get(s.name)
-                        .and_then(|v| pair(tr, "children_sought", s, v))
+                        .and_then(|v| pair(tr, "children_sought", s, v, &|_| false))
                 })
                 .collect();
         }

@@ -51,6 +51,7 @@ pub struct Chrome {
     pub langs: Vec<LangOption>,
 }
 
+/// The navigation before the prevention kinds' entries.
 const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/", "nav-dashboard", None),
     ("/cases", "nav-cases", Some(Action::CaseList)),
@@ -65,9 +66,49 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
         "nav-tracing-new",
         Some(Action::TracingCreate),
     ),
+];
+
+/// The navigation after them.
+const NAV_TAIL: &[(&str, &str, Option<Action>)] = &[
+    (
+        "/analysis/recruitment",
+        "nav-analysis",
+        Some(Action::AnalysisRead),
+    ),
     ("/admin/users", "nav-users", Some(Action::UserManage)),
     ("/admin/audit", "nav-audit", Some(Action::AuditRead)),
 ];
+
+/// The links a viewer may follow: one per prevention list their role may open (a volunteer
+/// sees households, home visits, committees and awareness; a checkpoint officer the checkpoint
+/// logs), between the case links and the administration.
+fn nav(viewer: &Viewer, tr: &Tr, path: &str) -> Vec<NavItem> {
+    let fixed = |items: &'static [(&'static str, &'static str, Option<Action>)]| {
+        items
+            .iter()
+            .filter(|(_, _, action)| action.is_none_or(|a| viewer.can(a)))
+            .map(|(href, key, _)| NavItem {
+                href,
+                label: tr.t(key),
+                current: *href == path,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut out = fixed(NAV);
+    out.extend(
+        crate::kinds::NAV_KINDS
+            .into_iter()
+            .map(crate::kinds::of)
+            .filter(|p| viewer.can(p.list()))
+            .map(|p| NavItem {
+                href: p.base,
+                label: tr.t(&format!("nav-{}", p.key)),
+                current: path == p.base,
+            }),
+    );
+    out.extend(fixed(NAV_TAIL));
+    out
+}
 
 fn langs(current: Lang) -> Vec<LangOption> {
     Lang::ALL
@@ -85,15 +126,7 @@ impl Chrome {
     pub fn new(viewer: &Viewer, title: String) -> Self {
         let tr = viewer.tr();
         let path = viewer.here.split('?').next().unwrap_or("/");
-        let nav = NAV
-            .iter()
-            .filter(|(_, _, action)| action.is_none_or(|a| viewer.can(a)))
-            .map(|(href, key, _)| NavItem {
-                href,
-                label: tr.t(key),
-                current: *href == path,
-            })
-            .collect();
+        let nav = nav(viewer, &tr, path);
         let role_label = viewer
             .role()
             .map(|r| tr.t(&format!("role-{}", r.as_str())))

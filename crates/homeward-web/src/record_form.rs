@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use homeward_auth::Action;
 use homeward_domain::{Document, FieldError, RecordKind};
 use homeward_server::AppState;
 use homeward_store::StoreError;
@@ -85,7 +84,7 @@ fn add_row(kind: RecordKind, pressed: Option<&str>) -> Option<&'static str> {
 
 /// The blank registration form.
 pub async fn new(pages: KindPages, viewer: Viewer) -> Response {
-    if !viewer.can(pages.create) {
+    if !viewer.can(pages.create()) {
         return viewer.forbidden();
     }
     let doc = Document::new();
@@ -106,7 +105,7 @@ pub async fn new(pages: KindPages, viewer: Viewer) -> Response {
 /// Registers a record, or shows the form again with its messages.
 pub async fn create(pages: KindPages, State(state): State<AppState>, posted: Posted) -> Response {
     let Posted { viewer, form } = posted;
-    if !viewer.can(pages.create) {
+    if !viewer.can(pages.create()) {
         return viewer.forbidden();
     }
     let doc = document(pages.kind.fields(), &form, Mode::Create);
@@ -133,7 +132,7 @@ pub async fn create(pages: KindPages, State(state): State<AppState>, posted: Pos
         .await
     {
         Ok(record) => {
-            let target = if viewer.can(pages.read) {
+            let target = if viewer.can(pages.read()) {
                 format!("{}/{}?saved=1", pages.base, record.reference)
             } else {
                 format!("{}/registered?ref={}", pages.base, record.reference)
@@ -150,7 +149,7 @@ pub async fn create(pages: KindPages, State(state): State<AppState>, posted: Pos
 
 fn may_edit(viewer: &Viewer, pages: KindPages) -> bool {
     // Editing rewrites every field of the form, so it needs the personal ones in view too.
-    viewer.can(pages.update) && viewer.can(pages.read) && viewer.can(Action::PersonalDataView)
+    viewer.can(pages.update()) && viewer.can(pages.read()) && viewer.can(pages.personal())
 }
 
 /// The form filled with a record, to change it.
@@ -165,7 +164,7 @@ pub async fn edit(
     }
     let record = match state
         .store
-        .get_record(&viewer.ctx(), pages.kind, &key)
+        .get_record(&viewer.ctx_for(pages.kind), pages.kind, &key)
         .await
     {
         Ok(r) => r,
@@ -222,7 +221,13 @@ pub async fn update(
     let patch = document(pages.kind.fields(), &form, Mode::Update);
     match state
         .store
-        .update_record(&viewer.ctx(), pages.kind, &key, &patch, version)
+        .update_record(
+            &viewer.ctx_for(pages.kind),
+            pages.kind,
+            &key,
+            &patch,
+            version,
+        )
         .await
     {
         Ok(record) => {

@@ -1,8 +1,10 @@
 //! What a record's page shows: its sections as label and value pairs, values in the script
 //! they were written in, choices translated, personal fields left out for roles that may not
-//! see them.
+//! see them. A reference to another record links to that record's page when the viewer may
+//! open its kind, and stays plain text otherwise (a volunteer sees a referral's case reference
+//! without a link to a case they may not open).
 
-use homeward_domain::{Document, FieldKind, FieldSpec, RecordKind};
+use homeward_domain::{Document, FieldKind, FieldSpec, RecordKind, Reference};
 use homeward_store::StoredRecord;
 use serde_json::Value;
 
@@ -18,6 +20,25 @@ pub struct Pair {
     pub value: String,
     /// `lang` of the value's script (`bn`, `hi`, or empty): picks the right font.
     pub script: &'static str,
+    /// The linked record's page, for a reference the viewer may open; empty otherwise.
+    pub href: String,
+}
+
+/// Which kinds of record the viewer may open, to decide which references become links.
+pub type MayRead<'a> = &'a dyn Fn(RecordKind) -> bool;
+
+/// The page of a linked record, when `value` is a reference of one of `kinds` and the viewer
+/// may open that kind.
+pub fn link_href(kinds: &[RecordKind], value: &Value, may_read: MayRead<'_>) -> String {
+    let Some(reference) = value.as_str().and_then(|s| Reference::parse(s).ok()) else {
+        return String::new();
+    };
+    let kind = reference.kind();
+    if kinds.contains(&kind) && may_read(kind) {
+        format!("{}/{reference}", crate::kinds::of(kind).base)
+    } else {
+        String::new()
+    }
 }
 
 /// One row of a repeatable group.
@@ -74,20 +95,36 @@ fn shown(tr: &Tr, spec: &FieldSpec, v: &Value) -> String {
 }
 
 /// One field as a label and value, or `None` when it shows as nothing.
-pub fn pair(tr: &Tr, scope: &str, spec: &FieldSpec, v: &Value) -> Option<Pair> {
+pub fn pair(
+    tr: &Tr,
+    scope: &str,
+    spec: &FieldSpec,
+    v: &Value,
+    may_read: MayRead<'_>,
+) -> Option<Pair> {
     let value = shown(tr, spec, v);
     if value.is_empty() {
         return None;
     }
+    let href = match spec.kind {
+        FieldKind::Link(kinds) => link_href(kinds, v, may_read),
+        _ => String::new(),
+    };
     Some(Pair {
         label: tr.field(scope, spec.name, spec.label),
         script: script_lang(&value),
         value,
+        href,
     })
 }
 
 /// The sections of a record's page; empty sections are left out.
-pub fn build(tr: &Tr, kind: RecordKind, fields: &Document) -> Vec<SectionPairs> {
+pub fn build(
+    tr: &Tr,
+    kind: RecordKind,
+    fields: &Document,
+    may_read: MayRead<'_>,
+) -> Vec<SectionPairs> {
     let scope = label_scope(kind);
     sections(kind)
         .into_iter()
@@ -110,7 +147,9 @@ pub fn build(tr: &Tr, kind: RecordKind, fields: &Document) -> Vec<SectionPairs> 
                             pairs: sub
                                 .iter()
                                 .filter_map(|s| {
-                                    entry.get(s.name).and_then(|v| pair(tr, spec.name, s, v))
+                                    entry
+                                        .get(s.name)
+                                        .and_then(|v| pair(tr, spec.name, s, v, may_read))
                                 })
                                 .collect(),
                         })
@@ -118,7 +157,7 @@ pub fn build(tr: &Tr, kind: RecordKind, fields: &Document) -> Vec<SectionPairs> 
                     if !rows.is_empty() {
                         groups.push((tr.field(scope, spec.name, spec.label), rows));
                     }
-                } else if let Some(p) = pair(tr, scope, spec, v) {
+                } else if let Some(p) = pair(tr, scope, spec, v, may_read) {
                     pairs.push(p);
                 }
             }

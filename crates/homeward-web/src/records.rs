@@ -148,6 +148,7 @@ struct ListPage {
     can_create: bool,
     create_label: String,
     show_names: bool,
+    related: Vec<(String, String)>,
 }
 
 fn select(
@@ -177,7 +178,7 @@ pub async fn list(
     viewer: Viewer,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    if !viewer.can(pages.list) {
+    if !viewer.can(pages.list()) {
         return viewer.forbidden();
     }
     let tr = viewer.tr();
@@ -212,7 +213,7 @@ pub async fn list(
         limit: PAGE_SIZE,
         offset: (page_no - 1) * PAGE_SIZE,
     };
-    let ctx = viewer.ctx();
+    let ctx = viewer.ctx_for(kind);
     let by_reference = Reference::parse(&query).ok();
     let (items, total) = if let Some(r) = by_reference {
         filter.reference = Some(r);
@@ -344,11 +345,29 @@ pub async fn list(
         notice,
         prev,
         next,
-        can_create: viewer.can(pages.create),
+        can_create: viewer.can(pages.create()),
         create_label: tr.t(&format!("nav-{}-new", pages.key)),
         show_names: ctx.reveal_personal,
+        related: related(&viewer, pages),
     };
     ok(&page, &tr)
+}
+
+/// The lists of the other prevention kinds of the same family the viewer may list: persons of
+/// concern beside incidents, the service directory beside referrals.
+fn related(viewer: &Viewer, pages: KindPages) -> Vec<(String, String)> {
+    let tr = viewer.tr();
+    let family = pages.kind.family();
+    crate::kinds::ALL
+        .into_iter()
+        .filter(|p| {
+            p.kind != pages.kind
+                && p.kind.family() == family
+                && !matches!(p.kind, RecordKind::Case | RecordKind::TracingRequest)
+                && viewer.can(p.list())
+        })
+        .map(|p| (p.base.to_string(), tr.t(&format!("list-{}-title", p.key))))
+        .collect()
 }
 
 #[derive(Template)]
@@ -371,6 +390,7 @@ struct RecordPage {
     show_matches: bool,
     matches: Vec<crate::matches::MatchItem>,
     wf: Option<crate::workflow::Panel>,
+    prev: Option<crate::prevention::Panel>,
     choose: String,
     unknown: String,
 }
@@ -413,11 +433,15 @@ pub async fn render_record(
     status: StatusCode,
 ) -> Response {
     let viewer = viewer.clone();
-    if !viewer.can(pages.read) {
+    if !viewer.can(pages.read()) {
         return viewer.forbidden();
     }
     let tr = viewer.tr();
-    let record = match state.store.get_record(&viewer.ctx(), pages.kind, key).await {
+    let record = match state
+        .store
+        .get_record(&viewer.ctx_for(pages.kind), pages.kind, key)
+        .await
+    {
         Ok(r) => r,
         Err(e) => return store_error(&viewer, e),
     };
@@ -433,20 +457,28 @@ pub async fn render_record(
     };
     let name = display_name(&record);
     let heading = name.clone().unwrap_or_else(|| reference.clone());
-    let can_edit = viewer.can(pages.update) && viewer.can(homeward_auth::Action::PersonalDataView);
-    let matches = match crate::matches::of_record(&state.store, &viewer, &record).await {
-        Ok(m) => m,
-        Err(e) => return store_error(&viewer, e),
+    let can_edit = viewer.can(pages.update()) && viewer.can(pages.personal());
+    // Matching pairs children with the families looking for them: cases and tracing requests.
+    let matched = matches!(pages.kind, RecordKind::Case | RecordKind::TracingRequest);
+    let matches = if matched {
+        match crate::matches::of_record(&state.store, &viewer, &record).await {
+            Ok(m) => m,
+            Err(e) => return store_error(&viewer, e),
+        }
+    } else {
+        Vec::new()
     };
+    let prev = crate::prevention::panel(state, &viewer, pages, &record, &failed);
+    let may_read = |kind: RecordKind| viewer.can(crate::kinds::of(kind).read());
     let page = RecordPage {
-        show_matches: viewer.can(homeward_auth::Action::MatchRead),
+        show_matches: matched && viewer.can(homeward_auth::Action::MatchRead),
         matches,
         c: Chrome::new(&viewer, heading.clone()),
         script: script_lang(&heading),
         heading,
         status: tr.choice(&record.status),
         kind_label: tr.t(&format!("kind-{}", pages.key)),
-        sections: record_view::build(&tr, pages.kind, &record.fields),
+        sections: record_view::build(&tr, pages.kind, &record.fields, &may_read),
         redacted: record.redacted,
         edit_href: if can_edit {
             format!("{}/{reference}/edit", pages.base)
@@ -472,6 +504,7 @@ pub async fn render_record(
         saved,
         reference,
         wf,
+        prev,
         choose: tr.t("choose"),
         unknown: tr.t("answer-unknown"),
     };
@@ -542,11 +575,11 @@ pub async fn history(
     viewer: Viewer,
     Path(key): Path<String>,
 ) -> Response {
-    if !viewer.can(pages.read) || !viewer.can(homeward_auth::Action::HistoryRead) {
+    if !viewer.can(pages.read()) || !viewer.can(homeward_auth::Action::HistoryRead) {
         return viewer.forbidden();
     }
     let tr = viewer.tr();
-    let ctx = viewer.ctx();
+    let ctx = viewer.ctx_for(pages.kind);
     let changes = match state.store.record_history(&ctx, pages.kind, &key).await {
         Ok(c) => c,
         Err(e) => return store_error(&viewer, e),
@@ -613,7 +646,7 @@ pub async fn registered(
     viewer: Viewer,
     Query(q): Query<RegisteredQuery>,
 ) -> Response {
-    if !viewer.can(pages.create) {
+    if !viewer.can(pages.create()) {
         return viewer.forbidden();
     }
     let tr = viewer.tr();

@@ -45,6 +45,9 @@ fn names(record: &StoredRecord) -> String {
             "name_other",
             "head_name",
             "adult_name",
+            "committee_name",
+            "provider_name",
+            "title",
         ],
     };
     for k in own {

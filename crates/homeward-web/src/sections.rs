@@ -2,7 +2,8 @@
 //!
 //! The catalogue owns the fields and their order; this table only says which section each
 //! belongs to. A field the table does not name still appears, in a last "other" section, so a
-//! field added to the catalogue is never silently missing from the form.
+//! field added to the catalogue is never silently missing from the form. A name ending in `*`
+//! takes every field it starts (a checklist's items and their notes, in catalogue order).
 
 use homeward_domain::{FieldSpec, RecordKind};
 
@@ -107,12 +108,221 @@ const TRACING: &[(&str, &[&str])] = &[
     ("notes", &["notes"]),
 ];
 
+const HOUSEHOLD: &[(&str, &[&str])] = &[
+    (
+        "identity",
+        &[
+            "head_name",
+            "head_sex",
+            "head_telephone",
+            "district",
+            "village",
+            "displacement_status",
+            "committee",
+        ],
+    ),
+    ("members", &["members"]),
+    (
+        "livelihood",
+        &["livelihood", "livelihood_lost", "debts", "debt_details"],
+    ),
+    ("school", &["school_attendance", "documents_held"]),
+    (
+        "consent",
+        &["consent_for_services", "disclosure_other_orgs"],
+    ),
+    ("notes", &["notes"]),
+];
+
+const HOME_VISIT: &[(&str, &[&str])] = &[
+    (
+        "visit",
+        &[
+            "household",
+            "visit_date",
+            "child_name",
+            "child_age",
+            "child_sex",
+        ],
+    ),
+    ("checklist", &["hv_*"]),
+    ("child_view", &["child_assent", "child_view"]),
+    ("notes", &["notes"]),
+];
+
+const CHECKPOINT: &[(&str, &[&str])] = &[
+    ("checkpoint", &["log_date", "checkpoint", "district"]),
+    (
+        "child",
+        &[
+            "name_first",
+            "name_last",
+            "name_nickname",
+            "name_other",
+            "sex",
+            "age",
+            "languages",
+            "description",
+        ],
+    ),
+    ("adult", &["adult_*"]),
+    (
+        "journey",
+        &[
+            "origin",
+            "origin_district",
+            "destination",
+            "destination_district",
+            "purpose",
+            "transport",
+        ],
+    ),
+    ("checklist", &["cp_*"]),
+    ("observations", &["observations", "outcome_note"]),
+];
+
+const COMMITTEE: &[(&str, &[&str])] = &[
+    (
+        "group",
+        &[
+            "committee_name",
+            "committee_type",
+            "district",
+            "village",
+            "formed_date",
+        ],
+    ),
+    ("members", &["members"]),
+    ("notes", &["notes"]),
+];
+
+const INCIDENT: &[(&str, &[&str])] = &[
+    (
+        "incident",
+        &[
+            "incident_date",
+            "district",
+            "trafficking_status",
+            "decision_org",
+        ],
+    ),
+    (
+        "recruitment",
+        &[
+            "method_of_recruitment",
+            "location_of_recruitment",
+            "origin_district",
+            "destination_district",
+            "relationship_to_trafficker",
+            "trafficker_role",
+        ],
+    ),
+    (
+        "exploitation",
+        &["means_of_control", "type_of_exploitation"],
+    ),
+    ("people", &["children", "persons_of_concern"]),
+    ("events", &["trafficking_events"]),
+    ("notes", &["description"]),
+];
+
+const PERSON_OF_CONCERN: &[(&str, &[&str])] = &[
+    (
+        "identity",
+        &[
+            "name_first",
+            "name_last",
+            "name_nickname",
+            "name_other",
+            "sex",
+            "age",
+            "description",
+            "telephone",
+            "id_no",
+        ],
+    ),
+    (
+        "operations",
+        &["district", "role_in_process", "on_watch_list"],
+    ),
+    ("notes", &["notes"]),
+];
+
+const SERVICE_PROVIDER: &[(&str, &[&str])] = &[
+    (
+        "provider",
+        &[
+            "provider_name",
+            "service_types",
+            "is_external",
+            "district",
+            "area",
+        ],
+    ),
+    ("contact", &["contact_name", "contact_telephone"]),
+    ("notes", &["notes"]),
+];
+
+const REFERRAL: &[(&str, &[&str])] = &[
+    (
+        "referral",
+        &[
+            "case",
+            "household",
+            "service_provider",
+            "service_type",
+            "referral_date",
+            "district",
+            "follow_up_date",
+        ],
+    ),
+    ("notes", &["reason", "notes"]),
+];
+
+const AWARENESS_ACTIVITY: &[(&str, &[&str])] = &[
+    (
+        "activity",
+        &[
+            "activity_date",
+            "channel",
+            "place",
+            "district",
+            "committee",
+            "facilitator",
+        ],
+    ),
+    ("attendance", &["girls", "boys", "women", "men", "others"]),
+    ("messages", &["messages"]),
+    ("notes", &["notes"]),
+];
+
+const AWARENESS_MESSAGE: &[(&str, &[&str])] = &[(
+    "message",
+    &["title", "message_text", "language", "community", "channel"],
+)];
+
+fn named(names: &[&str], field: &str) -> bool {
+    names.iter().any(|n| match n.strip_suffix('*') {
+        Some(prefix) => field.starts_with(prefix),
+        None => *n == field,
+    })
+}
+
 /// The sections of a kind's form, each with its fields; system fields are left out.
 pub fn sections(kind: RecordKind) -> Vec<Section> {
     let table = match kind {
         RecordKind::Case => CASE,
         RecordKind::TracingRequest => TRACING,
-        _ => &[],
+        RecordKind::Household => HOUSEHOLD,
+        RecordKind::HomeVisit => HOME_VISIT,
+        RecordKind::CheckpointLog => CHECKPOINT,
+        RecordKind::Committee => COMMITTEE,
+        RecordKind::Incident => INCIDENT,
+        RecordKind::PersonOfConcern => PERSON_OF_CONCERN,
+        RecordKind::ServiceProvider => SERVICE_PROVIDER,
+        RecordKind::Referral => REFERRAL,
+        RecordKind::AwarenessActivity => AWARENESS_ACTIVITY,
+        RecordKind::AwarenessMessage => AWARENESS_MESSAGE,
     };
     let fields: Vec<&'static FieldSpec> = kind.fields().iter().filter(|f| !f.system).collect();
     let mut out: Vec<Section> = table
@@ -122,14 +332,14 @@ pub fn sections(kind: RecordKind) -> Vec<Section> {
             fields: fields
                 .iter()
                 .copied()
-                .filter(|f| names.contains(&f.name))
+                .filter(|f| named(names, f.name))
                 .collect(),
         })
         .collect();
     let other: Vec<_> = fields
         .iter()
         .copied()
-        .filter(|f| !table.iter().any(|(_, names)| names.contains(&f.name)))
+        .filter(|f| !table.iter().any(|(_, names)| named(names, f.name)))
         .collect();
     if !other.is_empty() {
         out.push(Section {
@@ -155,8 +365,7 @@ mod tests {
 
     #[test]
     fn every_field_has_a_named_section() {
-        // The kinds the web interface serves so far; prevention forms come next.
-        for kind in [RecordKind::Case, RecordKind::TracingRequest] {
+        for kind in RecordKind::ALL {
             let s = sections(kind);
             assert!(
                 s.iter().all(|s| s.id != "other"),

@@ -68,6 +68,12 @@ impl Viewer {
         self.caller.context()
     }
 
+    /// The store's context for records of one kind: personal fields open with the kind's own
+    /// personal-view action (community records to volunteers, the rest to `personal_data.view`).
+    pub fn ctx_for(&self, kind: homeward_domain::RecordKind) -> ActorContext {
+        self.caller.context_for(kind)
+    }
+
     /// The actor id for audit entries.
     pub fn actor(&self) -> String {
         self.caller.actor()

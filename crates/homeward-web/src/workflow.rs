@@ -238,6 +238,7 @@ impl<'a> Builder<'a> {
             min: 0,
             max: 0,
             error: self.failed.and_then(|f| f.errors.get(name)).cloned(),
+            hint: String::new(),
         });
         self
     }

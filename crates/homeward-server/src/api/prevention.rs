@@ -282,8 +282,10 @@ pub async fn referral_status(
     Ok(Json(record))
 }
 
-/// Sets a record's status with a note, as an event in the record's history.
-async fn set_status(
+/// Sets a record's status with a note, as an event in the record's history: `value` must be one
+/// of `allowed` (else a 400 naming `field`). The web pages' outcome and status forms call this
+/// too, so a page and the API move a record the same way.
+pub async fn set_status(
     caller: &crate::auth::Caller,
     state: &AppState,
     kind: RecordKind,
@@ -370,8 +372,17 @@ pub async fn recruitment_analysis(
     auth: Authorized<act::AnalysisRead>,
     State(state): State<AppState>,
 ) -> Result<Json<Value>, ApiError> {
-    let exact = auth.caller.can(Action::AnalysisExact);
-    let ctx = auth.caller.context();
+    Ok(Json(recruitment_tables(&auth.caller, &state).await?))
+}
+
+/// The recruitment analysis as the API answers it, for a caller already allowed
+/// `analysis.read` (the web's analysis page renders the same tables).
+pub async fn recruitment_tables(
+    caller: &crate::auth::Caller,
+    state: &AppState,
+) -> Result<Value, ApiError> {
+    let exact = caller.can(Action::AnalysisExact);
+    let ctx = caller.context();
     let read = |kind| {
         state
             .store
@@ -429,9 +440,9 @@ pub async fn recruitment_analysis(
             (name, rows)
         })
         .collect();
-    Ok(Json(json!({
+    Ok(json!({
         "exact": exact,
         "suppress_below": SUPPRESS_BELOW,
         "tables": tables,
-    })))
+    }))
 }

@@ -109,6 +109,12 @@ async fn seed(store: &Store) {
             Some("Barpeta"),
         ),
         ("analyst", "analyst", "Agency A", None),
+        (
+            "checkpoint",
+            "checkpoint_officer",
+            "Agency A",
+            Some("Barpeta"),
+        ),
         ("sup_a", "supervisor", "Agency A", Some("Barpeta")),
         ("admin", "administrator", "Agency A", None),
     ];

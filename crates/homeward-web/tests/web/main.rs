@@ -4,6 +4,7 @@
 
 mod helpers;
 mod matches;
+mod prevention;
 mod workflow;
 
 use helpers::{csrf, TestServer, CHILD, PASSWORD};
