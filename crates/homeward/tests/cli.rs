@@ -587,3 +587,74 @@ fn workflow_figures_are_settings_from_file_and_environment() {
     let o = h.run(&["config", "--example"]);
     assert!(text(&o).contains("[workflow]"));
 }
+
+#[test]
+fn prevention_records_import_and_export_with_their_links() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "5", "--requests", "2"])
+        .status
+        .success());
+    let households = h.path("households.csv");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "household",
+        "--out",
+        households.to_str().unwrap(),
+        "--as",
+        "admin",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rows = csv_rows(&households);
+    assert_eq!(rows.len(), 37, "36 demo households and the header");
+    let reference = rows[1][rows[0].iter().position(|c| c == "reference").unwrap()].clone();
+    assert!(reference.starts_with("HH-"));
+    // Exporting incidents needs the permission to read them, whatever data.export allows.
+    let o = h.run(&[
+        "export", "--kind", "incident", "--out", "i.csv", "--as", "admin",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("incident.read"), "{}", text(&o));
+
+    let visits = h.path("visits.csv");
+    std::fs::write(
+        &visits,
+        format!("household,visit_date,hv_offer_to_take_child,hv_school_dropout\n{reference},2026-11-20,yes,no\nHH-0000-000,2026-11-21,no,no\n"),
+    )
+    .unwrap();
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "home-visit",
+        visits.to_str().unwrap(),
+        "--as",
+        "volunteer",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("line 3: household: no household has the reference HH-0000-000"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(
+        &visits,
+        format!("household,visit_date,hv_offer_to_take_child,hv_school_dropout\n{reference},2026-11-20,yes,no\n"),
+    )
+    .unwrap();
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "home-visit",
+        visits.to_str().unwrap(),
+        "--as",
+        "volunteer",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = h.run(&["import", "--kind", "visit", "x.csv", "--as", "volunteer"]);
+    assert!(
+        text(&o).contains("`visit` is not a kind of record; use one of: case, tracing-request"),
+        "{}",
+        text(&o)
+    );
+}

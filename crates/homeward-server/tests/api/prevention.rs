@@ -121,13 +121,18 @@ async fn a_checkpoint_log_of_a_sought_child_names_the_tracing_request(s: TestSer
     // The same recruiter recorded again under another spelling is flagged as a possible
     // duplicate to whoever recorded it.
     let (status, again) = cw
-        .post("/api/v1/persons-of-concern", json!({"name_first": "Mofijul", "name_last": "Haque", "sex": "male", "age": 41}))
+        .post(
+            "/api/v1/persons-of-concern",
+            json!({"name_first": "Mofijul", "name_last": "Haque", "sex": "male", "age": 41}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
     let dupes = alerts_of_kind(&cw, "possible_duplicate_person").await;
     assert!(
-        dupes.iter().any(|a| a["detail"]["reference"] == again["reference"]
-            && a["detail"]["other_reference"] == pc.as_str()),
+        dupes
+            .iter()
+            .any(|a| a["detail"]["reference"] == again["reference"]
+                && a["detail"]["other_reference"] == pc.as_str()),
         "{dupes:?}"
     );
 
