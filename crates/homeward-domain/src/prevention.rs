@@ -94,6 +94,42 @@ impl Default for PreventionSettings {
     }
 }
 
+impl PreventionSettings {
+    /// Refuses weights for items no checklist has (a typo would silently weigh nothing) and
+    /// thresholds outside their range.
+    pub fn check(&self) -> Result<(), String> {
+        for (table, items, weights) in [
+            (
+                "home_visit_weights",
+                HOME_VISIT_ITEM_NAMES,
+                &self.home_visit_weights,
+            ),
+            (
+                "checkpoint_weights",
+                CHECKPOINT_ITEM_NAMES,
+                &self.checkpoint_weights,
+            ),
+        ] {
+            if let Some(unknown) = weights.keys().find(|k| !items.contains(&k.as_str())) {
+                return Err(format!(
+                    "[prevention] {table} names `{unknown}`, which is not a checklist item; the items are: {}",
+                    items.join(", ")
+                ));
+            }
+        }
+        if !(0.01..=1.0).contains(&self.watch_list_threshold) {
+            return Err(format!(
+                "[prevention] watch_list_threshold must be between 0.01 and 1, not {}",
+                self.watch_list_threshold
+            ));
+        }
+        if self.home_visit_medium > self.home_visit_high {
+            return Err("[prevention] home_visit_medium must not exceed home_visit_high".into());
+        }
+        Ok(())
+    }
+}
+
 /// What a checklist added up to, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RiskScore {

@@ -125,6 +125,10 @@ impl Settings {
             .context("reading the configuration")?
             .try_deserialize()
             .context("the configuration has a wrong value (see `homeward config --example` for the expected form)")?;
+        settings
+            .prevention
+            .check()
+            .map_err(|e| anyhow::anyhow!(e))?;
         if !(0.05..=1.0).contains(&settings.match_threshold) {
             bail!(
                 "match_threshold must be between 0.05 and 1, not {}",

@@ -585,7 +585,23 @@ fn workflow_figures_are_settings_from_file_and_environment() {
         assert!(t.contains(expected), "{expected} missing from:\n{t}");
     }
     let o = h.run(&["config", "--example"]);
-    assert!(text(&o).contains("[workflow]"));
+    assert!(text(&o).contains("[workflow]") && text(&o).contains("[prevention]"));
+    // The example is itself a valid configuration.
+    std::fs::write(h.path("homeward.toml"), o.stdout).unwrap();
+    let o = h.run(&["config"]);
+    assert!(text(&o).contains("visit_days_high = 7"), "{}", text(&o));
+    std::fs::write(
+        h.path("homeward.toml"),
+        "[prevention]\nhome_visit_weights = { hv_offer_to_take_chlid = 9 }\n",
+    )
+    .unwrap();
+    let o = h.run(&["config"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("`hv_offer_to_take_chlid`, which is not a checklist item"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
