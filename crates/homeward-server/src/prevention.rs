@@ -98,6 +98,26 @@ pub async fn derive(
     Ok(out)
 }
 
+/// The derived fields of a changed record: a corrected checklist answer changes the score and
+/// the items that made it. (A log's screening stays what it was when the child stood at the
+/// checkpoint, and a household's risk follows its newest visit.)
+pub fn rederive(
+    kind: RecordKind,
+    doc: &Document,
+    settings: &homeward_domain::prevention::PreventionSettings,
+) -> Document {
+    match kind {
+        RecordKind::HomeVisit => {
+            let score = score_home_visit(doc, settings);
+            let mut out = score.as_fields();
+            out.insert("red_flag".into(), json!(!score.red_flags.is_empty()));
+            out
+        }
+        RecordKind::CheckpointLog => score_checkpoint(doc, settings).as_fields(),
+        _ => Document::new(),
+    }
+}
+
 /// A record a checkpoint log may concern.
 #[derive(Debug, Clone)]
 struct Concern {

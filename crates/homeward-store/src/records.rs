@@ -390,6 +390,19 @@ impl Store {
         kind: RecordKind,
         inputs: &[(Option<RecordId>, Document)],
     ) -> StoreResult<Vec<Reference>> {
+        self.import_records_deriving(ctx, kind, inputs, &|_| Document::new())
+            .await
+    }
+
+    /// An import whose records get the fields Homeward derives from them (scores), as records
+    /// entered one by one do.
+    pub async fn import_records_deriving(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        inputs: &[(Option<RecordId>, Document)],
+        derive: &(dyn Fn(&Document) -> Document + Sync),
+    ) -> StoreResult<Vec<Reference>> {
         if inputs.len() > IMPORT_BATCH_LIMIT {
             return Err(StoreError::Config(format!("{} records is more than one import can hold ({IMPORT_BATCH_LIMIT}); split the file", inputs.len())));
         }
@@ -421,15 +434,17 @@ impl Store {
                 Some((current, _)) => {
                     let doc = validate_update(kind, &without_status(&current.fields), input, today)
                         .map_err(|errors| StoreError::InvalidRow { index, errors })?;
-                    let doc = with_status(doc, &current.status);
+                    let mut doc = with_status(doc, &current.status);
+                    doc.extend(derive(&doc));
                     self.write_update(&mut w, ctx, current, &doc)
                         .await
                         .map_err(|e| e.at_row(index))?
                         .reference
                 }
                 None => {
-                    let doc = validate_create(kind, input, today)
+                    let mut doc = validate_create(kind, input, today)
                         .map_err(|errors| StoreError::InvalidRow { index, errors })?;
+                    doc.extend(derive(&doc));
                     self.insert_record(&mut w, ctx, kind, &doc, *id)
                         .await
                         .map_err(|e| e.at_row(index))?
@@ -742,6 +757,23 @@ impl Store {
         patch: &Document,
         expected_version: Option<i64>,
     ) -> StoreResult<StoredRecord> {
+        self.update_record_deriving(ctx, kind, key, patch, expected_version, &|_| {
+            Document::new()
+        })
+        .await
+    }
+
+    /// Changes a record, then sets the fields Homeward derives from the changed record (a home
+    /// visit's risk score from its checklist), in the same transaction.
+    pub async fn update_record_deriving(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        key: &str,
+        patch: &Document,
+        expected_version: Option<i64>,
+        derive: &(dyn Fn(&Document) -> Document + Sync),
+    ) -> StoreResult<StoredRecord> {
         let today = Utc::now().date_naive();
         let mut w = self.begin_write().await?;
         let (current, ()) = self.load_for_update(&mut w, ctx, kind, key).await?;
@@ -756,7 +788,8 @@ impl Store {
         }
         let doc = validate_update(kind, &without_status(&current.fields), patch, today)
             .map_err(StoreError::Invalid)?;
-        let doc = with_status(doc, &current.status);
+        let mut doc = with_status(doc, &current.status);
+        doc.extend(derive(&doc));
         let updated = self.write_update(&mut w, ctx, current, &doc).await?;
         w.commit().await?;
         Ok(for_caller(updated, ctx))

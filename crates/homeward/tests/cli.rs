@@ -667,6 +667,24 @@ fn prevention_records_import_and_export_with_their_links() {
         "volunteer",
     ]);
     assert!(o.status.success(), "{}", text(&o));
+    let out = h.path("visits-out.csv");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "home-visit",
+        "--out",
+        out.to_str().unwrap(),
+        "--as",
+        "admin",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rows = csv_rows(&out);
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let imported = rows
+        .iter()
+        .find(|r| r[col("household")] == reference && r[col("visit_date")] == "2026-11-20")
+        .expect("the imported visit is exported");
+    assert_eq!(imported[col("hv_offer_to_take_child")], "yes");
     let o = h.run(&["import", "--kind", "visit", "x.csv", "--as", "volunteer"]);
     assert!(
         text(&o).contains("`visit` is not a kind of record; use one of: case, tracing-request"),

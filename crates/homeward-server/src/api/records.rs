@@ -301,14 +301,17 @@ pub async fn update<K: KindApi>(
     ApiJson(body): ApiJson<Document>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
+    let settings = state.config.prevention.clone();
+    let derive = move |doc: &Document| crate::prevention::rederive(K::KIND, doc, &settings);
     let record = state
         .store
-        .update_record(
+        .update_record_deriving(
             &auth.caller.context_for(K::KIND),
             K::KIND,
             &key,
             &body,
             expected,
+            &derive,
         )
         .await
         .map_err(|e| ApiError::from_store(e, what::<K>()))?;

@@ -78,6 +78,21 @@ async fn a_home_visit_with_a_red_flag_alerts_the_caseworker(s: TestServer) {
         json!(["hv_offer_to_take_child", "hv_livelihood_lost_or_debt"])
     );
     assert_eq!(visit["fields"]["risk_score"], 7);
+    // A corrected answer re-scores the visit.
+    let hv = visit["reference"].as_str().unwrap();
+    let (status, corrected) = volunteer
+        .patch(
+            &format!("/api/v1/home-visits/{hv}"),
+            json!({"hv_livelihood_lost_or_debt": "no"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{corrected}");
+    assert_eq!(
+        corrected["fields"]["risk_items"],
+        json!(["hv_offer_to_take_child"])
+    );
+    assert_eq!(corrected["fields"]["risk_score"], 5);
+    assert_eq!(corrected["fields"]["red_flag"], true);
 
     let alerts = alerts_of_kind(&cw, "home_visit_risk").await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");

@@ -188,7 +188,14 @@ pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
     let spinner = ProgressBar::new_spinner();
     spinner.set_message(format!("storing {} records in one transaction", rows.len()));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let result = store.import_records(&ctx, kind, &rows).await;
+    // Imported visits and logs are scored with the same settings as records entered one by one.
+    let prevention = settings.prevention.clone();
+    let derive = move |doc: &homeward_domain::Document| {
+        homeward_server::prevention::rederive(kind, doc, &prevention)
+    };
+    let result = store
+        .import_records_deriving(&ctx, kind, &rows, &derive)
+        .await;
     spinner.finish_and_clear();
     store.close().await;
     match result {
