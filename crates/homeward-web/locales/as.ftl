@@ -514,6 +514,11 @@ choice-out_of_district = জিলাৰ বাহিৰলৈ
 choice-out_of_country = দেশৰ বাহিৰলৈ
 choice-in_care = যত্নত থকা অৱস্থাত ভ্ৰমণ
 choice-after_reunification = পুনৰ্মিলনৰ পিছৰ ভ্ৰমণ
+choice-released = যাত্ৰা অব্যাহত ৰাখিবলৈ এৰি দিয়া হ'ল
+choice-handed_to_family = পৰিয়ালৰ হাতত গতাই দিয়া হ'ল
+choice-referred_cwc = শিশু কল্যাণ সমিতিলৈ প্ৰেৰণ কৰা হ'ল
+choice-referred_police = আৰক্ষীলৈ প্ৰেৰণ কৰা হ'ল
+choice-taken_to_shelter = আশ্ৰয়স্থললৈ নিয়া হ'ল
 dashboard-list-more = আৰু { $n }টা দেখুওৱা হোৱা নাই।
 
 ## প্ৰতিৰোধ: পৰিয়াল আৰু গৃহ পৰিদৰ্শন, সমিতি আৰু সজাগতা, চেকপ'ষ্ট লগ, ঘটনা, ৰেফাৰেল, বিশ্লেষণ

@@ -514,6 +514,11 @@ choice-out_of_district = জেলার বাইরে
 choice-out_of_country = দেশের বাইরে
 choice-in_care = যত্নে থাকাকালীন পরিদর্শন
 choice-after_reunification = পুনর্মিলনের পরে পরিদর্শন
+choice-released = যাত্রা চালিয়ে যেতে ছেড়ে দেওয়া হয়েছে
+choice-handed_to_family = পরিবারের হাতে তুলে দেওয়া হয়েছে
+choice-referred_cwc = শিশু কল্যাণ কমিটিতে পাঠানো হয়েছে
+choice-referred_police = পুলিশের কাছে পাঠানো হয়েছে
+choice-taken_to_shelter = আশ্রয়কেন্দ্রে নেওয়া হয়েছে
 dashboard-list-more = আরও { $n }টি দেখানো হয়নি।
 
 ## প্রতিরোধ: পরিবার ও বাড়ি পরিদর্শন, কমিটি ও সচেতনতা, চেকপোস্ট লগ, ঘটনা, রেফারেল, বিশ্লেষণ

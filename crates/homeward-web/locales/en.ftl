@@ -479,6 +479,11 @@ choice-out_of_district = Out of the district
 choice-out_of_country = Out of the country
 choice-in_care = Visit in care
 choice-after_reunification = Visit after reunification
+choice-released = Released to continue the journey
+choice-handed_to_family = Handed to the family
+choice-referred_cwc = Referred to the Child Welfare Committee
+choice-referred_police = Referred to the police
+choice-taken_to_shelter = Taken to a shelter
 dashboard-list-more = { $n } more not shown.
 
 ## Prevention: households and home visits, committees and awareness, checkpoint logs, incidents, referrals, analysis

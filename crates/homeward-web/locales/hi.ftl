@@ -514,6 +514,11 @@ choice-out_of_district = ज़िले से बाहर
 choice-out_of_country = देश से बाहर
 choice-in_care = देखभाल के दौरान मुलाक़ात
 choice-after_reunification = पुनर्मिलन के बाद मुलाक़ात
+choice-released = यात्रा जारी रखने के लिए छोड़ा गया
+choice-handed_to_family = परिवार को सौंपा गया
+choice-referred_cwc = बाल कल्याण समिति को भेजा गया
+choice-referred_police = पुलिस को भेजा गया
+choice-taken_to_shelter = आश्रय गृह ले जाया गया
 dashboard-list-more = { $n } और नहीं दिखाए गए।
 
 ## रोकथाम: परिवार और गृह भ्रमण, समितियाँ और जागरूकता, चेकपोस्ट लॉग, घटनाएँ, रेफ़रल, विश्लेषण

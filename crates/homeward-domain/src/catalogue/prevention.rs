@@ -68,7 +68,7 @@ pub const CHECKPOINT_STATUS: &[&str] = &[
     "handed_to_family",
     "referred_cwc",
     "referred_police",
-    "shelter",
+    "taken_to_shelter",
 ];
 /// HTCDS vic_TraffickingStatus.
 pub const TRAFFICKING_STATUS: &[&str] = &["possible_victim", "actual_victim", "not_a_victim"];

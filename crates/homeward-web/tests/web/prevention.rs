@@ -193,7 +193,7 @@ async fn a_checkpoint_officer_is_told_which_tracing_request_a_child_may_be_and_r
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = officer.get(&location).await;
-    assert!(page.contains("Handed to family"), "{page}");
+    assert!(page.contains("Handed to the family"), "{page}");
     assert!(!page.contains("status-outcome"), "the outcome form stays");
 
     // The caseworker following the request hears of the sighting, and may open the log.
