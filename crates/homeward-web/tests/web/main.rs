@@ -641,3 +641,32 @@ async fn a_change_made_meanwhile_by_someone_else_is_not_overwritten() {
     let (_, page) = b.get(&format!("/cases/{reference}")).await;
     assert!(page.contains("Dhubri"));
 }
+
+#[tokio::test]
+async fn dashboard_figures_are_counted_without_listing_records_in_the_audit_trail() {
+    let server = TestServer::start().await;
+    let cw = server.login("cw_a").await;
+    cw.register_child(&[
+        ("name_first", "Rahim"),
+        ("sex", "male"),
+        ("protection_status", "unaccompanied"),
+        ("risk_level", "high"),
+    ])
+    .await;
+    let listings = || async {
+        server
+            .store
+            .audit_entries(0, 10_000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "records.list")
+            .count()
+    };
+    let before = listings().await;
+    let (status, html) = cw.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("figures"), "{html}");
+    // The "my open cases" list is a listing (audited once); the figures are counts.
+    assert!(listings().await - before <= 1);
+}
