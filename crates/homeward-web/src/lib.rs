@@ -124,6 +124,10 @@ pub fn router() -> Router<AppState> {
                 .fold(Router::new(), |r, pages| r.merge(kind_routes(pages))),
         )
         .route("/matches/{id}", get(matches::show).post(matches::decide))
+        .route(
+            "/matches/{id}/disclosure",
+            post(matches::override_disclosure),
+        )
         .route("/cases/{key}/workflow/{step}", post(workflow::post_step))
         .route(
             "/cases/{key}/verifications",

@@ -1,0 +1,129 @@
+//! The supervisor's actions of the tracing workflow in the web interface: overriding the
+//! child's consent so the family's side sees a match, and merging two registrations of one
+//! child (and undoing it), each refused to roles without the permission.
+
+use homeward_domain::RecordKind;
+use reqwest::StatusCode;
+
+use crate::helpers::{TestServer, CHILD};
+use crate::matches::{newest, propose, request_for_rahim, server};
+
+/// The child of `CHILD`, registered without consent for tracing.
+fn child_without_consent() -> Vec<(&'static str, &'static str)> {
+    let mut child: Vec<(&str, &str)> = CHILD
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "consent_for_tracing")
+        .collect();
+    child.push(("consent_for_tracing", "no"));
+    child
+}
+
+/// A match between agency A's child without consent and agency B's request; its id.
+async fn match_without_consent(server: &TestServer) -> String {
+    let cw_a = server.login("cw_a").await;
+    let cw_b = server.login("cw_b").await;
+    cw_a.register_child(&child_without_consent()).await;
+    let case_id = newest(&server.store, RecordKind::Case).await;
+    request_for_rahim(&cw_b).await;
+    let request_id = newest(&server.store, RecordKind::TracingRequest).await;
+    propose(&server.store, case_id, request_id).await
+}
+
+#[tokio::test]
+async fn a_supervisor_lets_the_familys_caseworker_see_a_match_and_they_are_alerted() {
+    let server = server().await;
+    let store = &server.store;
+    let id = match_without_consent(&server).await;
+    let path = format!("/matches/{id}");
+    let action = format!("/matches/{id}/disclosure");
+    let cw_b = server.login("cw_b").await;
+    assert_eq!(cw_b.get(&path).await.0, StatusCode::NOT_FOUND);
+
+    let sup = server.login("sup_a").await;
+    let (status, html) = sup.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!("action=\"{action}\"")), "{html}");
+    assert!(html.contains("<label for=\"f-override-reason\">"));
+
+    // Too short a reason: said beside the field, nothing recorded.
+    let (status, _, html) = sup
+        .submit(&path, &action, &[("override_reason", "urgent")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"f-override-reason-error\""), "{html}");
+    assert!(html.contains("at least 20 characters"));
+    assert!(html.contains(">urgent</textarea>"));
+    assert!(
+        !store
+            .match_by_id(&id, false)
+            .await
+            .unwrap()
+            .disclosure_overridden
+    );
+    assert_eq!(cw_b.get(&path).await.0, StatusCode::NOT_FOUND);
+
+    let reason = "The mother is at the camp gate today; the child cannot be asked yet";
+    let (status, location, body) = sup
+        .submit(&path, &action, &[("override_reason", reason)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location, format!("/matches/{id}?overridden=1"));
+    let (_, html) = sup.get(&location).await;
+    assert!(html.contains("The override is recorded"), "{html}");
+    assert!(html.contains(reason));
+    assert!(
+        !html.contains(&format!("action=\"{action}\"")),
+        "the form goes once recorded"
+    );
+    assert!(
+        store
+            .match_by_id(&id, false)
+            .await
+            .unwrap()
+            .disclosure_overridden
+    );
+    let audit = store.audit_entries(0, 10_000).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "match.disclosure_override"));
+
+    // The family's caseworker is alerted, and now sees the match.
+    let (_, dash) = cw_b.get("/").await;
+    assert!(dash.contains(&format!("href=\"{path}\"")), "{dash}");
+    let (status, review) = cw_b.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert!(review.contains("Rahim"));
+    assert!(!review.contains(&format!("action=\"{action}\"")));
+}
+
+#[tokio::test]
+async fn a_caseworker_sees_no_override_form_and_is_refused_when_posting() {
+    let server = server().await;
+    let id = match_without_consent(&server).await;
+    let path = format!("/matches/{id}");
+    let action = format!("/matches/{id}/disclosure");
+    let cw_a = server.login("cw_a").await;
+    let (status, html) = cw_a.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(!html.contains("f-override-reason"), "{html}");
+    let (status, _, _) = cw_a
+        .submit(
+            &path,
+            &action,
+            &[("override_reason", "I would like the family to see this now")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        !server
+            .store
+            .match_by_id(&id, false)
+            .await
+            .unwrap()
+            .disclosure_overridden
+    );
+    // The refused post changed nothing: the family's side still does not see the match.
+    let cw_b = server.login("cw_b").await;
+    assert_eq!(cw_b.get(&path).await.0, StatusCode::NOT_FOUND);
+}
