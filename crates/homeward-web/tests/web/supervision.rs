@@ -127,3 +127,125 @@ async fn a_caseworker_sees_no_override_form_and_is_refused_when_posting() {
     let cw_b = server.login("cw_b").await;
     assert_eq!(cw_b.get(&path).await.0, StatusCode::NOT_FOUND);
 }
+
+/// The page of a case once the matcher has found its duplicate (it runs in the background).
+async fn page_with_duplicate(b: &crate::helpers::Browser, case: &str, other: &str) -> String {
+    for _ in 0..100 {
+        let (status, html) = b.get(&format!("/cases/{case}")).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        if html.contains(&format!(">{other}</a>")) {
+            return html;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    panic!("no duplicate of {case} was found");
+}
+
+/// The value of the first hidden `duplicate` field of a page.
+fn duplicate_field(html: &str) -> String {
+    let marker = "name=\"duplicate\" value=\"";
+    let start = html.find(marker).expect("a merge form") + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_string()
+}
+
+#[tokio::test]
+async fn a_supervisor_merges_two_registrations_of_one_child_and_undoes_it() {
+    let server = TestServer::start().await;
+    let store = &server.store;
+    let cw = server.login("cw_a").await;
+    let first = cw.register_child(CHILD).await;
+    let mut again = CHILD.to_vec();
+    again.push(("national_id_no", "ID-778812"));
+    let second = cw.register_child(&again).await;
+
+    // The caseworker sees the suspicion, but no merge form.
+    let html = page_with_duplicate(&cw, &first, &second).await;
+    assert!(html.contains("Possibly registered twice"), "{html}");
+    assert!(!html.contains("name=\"duplicate\""), "{html}");
+    let (status, _, _) = cw
+        .submit(
+            &format!("/cases/{first}"),
+            &format!("/cases/{first}/merge"),
+            &[("duplicate", &second), ("reason", "same mother, same camp")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let sup = server.login("sup_a").await;
+    let page = format!("/cases/{first}");
+    let action = format!("/cases/{first}/merge");
+    let html = page_with_duplicate(&sup, &first, &second).await;
+    let duplicate = duplicate_field(&html);
+    assert!(html.contains("<label for=\"f-merge-1-reason\">"), "{html}");
+
+    // Without a reason: the message beside the field, and nothing merged.
+    let (status, _, html) = sup
+        .submit(
+            &page,
+            &action,
+            &[("duplicate", &duplicate), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"f-merge-1-reason-error\""), "{html}");
+    assert!(html.contains("aria-invalid=\"true\""));
+    assert!(html.contains("<details open>"));
+    let second_case = store
+        .record_for_matching(&duplicate.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second_case.status, "open");
+
+    let reason = "Same mother, same camp, registered by two teams";
+    let (status, location, body) = sup
+        .submit(
+            &page,
+            &action,
+            &[("duplicate", &duplicate), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location, format!("/cases/{first}?saved=1#duplicates"));
+    let (_, html) = sup.get(&location).await;
+    assert!(html.contains("Merged into this case"), "{html}");
+    assert!(html.contains(&second) && html.contains(reason));
+    assert!(
+        html.contains("ID-778812"),
+        "the survivor took the value it lacked"
+    );
+    assert!(html.contains("Undo the merge"));
+    let merged = store
+        .record_for_matching(&duplicate.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(merged.status, "duplicate");
+
+    // Undo, from the survivor's page.
+    let marker = "action=\"/merges/";
+    let start = html.find(marker).unwrap() + "action=\"".len();
+    let undo = html[start..start + html[start..].find('"').unwrap()].to_string();
+    let (status, location, body) = sup.submit(&page, &undo, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, html) = sup.get(&location).await;
+    assert!(!html.contains("Undo the merge"), "{html}");
+    assert!(!html.contains("ID-778812"));
+    let restored = store
+        .record_for_matching(&duplicate.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(restored.status, "open");
+    // The pair is a pending suspicion again, with its form.
+    assert!(html.contains("name=\"duplicate\""));
+    let (_, second_page) = sup.get(&format!("/cases/{second}")).await;
+    assert!(
+        second_page.contains("ID-778812"),
+        "the restored case keeps its own values"
+    );
+    // Undoing twice finds nothing left to undo.
+    let (status, _, _) = sup.submit(&page, &undo, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
