@@ -30,6 +30,35 @@ async fn match_without_consent(server: &TestServer) -> String {
     propose(&server.store, case_id, request_id).await
 }
 
+/// Each page reads in every language with no message id left raw and no inline style; the
+/// browser is back in English afterwards.
+async fn in_every_language(b: &crate::helpers::Browser, paths: &[String]) {
+    use homeward_web::i18n::{message_ids, Lang};
+    let ids = message_ids(Lang::En);
+    for lang in Lang::ALL {
+        let (status, _, _) = b
+            .submit("/", "/language", &[("lang", lang.code()), ("next", "/")])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        for path in paths {
+            let (status, html) = b.get(path).await;
+            assert_eq!(status, StatusCode::OK, "{} {path}", lang.code());
+            assert!(!html.contains("style="), "{path}");
+            for m in &ids {
+                assert!(
+                    !html.contains(&format!(">{m}<")) && !html.contains(&format!("> {m}<")),
+                    "{} {path} shows {m}",
+                    lang.code()
+                );
+            }
+        }
+    }
+    let (status, _, _) = b
+        .submit("/", "/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn a_supervisor_lets_the_familys_caseworker_see_a_match_and_they_are_alerted() {
     let server = server().await;
@@ -45,6 +74,7 @@ async fn a_supervisor_lets_the_familys_caseworker_see_a_match_and_they_are_alert
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(&format!("action=\"{action}\"")), "{html}");
     assert!(html.contains("<label for=\"f-override-reason\">"));
+    in_every_language(&sup, std::slice::from_ref(&path)).await;
 
     // Too short a reason: said beside the field, nothing recorded.
     let (status, _, html) = sup
@@ -177,6 +207,7 @@ async fn a_supervisor_merges_two_registrations_of_one_child_and_undoes_it() {
     let action = format!("/cases/{first}/merge");
     let html = page_with_duplicate(&sup, &first, &second).await;
     let duplicate = duplicate_field(&html);
+    in_every_language(&sup, std::slice::from_ref(&page)).await;
     assert!(html.contains("<label for=\"f-merge-1-reason\">"), "{html}");
 
     // Without a reason: the message beside the field, and nothing merged.
@@ -216,6 +247,7 @@ async fn a_supervisor_merges_two_registrations_of_one_child_and_undoes_it() {
         "the survivor took the value it lacked"
     );
     assert!(html.contains("Undo the merge"));
+    in_every_language(&sup, std::slice::from_ref(&page)).await;
     let merged = store
         .record_for_matching(&duplicate.parse().unwrap())
         .await
