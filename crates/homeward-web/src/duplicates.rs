@@ -33,7 +33,7 @@ pub struct Duplicate {
     pub href: String,
     /// Match probability, as a percentage.
     pub probability: String,
-    /// The merge form's heading and explanation.
+    /// The merge form's heading.
     pub title: String,
     /// What a merge does.
     pub text: String,
