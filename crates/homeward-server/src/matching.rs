@@ -403,6 +403,33 @@ impl MatchService {
         }
         Ok(())
     }
+
+    /// Tells the family's side of a match that a supervisor's override now lets them see it:
+    /// the alert `alert` held back when the match was proposed without the child's consent.
+    /// Raised once per match, however often the override is recorded again.
+    pub async fn disclosure_overridden(&self, m: &MatchRow) -> Result<(), MatchingError> {
+        let mut records = RecordCache::default();
+        let case = records.get(&self.store, &m.case_id).await?;
+        let request = records.get(&self.store, &m.tracing_request_id).await?;
+        let (Some(case), Some(request)) = (case, request) else {
+            return Ok(());
+        };
+        if consent_for_tracing(&case) {
+            // With consent the family's side was told when the match was proposed.
+            return Ok(());
+        }
+        let detail = json!({"match": m.id, "case_reference": case.reference.to_string(), "tracing_request_reference": request.reference.to_string(), "probability": m.probability});
+        self.store
+            .alert_once(
+                request.assigned_to.unwrap_or(request.owner_id),
+                "potential_match",
+                Some(&request.id),
+                &format!("disclosure-override:{}", m.id),
+                detail,
+            )
+            .await?;
+        Ok(())
+    }
 }
 
 /// Records read once per matching run (the changed record and the other sides of its matches).

@@ -52,6 +52,21 @@ pub struct DuplicateRow {
     pub created_at: String,
 }
 
+/// A merge not undone, as its survivor's page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeRecord {
+    /// The merge id (to undo it).
+    pub id: String,
+    /// The case merged away.
+    pub merged_id: String,
+    /// Why (opened only for callers who may see personal data).
+    pub reason: Option<String>,
+    /// Who merged.
+    pub merged_by: String,
+    /// When.
+    pub merged_at: String,
+}
+
 /// The outcome of a merge.
 #[derive(Debug, Clone, Serialize)]
 pub struct Merge {
@@ -156,6 +171,42 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(Self::duplicate_row).collect()
+    }
+
+    /// The merges into a case in the caller's scope that are not undone, newest first.
+    pub async fn merges_into(
+        &self,
+        ctx: &ActorContext,
+        key: &str,
+    ) -> StoreResult<Vec<MergeRecord>> {
+        let case = self.fetch_unaudited(ctx, RecordKind::Case, key).await?;
+        let rows = sqlx::query("SELECT id, merged_id, reason, merged_by, merged_at FROM merges WHERE survivor_id = $1 AND undone_at IS NULL ORDER BY merged_at DESC")
+            .bind(case.id.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get("id")?;
+                let reason = if ctx.reveal_personal {
+                    let sealed: Vec<u8> = r.try_get("reason")?;
+                    Some(
+                        String::from_utf8_lossy(
+                            &self.inner.cipher.open(&sealed, &reason_context(&id))?,
+                        )
+                        .into_owned(),
+                    )
+                } else {
+                    None
+                };
+                Ok(MergeRecord {
+                    merged_id: r.try_get("merged_id")?,
+                    merged_by: r.try_get("merged_by")?,
+                    merged_at: r.try_get("merged_at")?,
+                    reason,
+                    id,
+                })
+            })
+            .collect()
     }
 
     /// Merges `merged` into `survivor` (both must be in the caller's scope).

@@ -30,7 +30,7 @@ pub mod testing;
 pub use audit::{AuditEntry, AuditVerdict};
 pub use crypto::{EncryptionKey, FieldCipher};
 pub use db::{Backend, Store};
-pub use duplicates::{DuplicateRow, Merge, NewDuplicate};
+pub use duplicates::{DuplicateRow, Merge, MergeRecord, NewDuplicate};
 pub use error::{StoreError, StoreResult};
 pub use matches::{
     Alert, MatchRow, MatchSide, MatchView, NewProposal, CASE_DISCLOSED, REQUEST_DISCLOSED,

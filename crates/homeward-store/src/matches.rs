@@ -352,6 +352,34 @@ impl Store {
         self.match_by_id(id, ctx.reveal_personal).await
     }
 
+    /// The written reason of a match's disclosure override, for callers who may see personal
+    /// data and who see the child's side of the match; `None` without an override.
+    pub async fn disclosure_override_reason(
+        &self,
+        ctx: &ActorContext,
+        id: &str,
+    ) -> StoreResult<Option<String>> {
+        let m = self.match_by_id(id, false).await?;
+        let (case, _) = self.match_sides_visible(ctx, &m).await?;
+        if !case || !ctx.reveal_personal {
+            return Ok(None);
+        }
+        let sealed: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT disclosure_override FROM potential_matches WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten();
+        sealed
+            .map(|s| {
+                Ok(
+                    String::from_utf8_lossy(&self.inner.cipher.open(&s, &override_context(id))?)
+                        .into_owned(),
+                )
+            })
+            .transpose()
+    }
+
     /// A record opened for disclosure to the other side of a match (the caller's scope does
     /// not reach it); audited as a disclosure.
     pub async fn disclose_for_match(

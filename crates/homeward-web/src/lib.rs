@@ -17,6 +17,7 @@ pub mod admin;
 pub mod assets;
 pub mod chart;
 pub mod dashboard;
+pub mod duplicates;
 pub mod form_view;
 pub mod forms;
 pub mod i18n;
@@ -124,6 +125,12 @@ pub fn router() -> Router<AppState> {
                 .fold(Router::new(), |r, pages| r.merge(kind_routes(pages))),
         )
         .route("/matches/{id}", get(matches::show).post(matches::decide))
+        .route("/cases/{key}/merge", post(duplicates::merge))
+        .route("/merges/{id}/undo", post(duplicates::undo))
+        .route(
+            "/matches/{id}/disclosure",
+            post(matches::override_disclosure),
+        )
         .route("/cases/{key}/workflow/{step}", post(workflow::post_step))
         .route(
             "/cases/{key}/verifications",

@@ -6,6 +6,10 @@
 //! side sees a match only when the child's case records consent for tracing or a supervisor has
 //! overridden it; what either side sees of the other is limited to what identification needs;
 //! and each record opened outside the viewer's scope is audited.
+//!
+//! A supervisor's override of the consent rule is posted here too, and handed to the same
+//! function the JSON API calls (`homeward_server::api::matches::override_match_disclosure`),
+//! so the length of the reason, the audit and the family's alert are decided in one place.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,6 +17,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_auth::Action;
 use homeward_domain::{Document, FieldKind, RecordKind};
+use homeward_server::api::matches::{override_match_disclosure, DisclosureOverride};
+use homeward_server::error::ApiError;
 use homeward_server::AppState;
 use homeward_store::{
     MatchSide, Store, StoreError, StoreResult, StoredRecord, CASE_DISCLOSED, REQUEST_DISCLOSED,
@@ -330,12 +336,19 @@ struct MatchPage {
     reason_value: String,
     decision_error: String,
     reason_error: String,
+    can_override: bool,
+    overridden: bool,
+    override_reason: String,
+    override_saved: bool,
+    override_value: String,
+    override_error: String,
 }
 
-/// `?saved=1` after a decision.
+/// `?saved=1` after a decision, `?overridden=1` after an override.
 #[derive(Debug, Default, Deserialize)]
 pub struct SavedQuery {
     saved: Option<String>,
+    overridden: Option<String>,
 }
 
 /// What was posted, kept to show the form again.
@@ -345,13 +358,15 @@ struct Filled {
     reason: String,
     decision_error: String,
     reason_error: String,
+    override_reason: String,
+    override_error: String,
 }
 
 async fn page(
     state: &AppState,
     viewer: &Viewer,
     id: &str,
-    saved: bool,
+    q: &SavedQuery,
     filled: Filled,
     status: StatusCode,
 ) -> Response {
@@ -381,6 +396,25 @@ async fn page(
         }
     }
     let decided = v.row.status != "pending";
+    let overridden = v.row.disclosure_overridden;
+    // The form is offered only while the family's side cannot see the match: the child's case
+    // records no consent for tracing and no supervisor has overridden yet.
+    let can_override = viewer.can(Action::ConsentOverride)
+        && v.case.in_your_scope
+        && !overridden
+        && match store.record_for_matching(&v.row.case_id).await {
+            Ok(Some(case)) => !case.consents_to_tracing(),
+            Ok(None) => false,
+            Err(e) => return internal_error(&tr, &e),
+        };
+    let override_reason = if overridden {
+        match store.disclosure_override_reason(&ctx, id).await {
+            Ok(r) => r.unwrap_or_default(),
+            Err(e) => return internal_error(&tr, &e),
+        }
+    } else {
+        String::new()
+    };
     let decided_by = match v.row.decided_by.as_deref().and_then(|u| u.parse().ok()) {
         Some(uid) => match store.user_by_id(uid).await {
             Ok(Some(u)) => u.display_name,
@@ -428,11 +462,17 @@ async fn page(
             .unwrap_or_default(),
         reason: v.row.decision_reason.clone().unwrap_or_default(),
         can_decide: viewer.can(Action::MatchDecide) && !decided,
-        saved,
+        saved: q.saved.is_some(),
         choice: filled.choice,
         reason_value: filled.reason,
         decision_error: filled.decision_error,
         reason_error: filled.reason_error,
+        can_override,
+        overridden,
+        override_reason,
+        override_saved: q.overridden.is_some() && overridden,
+        override_value: filled.override_reason,
+        override_error: filled.override_error,
     };
     render(status, &page, &tr)
 }
@@ -444,15 +484,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Response {
-    page(
-        &state,
-        &viewer,
-        &id,
-        q.saved.is_some(),
-        Filled::default(),
-        StatusCode::OK,
-    )
-    .await
+    page(&state, &viewer, &id, &q, Filled::default(), StatusCode::OK).await
 }
 
 /// Records a decision, or shows the form again with its messages beside the fields.
@@ -496,7 +528,7 @@ pub async fn decide(
             &state,
             &viewer,
             &id,
-            false,
+            &SavedQuery::default(),
             filled,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -509,6 +541,53 @@ pub async fn decide(
         }
         Err(StoreError::NotFound) => error_page(&viewer, ErrorKind::NotFound),
         Err(e) => internal_error(&tr, &e),
+    }
+}
+
+/// Records a supervisor's override of the consent rule, or shows the page again with the
+/// refusal beside the reason.
+pub async fn override_disclosure(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
+    let Posted { viewer, form } = posted;
+    if !viewer.can(Action::MatchRead) || !viewer.can(Action::ConsentOverride) {
+        return viewer.forbidden();
+    }
+    let tr = viewer.tr();
+    let reason = form.get("override_reason").unwrap_or("").to_string();
+    let req = DisclosureOverride {
+        reason: reason.clone(),
+    };
+    match override_match_disclosure(&state, &viewer.ctx(), &id, req).await {
+        Ok(_) => Redirect::to(&format!("/matches/{id}?overridden=1")).into_response(),
+        Err(e) if e.field() == Some("reason") => {
+            let filled = Filled {
+                override_reason: reason.trim().to_string(),
+                override_error: tr.t("match-override-reason-required"),
+                ..Filled::default()
+            };
+            page(
+                &state,
+                &viewer,
+                &id,
+                &SavedQuery::default(),
+                filled,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => api_error_page(&viewer, &e),
+    }
+}
+
+/// A refusal that is a page of its own: forbidden, not found, or a failure.
+fn api_error_page(viewer: &Viewer, e: &ApiError) -> Response {
+    match e.status() {
+        StatusCode::FORBIDDEN => viewer.forbidden(),
+        StatusCode::NOT_FOUND => error_page(viewer, ErrorKind::NotFound),
+        _ => internal_error(&viewer.tr(), e),
     }
 }
 

@@ -391,6 +391,7 @@ struct RecordPage {
     matches: Vec<crate::matches::MatchItem>,
     wf: Option<crate::workflow::Panel>,
     prev: Option<crate::prevention::Panel>,
+    dups: Option<crate::duplicates::Panel>,
     choose: String,
     unknown: String,
 }
@@ -469,6 +470,10 @@ pub async fn render_record(
         Vec::new()
     };
     let prev = crate::prevention::panel(state, &viewer, pages, &record, &failed);
+    let dups = match crate::duplicates::panel(state, &viewer, &record, &failed).await {
+        Ok(d) => d,
+        Err(e) => return store_error(&viewer, e),
+    };
     let may_read = |kind: RecordKind| viewer.can(crate::kinds::of(kind).read());
     let page = RecordPage {
         show_matches: matched && viewer.can(homeward_auth::Action::MatchRead),
@@ -505,6 +510,7 @@ pub async fn render_record(
         reference,
         wf,
         prev,
+        dups,
         choose: tr.t("choose"),
         unknown: tr.t("answer-unknown"),
     };

@@ -143,7 +143,38 @@ pub async fn decide(
 #[serde(deny_unknown_fields)]
 pub struct DisclosureOverride {
     /// Why the family's side must see this match without the child's recorded consent.
-    reason: String,
+    pub reason: String,
+}
+
+/// Shortest written reason for overriding the child's consent.
+pub const MIN_OVERRIDE_REASON: usize = 20;
+
+/// Lets the family's side see a match without the child's consent, and tells the family's
+/// caseworker. The caller must hold `consent.override`; the JSON API and the web interface
+/// both call this, so the rule and the alert live in one place.
+pub async fn override_match_disclosure(
+    state: &AppState,
+    ctx: &ActorContext,
+    id: &str,
+    o: DisclosureOverride,
+) -> Result<MatchView, ApiError> {
+    if o.reason.trim().chars().count() < MIN_OVERRIDE_REASON {
+        return Err(ApiError::bad_field("reason", "a written reason of at least 20 characters is required to override the child's consent"));
+    }
+    let row = state
+        .store
+        .override_disclosure(ctx, id, o.reason.trim())
+        .await
+        .map_err(|e| ApiError::from_store(e, "potential match"))?;
+    if let Err(e) = state.matching.disclosure_overridden(&row).await {
+        // The override stands (it is recorded and audited); a lost alert is logged, not undone.
+        tracing::error!(error = %e, "alerting the family's side after an override failed");
+    }
+    state
+        .store
+        .match_view(ctx, row)
+        .await?
+        .ok_or_else(|| ApiError::not_found("potential match"))
 }
 
 /// Lets the family's side see a match without the child's consent.
@@ -153,21 +184,9 @@ pub async fn override_disclosure(
     ApiPath(id): ApiPath<String>,
     ApiJson(o): ApiJson<DisclosureOverride>,
 ) -> Result<Json<MatchView>, ApiError> {
-    if o.reason.trim().chars().count() < 20 {
-        return Err(ApiError::bad_field("reason", "a written reason of at least 20 characters is required to override the child's consent"));
-    }
-    let ctx = auth.caller.context();
-    let row = state
-        .store
-        .override_disclosure(&ctx, &id, o.reason.trim())
+    override_match_disclosure(&state, &auth.caller.context(), &id, o)
         .await
-        .map_err(|e| ApiError::from_store(e, "potential match"))?;
-    let v = state
-        .store
-        .match_view(&ctx, row)
-        .await?
-        .ok_or_else(|| ApiError::not_found("potential match"))?;
-    Ok(Json(v))
+        .map(Json)
 }
 
 /// Alert list filters.
@@ -230,34 +249,34 @@ pub async fn duplicates(
 #[serde(deny_unknown_fields)]
 pub struct MergeRequest {
     /// The id or reference of the case registered twice.
-    duplicate: String,
+    pub duplicate: String,
     /// Why the two are the same child.
-    reason: String,
+    pub reason: String,
 }
 
-/// Merges a duplicate into the case in the path.
-pub async fn merge(
-    auth: Authorized<act::CaseMerge>,
-    State(state): State<AppState>,
-    ApiPath(key): ApiPath<String>,
-    ApiJson(m): ApiJson<MergeRequest>,
-) -> Result<Json<homeward_store::Merge>, ApiError> {
+/// Merges a duplicate into the case `key`. The caller must hold `case.merge`; the JSON API and
+/// the web interface both call this.
+pub async fn merge_duplicate(
+    state: &AppState,
+    ctx: &ActorContext,
+    key: &str,
+    m: MergeRequest,
+) -> Result<homeward_store::Merge, ApiError> {
     if m.reason.trim().chars().count() < 5 {
         return Err(ApiError::bad_field(
             "reason",
             "is required: why these are the same child (at least 5 characters)",
         ));
     }
-    let ctx = auth.caller.context();
     let merged_id = state
         .store
-        .get_record(&ctx, RecordKind::Case, &m.duplicate)
+        .get_record(ctx, RecordKind::Case, &m.duplicate)
         .await
         .map_err(|e| ApiError::from_store(e, "child case"))?
         .id;
     let merge = state
         .store
-        .merge_cases(&ctx, &key, &merged_id.to_string(), m.reason.trim())
+        .merge_cases(ctx, key, &merged_id.to_string(), m.reason.trim())
         .await
         .map_err(|e| ApiError::from_store(e, "child case"))?;
     if let Err(e) = state
@@ -267,26 +286,40 @@ pub async fn merge(
     {
         tracing::error!(error = %e, "re-indexing after a merge failed");
     }
-    Ok(Json(merge))
+    Ok(merge)
+}
+
+/// Merges a duplicate into the case in the path.
+pub async fn merge(
+    auth: Authorized<act::CaseMerge>,
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(m): ApiJson<MergeRequest>,
+) -> Result<Json<homeward_store::Merge>, ApiError> {
+    merge_duplicate(&state, &auth.caller.context(), &key, m)
+        .await
+        .map(Json)
 }
 
 /// Both cases after a merge is undone.
 #[derive(Debug, Serialize)]
 pub struct Unmerged {
-    survivor: StoredRecord,
-    restored: StoredRecord,
+    /// The case that had survived the merge.
+    pub survivor: StoredRecord,
+    /// The case merged away, open again.
+    pub restored: StoredRecord,
 }
 
-/// Undoes a merge.
-pub async fn undo_merge(
-    auth: Authorized<act::CaseMerge>,
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<Unmerged>, ApiError> {
-    let ctx = auth.caller.context();
+/// Undoes a merge. The caller must hold `case.merge`; the JSON API and the web interface both
+/// call this.
+pub async fn undo_case_merge(
+    state: &AppState,
+    ctx: &ActorContext,
+    id: &str,
+) -> Result<Unmerged, ApiError> {
     let (survivor, restored) = state
         .store
-        .undo_merge(&ctx, &id)
+        .undo_merge(ctx, id)
         .await
         .map_err(|e| ApiError::from_store(e, "merge"))?;
     if let Err(e) = state
@@ -296,5 +329,16 @@ pub async fn undo_merge(
     {
         tracing::error!(error = %e, "re-indexing after undoing a merge failed");
     }
-    Ok(Json(Unmerged { survivor, restored }))
+    Ok(Unmerged { survivor, restored })
+}
+
+/// Undoes a merge.
+pub async fn undo_merge(
+    auth: Authorized<act::CaseMerge>,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Unmerged>, ApiError> {
+    undo_case_merge(&state, &auth.caller.context(), &id)
+        .await
+        .map(Json)
 }

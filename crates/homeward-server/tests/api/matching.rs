@@ -235,6 +235,21 @@ async fn without_consent_the_family_side_sees_nothing_until_a_supervisor_overrid
         .get(&format!("/api/v1/tracing-requests/{request_id}/matches"))
         .await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    // ...and the family's caseworker now hears of it, once however often it is overridden.
+    sup_a
+        .post(
+            &format!("/api/v1/matches/{id}/disclosure"),
+            json!({"reason": "recorded again after the CWC hearing; the same grounds stand"}),
+        )
+        .await;
+    let (_, alerts) = cw_b.get("/api/v1/alerts").await;
+    let about: Vec<_> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "potential_match" && a["detail"]["match"] == id.as_str())
+        .collect();
+    assert_eq!(about.len(), 1, "{alerts}");
     let (_, audit) = s.login("admin").await.get("/api/v1/audit?limit=1000").await;
     let actions: Vec<&str> = audit
         .as_array()

@@ -5,6 +5,7 @@
 mod helpers;
 mod matches;
 mod prevention;
+mod supervision;
 mod workflow;
 
 use helpers::{csrf, TestServer, CHILD, PASSWORD};

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::helpers::{config, Browser, TestServer, CHILD};
 
 /// A server whose matcher proposes nothing by itself, so each test's matches are its own.
-async fn server() -> TestServer {
+pub async fn server() -> TestServer {
     TestServer::start_with(homeward_server::ServerConfig {
         match_threshold: 1.5,
         ..config()
@@ -18,7 +18,7 @@ async fn server() -> TestServer {
 }
 
 /// Registers a tracing request for Rahim through the form; returns its reference.
-async fn request_for_rahim(b: &Browser) -> String {
+pub async fn request_for_rahim(b: &Browser) -> String {
     let (status, location, body) = b
         .submit(
             "/tracing-requests/new",
@@ -46,13 +46,13 @@ async fn request_for_rahim(b: &Browser) -> String {
 }
 
 /// The newest record of a kind (ids are time-ordered).
-async fn newest(store: &Store, kind: RecordKind) -> RecordId {
+pub async fn newest(store: &Store, kind: RecordKind) -> RecordId {
     *store.record_ids(kind).await.unwrap().last().unwrap()
 }
 
 /// Stores a proposal as the matcher would (the matcher's own timing is the API tests' business)
 /// and returns the match id.
-async fn propose(store: &Store, case: RecordId, request: RecordId) -> String {
+pub async fn propose(store: &Store, case: RecordId, request: RecordId) -> String {
     store
         .save_proposals(&[NewProposal {
             tracing_request: request,
