@@ -40,8 +40,12 @@ pub struct PreventionSettings {
     pub checkpoint_weights: BTreeMap<String, u32>,
     /// A checkpoint log scoring at least this alerts the officer.
     pub checkpoint_alert: u32,
+    /// Match probability from which a child at a checkpoint is reported as possibly a child
+    /// registered or sought: lower than for proposing a match, because missing a child being
+    /// moved costs more than a phone call to check.
+    pub screening_threshold: f64,
     /// Match probability from which an accompanying adult is reported as possibly a person on
-    /// the watch list (lower than for children: the officer checks before acting).
+    /// the watch list.
     pub watch_list_threshold: f64,
     /// Days between visits to a high-risk household.
     pub visit_days_high: i64,
@@ -86,6 +90,7 @@ impl Default for PreventionSettings {
                 ],
             ),
             checkpoint_alert: 6,
+            screening_threshold: 0.2,
             watch_list_threshold: 0.3,
             visit_days_high: 7,
             visit_days_medium: 30,
@@ -117,11 +122,15 @@ impl PreventionSettings {
                 ));
             }
         }
-        if !(0.01..=1.0).contains(&self.watch_list_threshold) {
-            return Err(format!(
-                "[prevention] watch_list_threshold must be between 0.01 and 1, not {}",
-                self.watch_list_threshold
-            ));
+        for (name, value) in [
+            ("screening_threshold", self.screening_threshold),
+            ("watch_list_threshold", self.watch_list_threshold),
+        ] {
+            if !(0.01..=1.0).contains(&value) {
+                return Err(format!(
+                    "[prevention] {name} must be between 0.01 and 1, not {value}"
+                ));
+            }
         }
         if self.home_visit_medium > self.home_visit_high {
             return Err("[prevention] home_visit_medium must not exceed home_visit_high".into());

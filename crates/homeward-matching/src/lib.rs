@@ -181,7 +181,9 @@ impl Matcher {
             model
         };
         let duplicates = duplicates_index(cases, threshold)?;
-        let persons = LinkIndex::new(linker.clone(), model.clone())?;
+        // Persons of concern are adults with their own names: the children's trained name
+        // frequencies would say nothing true about them.
+        let persons = LinkIndex::new(linker.clone(), Model::start(&linker))?;
         let cases_index = LinkIndex::new(linker.clone(), model.clone())?;
         let sought_index = LinkIndex::new(linker, model.clone())?;
         cases_index.insert_many(right)?;
@@ -383,7 +385,6 @@ impl Matcher {
         model.fit_labels(self.cases.linker(), &labelled, PRIOR_STRENGTH);
         self.cases.set_model(model.clone())?;
         self.sought.set_model(model.clone())?;
-        self.persons.set_model(model.clone())?;
         *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
         Ok(pairs.len())
     }

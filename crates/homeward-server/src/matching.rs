@@ -248,11 +248,12 @@ impl MatchService {
     pub async fn screen_transit(
         &self,
         doc: &homeward_domain::Document,
+        threshold: f64,
         watch_threshold: f64,
     ) -> Result<TransitScreening, MatchingError> {
         let matcher = self.matcher().await?;
         self.settled().await;
-        let (doc, threshold) = (doc.clone(), self.threshold);
+        let doc = doc.clone();
         Ok(tokio::task::spawn_blocking(move || {
             matcher.screen_transit(&doc, threshold, watch_threshold)
         })

@@ -118,6 +118,9 @@ pub fn rederive(
     }
 }
 
+/// How many records of each kind a screening names, likeliest first.
+pub const CONCERNS_PER_KIND: usize = 3;
+
 /// A record a checkpoint log may concern.
 #[derive(Debug, Clone)]
 struct Concern {
@@ -130,7 +133,11 @@ struct Concern {
 async fn screen(state: &AppState, doc: &Document) -> Result<Vec<Concern>, ApiError> {
     let found = state
         .matching
-        .screen_transit(doc, state.config.prevention.watch_list_threshold)
+        .screen_transit(
+            doc,
+            state.config.prevention.screening_threshold,
+            state.config.prevention.watch_list_threshold,
+        )
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let mut ids: Vec<(RecordId, f64)> = Vec::new();
@@ -166,7 +173,19 @@ async fn screen(state: &AppState, doc: &Document) -> Result<Vec<Concern>, ApiErr
         }
     }
     concerns.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-    Ok(concerns)
+    // An officer can act on a few calls, not on every namesake: the likeliest of each kind.
+    let mut kept: Vec<Concern> = Vec::new();
+    for c in concerns {
+        if kept
+            .iter()
+            .filter(|k| k.record.kind == c.record.kind)
+            .count()
+            < CONCERNS_PER_KIND
+        {
+            kept.push(c);
+        }
+    }
+    Ok(kept)
 }
 
 /// A referral to an outside organisation needs the family's consent to share, recorded on the
