@@ -13,7 +13,7 @@ use homeward_domain::prevention::{
 };
 use homeward_domain::{validate_create, Document, FieldError, RecordId, RecordKind, Reference};
 use homeward_matching::sought_id;
-use homeward_store::StoredRecord;
+use homeward_store::{NewAlert, StoredRecord};
 use serde_json::{json, Value};
 
 use crate::auth::Caller;
@@ -333,6 +333,7 @@ async fn checkpoint_alerts(
                 .collect()
         })
         .unwrap_or_default();
+    let mut alerts = Vec::new();
     for reference in &references {
         let Some(record) = state.store.record_for_rule(reference).await? else {
             continue;
@@ -346,21 +347,19 @@ async fn checkpoint_alerts(
         });
         // The officer sees the reference and what to do; the caseworker in charge hears
         // where the child may have been seen.
-        state
-            .store
-            .create_alert(
-                caller.user.id,
-                "checkpoint_match",
-                Some(&log.id),
-                detail.clone(),
-            )
-            .await?;
+        alerts.push(NewAlert {
+            user: caller.user.id,
+            kind: "checkpoint_match",
+            record: Some(log.id),
+            detail: detail.clone(),
+        });
         if record.kind != RecordKind::PersonOfConcern {
-            let in_charge = record.assigned_to.unwrap_or(record.owner_id);
-            state
-                .store
-                .create_alert(in_charge, "checkpoint_sighting", Some(&record.id), detail)
-                .await?;
+            alerts.push(NewAlert {
+                user: record.assigned_to.unwrap_or(record.owner_id),
+                kind: "checkpoint_sighting",
+                record: Some(record.id),
+                detail,
+            });
         }
     }
     if checkpoint_needs_attention(&score, settings) {
@@ -375,13 +374,14 @@ async fn checkpoint_alerts(
         users.extend(responsible(state, caller, None).await?);
         users.sort();
         users.dedup();
-        for user in users {
-            state
-                .store
-                .create_alert(user, "checkpoint_risk", Some(&log.id), detail.clone())
-                .await?;
-        }
+        alerts.extend(users.into_iter().map(|user| NewAlert {
+            user,
+            kind: "checkpoint_risk",
+            record: Some(log.id),
+            detail: detail.clone(),
+        }));
     }
+    state.store.create_alerts(&alerts).await?;
     Ok(())
 }
 

@@ -35,7 +35,7 @@ pub use error::{StoreError, StoreResult};
 pub use matches::{
     Alert, MatchRow, MatchSide, MatchView, NewProposal, CASE_DISCLOSED, REQUEST_DISCLOSED,
 };
-pub use prevention::{OverdueVisit, PlainRecord};
+pub use prevention::{NewAlert, OverdueVisit, PlainRecord};
 pub use records::{ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IMPORT_BATCH_LIMIT};
 pub use sessions::{Session, SessionKind};
 pub use settings::StoreSettings;

@@ -49,7 +49,43 @@ pub struct OverdueVisit {
     pub next_visit_due: String,
 }
 
+/// An alert to raise.
+#[derive(Debug, Clone)]
+pub struct NewAlert {
+    /// Who is told.
+    pub user: UserId,
+    /// What kind of alert (`checkpoint_match`...).
+    pub kind: &'static str,
+    /// The record it is about.
+    pub record: Option<RecordId>,
+    /// Plain details (references, scores; never a name).
+    pub detail: Value,
+}
+
 impl Store {
+    /// Raises several alerts in one transaction: a checkpoint screening tells the officer and
+    /// each caseworker at once, and one durable commit costs less than one per alert.
+    pub async fn create_alerts(&self, alerts: &[NewAlert]) -> StoreResult<()> {
+        if alerts.is_empty() {
+            return Ok(());
+        }
+        let now = crate::time::now_text();
+        let mut tx = self.inner.pool.begin().await?;
+        for a in alerts {
+            sqlx::query("INSERT INTO alerts (id, user_id, kind, record_id, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(a.user.to_string())
+                .bind(a.kind)
+                .bind(a.record.map(|r| r.to_string()))
+                .bind(a.detail.to_string())
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The enabled users of a team holding a role (the caseworkers a volunteer's alert goes
     /// to, the supervisors who hear of it too).
     pub async fn team_members(&self, team: &str, role: &str) -> StoreResult<Vec<UserId>> {
