@@ -23,5 +23,5 @@ pub use ids::{AgencyId, RecordId, TeamId, UserId};
 pub use reference::{Reference, ReferenceError};
 pub use validate::{
     describe_unknown_field, linked_references, validate_create, validate_update, Document,
-    FieldError, ValidationErrors,
+    FieldError, ValidationErrors, CODES as VALIDATION_CODES,
 };

@@ -6,6 +6,7 @@
 //! wrong and how to put it right, and all problems are reported at once so a caseworker fixes a
 //! form in one pass.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -13,18 +14,90 @@ use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use crate::catalogue::{FieldKind, FieldSpec, RecordKind};
-use crate::reference::Reference;
+use crate::reference::{Reference, ReferenceError};
 
 /// A record's fields as a JSON object, keyed by catalogue field names.
 pub type Document = Map<String, Value>;
+
+/// Every [`FieldError::code`] Homeward produces, in the domain, the store and the server, so
+/// an interface can check it has a wording for each one (the web's Fluent files are tested
+/// against this list).
+pub const CODES: &[&str] = &[
+    "system_field",
+    "unknown_field",
+    "unknown_field_did_you_mean",
+    "not_text",
+    "too_long",
+    "not_a_number",
+    "out_of_range",
+    "child_age_out_of_range",
+    "not_a_date",
+    "bad_date",
+    "future_date",
+    "date_before_1900",
+    "not_yes_no",
+    "not_a_choice",
+    "unknown_choice",
+    "not_a_list",
+    "unknown_choice_in_list",
+    "not_a_list_of_entries",
+    "not_an_object",
+    "not_a_reference",
+    "wrong_kind_of_reference",
+    "bad_reference",
+    "bad_reference_check",
+    "required",
+    "child_over_18",
+    "age_dob_mismatch",
+    "separation_before_birth",
+    "registered_before_identified",
+    "child_view_without_assent",
+    "decision_org_required",
+    "referral_needs_subject",
+    "child_member_telephone",
+    "child_member_age",
+    "unknown_reference",
+    "record_out_of_scope",
+    "no_consent_to_share",
+];
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// The field, with its position inside lists: `family_details[1].relation_age`.
     pub field: String,
-    /// What is wrong and how to fix it, in words a caseworker can act on.
+    /// What is wrong and how to fix it, in words a caseworker can act on (English).
     pub message: String,
+    /// Which problem this is, one of [`CODES`], so an interface can word it in its user's
+    /// language instead of showing the English `message`.
+    pub code: &'static str,
+    /// The values `message` mentions (a maximum, the bad value, the choices…), by name, for
+    /// the translated wording of `code`.
+    pub args: BTreeMap<String, String>,
+}
+
+impl FieldError {
+    /// A problem with no values to interpolate; add them with [`FieldError::arg`].
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        // A code missing from CODES would go untranslated without any test noticing.
+        debug_assert!(
+            CODES.contains(&code),
+            "validation code `{code}` is not in CODES"
+        );
+        Self {
+            field: field.into(),
+            message: message.into(),
+            code,
+            args: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a value the message interpolates.
+    #[must_use]
+    pub fn arg(mut self, name: &str, value: impl fmt::Display) -> Self {
+        self.args.insert(name.to_string(), value.to_string());
+        self
+    }
 }
 
 /// All the problems found in one submission.
@@ -48,11 +121,8 @@ impl std::error::Error for ValidationErrors {}
 struct Errors(Vec<FieldError>);
 
 impl Errors {
-    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+    fn push(&mut self, error: FieldError) {
+        self.0.push(error);
     }
 }
 
@@ -110,13 +180,18 @@ fn reject_system_fields(kind: RecordKind, input: &Document, errors: &mut Errors)
     for spec in kind.fields().iter().filter(|f| f.system) {
         if input.contains_key(spec.name) {
             errors.push(
-                spec.name,
-                format!(
-                    "is set by Homeward through the {} workflow actions, not by a form or an \
-                     import; remove `{}` from the submission",
-                    kind.human(),
-                    spec.name
-                ),
+                FieldError::new(
+                    spec.name,
+                    "system_field",
+                    format!(
+                        "is set by Homeward through the {} workflow actions, not by a form or \
+                         an import; remove `{}` from the submission",
+                        kind.human(),
+                        spec.name
+                    ),
+                )
+                .arg("kind", kind.human())
+                .arg("field", spec.name),
             );
         }
     }
@@ -133,7 +208,7 @@ fn normalise_fields(
     for (name, raw) in input {
         let path = format!("{prefix}{name}");
         let Some(spec) = specs.iter().find(|s| s.name == name) else {
-            errors.push(&path, unknown_field_message(specs, name));
+            errors.push(unknown_field_error(specs, &path, name));
             continue;
         };
         if spec.system {
@@ -155,17 +230,29 @@ pub fn describe_unknown_field(kind: RecordKind, name: &str) -> String {
 }
 
 fn unknown_field_message(specs: &[FieldSpec], name: &str) -> String {
+    unknown_field_error(specs, "", name).message
+}
+
+fn unknown_field_error(specs: &[FieldSpec], path: &str, name: &str) -> FieldError {
     let closest = specs
         .iter()
         .filter(|s| !s.system)
         .map(|s| (edit_distance(s.name, name), s.name))
         .min();
     match closest {
-        Some((d, suggestion)) if d <= 3 => {
-            format!("is not a field of this record; did you mean `{suggestion}`?")
-        }
-        _ => "is not a field of this record; see /api/v1/openapi.json for the field names"
-            .to_string(),
+        Some((d, suggestion)) if d <= 3 => FieldError::new(
+            path,
+            "unknown_field_did_you_mean",
+            format!("is not a field of this record; did you mean `{suggestion}`?"),
+        )
+        .arg("name", name)
+        .arg("suggestion", suggestion),
+        _ => FieldError::new(
+            path,
+            "unknown_field",
+            "is not a field of this record; see /api/v1/openapi.json for the field names",
+        )
+        .arg("name", name),
     }
 }
 
@@ -200,7 +287,7 @@ fn normalise_value(
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
                 _ => {
-                    errors.push(path, "must be text");
+                    errors.push(FieldError::new(path, "not_text", "must be text"));
                     return None;
                 }
             };
@@ -212,8 +299,13 @@ fn normalise_value(
             let len = text.chars().count();
             if len > max_len {
                 errors.push(
-                    path,
-                    format!("is {len} characters long; shorten it to at most {max_len}"),
+                    FieldError::new(
+                        path,
+                        "too_long",
+                        format!("is {len} characters long; shorten it to at most {max_len}"),
+                    )
+                    .arg("len", len)
+                    .arg("max", max_len),
                 );
                 return None;
             }
@@ -230,46 +322,75 @@ fn normalise_value(
                 _ => None,
             };
             let Some(n) = n else {
-                errors.push(path, format!("`{}` is not a whole number; enter a number such as {min} or leave it blank", display(raw)));
+                errors.push(
+                    FieldError::new(path, "not_a_number", format!("`{}` is not a whole number; enter a number such as {min} or leave it blank", display(raw)))
+                        .arg("value", display(raw))
+                        .arg("min", min),
+                );
                 return None;
             };
             if n < min || n > max {
-                let what = if max == 17 {
-                    format!("{n} is outside {min}–{max}: Homeward registers children under 18; enter the age in years (estimate it if unknown and tick `estimated`)")
+                let (code, what) = if max == 17 {
+                    ("child_age_out_of_range", format!("{n} is outside {min}–{max}: Homeward registers children under 18; enter the age in years (estimate it if unknown and tick `estimated`)"))
                 } else {
-                    format!("{n} is outside {min}–{max}; enter the age in years")
+                    (
+                        "out_of_range",
+                        format!("{n} is outside {min}–{max}; enter the age in years"),
+                    )
                 };
-                errors.push(path, what);
+                errors.push(
+                    FieldError::new(path, code, what)
+                        .arg("value", n)
+                        .arg("min", min)
+                        .arg("max", max),
+                );
                 return None;
             }
             Some(Value::Number(Number::from(n)))
         }
         FieldKind::Date => {
             let Some(s) = raw.as_str() else {
-                errors.push(
+                errors.push(FieldError::new(
                     path,
+                    "not_a_date",
                     "must be a date written YYYY-MM-DD, such as 2024-06-30",
-                );
+                ));
                 return None;
             };
             let Ok(date) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") else {
                 errors.push(
-                    path,
-                    format!("`{s}` is not a date written YYYY-MM-DD, such as 2024-06-30"),
+                    FieldError::new(
+                        path,
+                        "bad_date",
+                        format!("`{s}` is not a date written YYYY-MM-DD, such as 2024-06-30"),
+                    )
+                    .arg("value", s),
                 );
                 return None;
             };
             if date > today {
                 errors.push(
-                    path,
-                    format!(
-                        "{date} is in the future; enter the date it happened (today is {today})"
-                    ),
+                    FieldError::new(
+                        path,
+                        "future_date",
+                        format!(
+                            "{date} is in the future; enter the date it happened (today is {today})"
+                        ),
+                    )
+                    .arg("date", date)
+                    .arg("today", today),
                 );
                 return None;
             }
             if date.year() < 1900 {
-                errors.push(path, format!("{date} is before 1900; check the year"));
+                errors.push(
+                    FieldError::new(
+                        path,
+                        "date_before_1900",
+                        format!("{date} is before 1900; check the year"),
+                    )
+                    .arg("date", date),
+                );
                 return None;
             }
             Some(Value::String(date.format("%Y-%m-%d").to_string()))
@@ -291,15 +412,26 @@ fn normalise_value(
             };
             if b.is_none() {
                 errors.push(
-                    path,
-                    format!("`{}` is not yes or no; use true or false", display(raw)),
+                    FieldError::new(
+                        path,
+                        "not_yes_no",
+                        format!("`{}` is not yes or no; use true or false", display(raw)),
+                    )
+                    .arg("value", display(raw)),
                 );
             }
             b.map(Value::Bool)
         }
         FieldKind::Choice(choices) => {
             let Some(s) = raw.as_str() else {
-                errors.push(path, format!("must be one of: {}", choices.join(", ")));
+                errors.push(
+                    FieldError::new(
+                        path,
+                        "not_a_choice",
+                        format!("must be one of: {}", choices.join(", ")),
+                    )
+                    .arg("choices", choices.join(", ")),
+                );
                 return None;
             };
             let c = canonical_choice(s);
@@ -307,11 +439,16 @@ fn normalise_value(
                 Some(Value::String(c))
             } else {
                 errors.push(
-                    path,
-                    format!(
-                        "`{s}` is not a known choice; use one of: {}",
-                        choices.join(", ")
-                    ),
+                    FieldError::new(
+                        path,
+                        "unknown_choice",
+                        format!(
+                            "`{s}` is not a known choice; use one of: {}",
+                            choices.join(", ")
+                        ),
+                    )
+                    .arg("value", s)
+                    .arg("choices", choices.join(", ")),
                 );
                 None
             }
@@ -328,7 +465,14 @@ fn normalise_value(
                     .collect(),
                 Value::String(s) => s.split([';', ',']).map(str::to_string).collect(),
                 _ => {
-                    errors.push(path, format!("must be a list of: {}", choices.join(", ")));
+                    errors.push(
+                        FieldError::new(
+                            path,
+                            "not_a_list",
+                            format!("must be a list of: {}", choices.join(", ")),
+                        )
+                        .arg("choices", choices.join(", ")),
+                    );
                     return None;
                 }
             };
@@ -340,12 +484,17 @@ fn normalise_value(
                 let c = canonical_choice(&item);
                 if !choices.contains(&c.as_str()) {
                     errors.push(
-                        path,
-                        format!(
-                            "`{}` is not a known choice; use any of: {}",
-                            item.trim(),
-                            choices.join(", ")
-                        ),
+                        FieldError::new(
+                            path,
+                            "unknown_choice_in_list",
+                            format!(
+                                "`{}` is not a known choice; use any of: {}",
+                                item.trim(),
+                                choices.join(", ")
+                            ),
+                        )
+                        .arg("value", item.trim())
+                        .arg("choices", choices.join(", ")),
                     );
                     continue;
                 }
@@ -357,14 +506,22 @@ fn normalise_value(
         }
         FieldKind::Group(sub) => {
             let Some(items) = raw.as_array() else {
-                errors.push(path, "must be a list of entries");
+                errors.push(FieldError::new(
+                    path,
+                    "not_a_list_of_entries",
+                    "must be a list of entries",
+                ));
                 return None;
             };
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 let item_path = format!("{path}[{i}]");
                 let Some(obj) = item.as_object() else {
-                    errors.push(&item_path, "must be an object with named fields");
+                    errors.push(FieldError::new(
+                        &item_path,
+                        "not_an_object",
+                        "must be an object with named fields",
+                    ));
                     continue;
                 };
                 let entry = normalise_fields(sub, obj, &format!("{item_path}."), today, errors);
@@ -384,24 +541,41 @@ fn normalise_value(
                     .join(" or ")
             };
             let Some(text) = raw.as_str() else {
-                errors.push(path, format!("must be the reference of a {}", wanted()));
+                errors.push(
+                    FieldError::new(
+                        path,
+                        "not_a_reference",
+                        format!("must be the reference of a {}", wanted()),
+                    )
+                    .arg("wanted", wanted()),
+                );
                 return None;
             };
             match Reference::parse(text) {
                 Ok(r) if kinds.contains(&r.kind()) => Some(Value::String(r.to_string())),
                 Ok(r) => {
                     errors.push(
-                        path,
-                        format!(
-                            "`{r}` is a {}; give the reference of a {}",
-                            r.kind().human(),
-                            wanted()
-                        ),
+                        FieldError::new(
+                            path,
+                            "wrong_kind_of_reference",
+                            format!(
+                                "`{r}` is a {}; give the reference of a {}",
+                                r.kind().human(),
+                                wanted()
+                            ),
+                        )
+                        .arg("value", &r)
+                        .arg("kind", r.kind().human())
+                        .arg("wanted", wanted()),
                     );
                     None
                 }
                 Err(e) => {
-                    errors.push(path, e.to_string());
+                    let code = match e {
+                        ReferenceError::Malformed(_) => "bad_reference",
+                        ReferenceError::BadCheck(_) => "bad_reference_check",
+                    };
+                    errors.push(FieldError::new(path, code, e.to_string()).arg("value", text));
                     None
                 }
             }
@@ -475,10 +649,16 @@ fn check_required(specs: &[FieldSpec], doc: &Document, prefix: &str, errors: &mu
                 .iter()
                 .any(|e| e.field == format!("{prefix}{}", spec.name));
             if !already_invalid {
-                errors.push(
+                let mut e = FieldError::new(
                     format!("{prefix}{}", spec.name),
+                    "required",
                     format!("is required ({}){hint}", spec.label),
-                );
+                )
+                .arg("label", spec.label);
+                if let FieldKind::Choice(c) = spec.kind {
+                    e = e.arg("choices", c.join(", "));
+                }
+                errors.push(e);
             }
         }
     }
@@ -504,18 +684,32 @@ fn check_child_rules(doc: &Document, prefix: &str, today: NaiveDate, errors: &mu
     if let Some(dob) = dob {
         let computed = age_on(dob, today);
         if computed > 17 {
-            errors.push(format!("{prefix}date_of_birth"), format!("{dob} makes the child {computed} today; Homeward registers children under 18, so check the year"));
+            errors.push(
+                FieldError::new(format!("{prefix}date_of_birth"), "child_over_18", format!("{dob} makes the child {computed} today; Homeward registers children under 18, so check the year"))
+                    .arg("dob", dob)
+                    .arg("computed", computed),
+            );
         } else if let Some(age) = doc.get("age").and_then(Value::as_i64) {
             if (age - computed).abs() > 1 {
-                errors.push(format!("{prefix}age"), format!("{age} does not agree with date_of_birth {dob}, which makes the child {computed}; correct one of them or leave age blank"));
+                errors.push(
+                    FieldError::new(format!("{prefix}age"), "age_dob_mismatch", format!("{age} does not agree with date_of_birth {dob}, which makes the child {computed}; correct one of them or leave age blank"))
+                        .arg("age", age)
+                        .arg("dob", dob)
+                        .arg("computed", computed),
+                );
             }
         }
     }
     if let (Some(dob), Some(sep)) = (dob, date(doc, "date_of_separation")) {
         if sep < dob {
             errors.push(
-                format!("{prefix}date_of_separation"),
-                format!("{sep} is before the date of birth {dob}; check both dates"),
+                FieldError::new(
+                    format!("{prefix}date_of_separation"),
+                    "separation_before_birth",
+                    format!("{sep} is before the date of birth {dob}; check both dates"),
+                )
+                .arg("separation", sep)
+                .arg("dob", dob),
             );
         }
     }
@@ -530,7 +724,11 @@ fn check_rules(kind: RecordKind, doc: &Document, today: NaiveDate, errors: &mut 
                 date(doc, "registration_date"),
             ) {
                 if reg < ident {
-                    errors.push("registration_date", format!("{reg} is before the child was identified ({ident}); a child is registered on or after identification"));
+                    errors.push(
+                        FieldError::new("registration_date", "registered_before_identified", format!("{reg} is before the child was identified ({ident}); a child is registered on or after identification"))
+                            .arg("registration", reg)
+                            .arg("identification", ident),
+                    );
                 }
             }
         }
@@ -548,10 +746,11 @@ fn check_rules(kind: RecordKind, doc: &Document, today: NaiveDate, errors: &mut 
             // The child's view is theirs to give: without their assent it is not written down.
             let assent = doc.get("child_assent").and_then(Value::as_str);
             if doc.contains_key("child_view") && assent != Some("given") {
-                errors.push(
+                errors.push(FieldError::new(
                     "child_view",
+                    "child_view_without_assent",
                     "can only be recorded when the child gave their assent; set child_assent to `given` or leave the view empty",
-                );
+                ));
             }
         }
         RecordKind::Incident => {
@@ -560,18 +759,20 @@ fn check_rules(kind: RecordKind, doc: &Document, today: NaiveDate, errors: &mut 
             if matches!(status, Some("actual_victim" | "not_a_victim"))
                 && !doc.contains_key("decision_org")
             {
-                errors.push(
+                errors.push(FieldError::new(
                     "decision_org",
+                    "decision_org_required",
                     "is required once the trafficking status is decided; record which organisation decided it, or keep the status `possible_victim`",
-                );
+                ));
             }
         }
         RecordKind::Referral => {
             if !doc.contains_key("case") && !doc.contains_key("household") {
-                errors.push(
+                errors.push(FieldError::new(
                     "case",
+                    "referral_needs_subject",
                     "a referral is for a child or a household: give the case reference (HW-…) or the household reference (HH-…)",
-                );
+                ));
             }
         }
         RecordKind::CheckpointLog
@@ -597,19 +798,21 @@ fn check_committee_members(doc: &Document, errors: &mut Errors) {
             continue;
         }
         if m.contains_key("member_telephone") {
-            errors.push(
+            errors.push(FieldError::new(
                 format!("members[{i}].member_telephone"),
+                "child_member_telephone",
                 "is not recorded for a child member; reach children through the group's facilitator and leave it empty",
-            );
+            ));
         }
         if m.get("member_age")
             .and_then(Value::as_i64)
             .is_some_and(|a| a >= 18)
         {
-            errors.push(
+            errors.push(FieldError::new(
                 format!("members[{i}].member_age"),
+                "child_member_age",
                 "is 18 or more, so this member is not a child; correct the age or untick `Is a child`",
-            );
+            ));
         }
     }
 }
@@ -674,6 +877,66 @@ mod tests {
         assert!(msg("age").contains("outside 0–17"));
         assert!(msg("date_of_separation").contains("in the future"));
         assert!(msg("nmae_first").contains("did you mean `name_first`"));
+    }
+
+    #[test]
+    fn every_error_carries_a_known_code() {
+        let submissions = [
+            (
+                RecordKind::Case,
+                json!({
+                    "sex": "boy", "age": "x", "protection_status": "separated",
+                    "date_of_separation": "2027-01-01", "nmae_first": "x", "status": "open",
+                    "name_first": "a".repeat(200), "date_of_birth": "30/06/2024",
+                    "family_details": [7, {"relation_age": 300}]
+                }),
+            ),
+            (
+                RecordKind::Case,
+                json!({"sex": "male", "age": 3, "date_of_birth": "2010-01-01"}),
+            ),
+            (
+                RecordKind::Committee,
+                json!({"members": [{"member_is_child": true, "member_telephone": "1", "member_age": 30}]}),
+            ),
+            (RecordKind::Referral, json!({})),
+        ];
+        for (kind, input) in submissions {
+            let err = validate_create(kind, &obj(input), today()).unwrap_err();
+            assert!(err.0.len() > 1, "{err}");
+            for e in &err.0 {
+                assert!(!e.code.is_empty() && CODES.contains(&e.code), "{e:?}");
+                assert!(!e.message.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn errors_carry_the_values_their_message_mentions() {
+        let err = validate_create(
+            RecordKind::Case,
+            &obj(
+                json!({"sex": "male", "age": 25, "name_first": "a".repeat(130),
+                        "protection_status": "separated"}),
+            ),
+            today(),
+        )
+        .unwrap_err();
+        let get = |f: &str| err.0.iter().find(|e| e.field == f).unwrap();
+        assert_eq!(get("age").code, "child_age_out_of_range");
+        assert_eq!(get("age").args["value"], "25");
+        assert_eq!(get("age").args["max"], "17");
+        assert_eq!(get("name_first").code, "too_long");
+        assert_eq!(get("name_first").args["len"], "130");
+        assert_eq!(get("name_first").args["max"], "120");
+    }
+
+    #[test]
+    fn codes_are_listed_once() {
+        let mut sorted = CODES.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), CODES.len());
     }
 
     #[test]

@@ -232,7 +232,7 @@ fn schemas() -> Value {
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},
             "field": {"type": ["string", "null"]},
-            "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}
+            "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message", "code", "args"], "properties": {"field": {"type": "string"}, "message": {"type": "string", "description": "What is wrong with the field and how to fix it, in English"}, "code": {"type": "string", "description": "Which problem this is (such as required, too_long, out_of_range), for clients that word it in their own language"}, "args": {"type": "object", "additionalProperties": {"type": "string"}, "description": "The values the message mentions, by name (such as max, value, choices)"}}}}}}
     });
     if let Some(obj) = all.as_object_mut() {
         obj.extend(kinds);

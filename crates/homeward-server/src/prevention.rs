@@ -212,14 +212,19 @@ async fn check_referral_consent(state: &AppState, doc: &Document) -> Result<(), 
             .iter()
             .all(|c| subject.fields.get(*c) == Some(&Value::Bool(true)));
         if !consents {
-            return Err(ApiError::invalid(vec![FieldError {
-                field: field.to_string(),
-                message: format!(
-                    "{reference} does not record consent for services and consent to share with other organisations, and {} is an outside organisation; record the family's consent on the {} first, or refer to a service inside your agency",
-                    provider.reference,
-                    subject.kind.human()
-                ),
-            }]));
+            let message = format!(
+                "{reference} does not record consent for services and consent to share with other organisations, and {} is an outside organisation; record the family's consent on the {} first, or refer to a service inside your agency",
+                provider.reference,
+                subject.kind.human()
+            );
+            return Err(ApiError::invalid(vec![FieldError::new(
+                field,
+                "no_consent_to_share",
+                message,
+            )
+            .arg("reference", &reference)
+            .arg("provider", &provider.reference)
+            .arg("kind", subject.kind.human())]));
         }
     }
     Ok(())

@@ -419,10 +419,11 @@ impl Store {
                     Err(StoreError::NotFound) if self.record_exists(&mut w, id).await? => {
                         return Err(StoreError::InvalidRow {
                             index,
-                            errors: ValidationErrors(vec![FieldError {
-                                field: "id".into(),
-                                message: "names a record that exists but is outside your scope; import it as a user who can see it, or leave `id` blank to register a new record".into(),
-                            }]),
+                            errors: ValidationErrors(vec![FieldError::new(
+                                "id",
+                                "record_out_of_scope",
+                                "names a record that exists but is outside your scope; import it as a user who can see it, or leave `id` blank to register a new record",
+                            )]),
                         });
                     }
                     Err(StoreError::NotFound) => None,
@@ -480,14 +481,16 @@ impl Store {
                     .fetch_optional(&mut *w.tx)
                     .await?;
             if found.is_none() {
-                errors.push(FieldError {
-                    message: format!(
-                        "no {} has the reference {reference}; check it against the card or register the {} first",
-                        reference.kind().human(),
-                        reference.kind().human()
-                    ),
-                    field,
-                });
+                let message = format!(
+                    "no {} has the reference {reference}; check it against the card or register the {} first",
+                    reference.kind().human(),
+                    reference.kind().human()
+                );
+                errors.push(
+                    FieldError::new(field, "unknown_reference", message)
+                        .arg("reference", &reference)
+                        .arg("kind", reference.kind().human()),
+                );
             }
         }
         if errors.is_empty() {

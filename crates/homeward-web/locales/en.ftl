@@ -665,3 +665,41 @@ screening-concerns = { $n ->
     [one] This child may concern 1 record: act on it now.
    *[other] This child may concern { $n } records: act on them now.
 }
+
+# Validation messages, by the code the domain gives each problem (homeward_domain::VALIDATION_CODES).
+validation-system_field = is set by Homeward through the { $kind } workflow actions, not by a form or an import; remove `{ $field }` from the submission
+validation-unknown_field = is not a field of this record; see /api/v1/openapi.json for the field names
+validation-unknown_field_did_you_mean = is not a field of this record; did you mean `{ $suggestion }`?
+validation-not_text = must be text
+validation-too_long = is { $len } characters long; shorten it to at most { $max }
+validation-not_a_number = `{ $value }` is not a whole number; enter a number such as { $min } or leave it blank
+validation-out_of_range = { $value } is outside { $min }–{ $max }; enter the age in years
+validation-child_age_out_of_range = { $value } is outside { $min }–{ $max }: Homeward registers children under 18; enter the age in years (estimate it if unknown and tick `estimated`)
+validation-not_a_date = must be a date written YYYY-MM-DD, such as 2024-06-30
+validation-bad_date = `{ $value }` is not a date written YYYY-MM-DD, such as 2024-06-30
+validation-future_date = { $date } is in the future; enter the date it happened (today is { $today })
+validation-date_before_1900 = { $date } is before 1900; check the year
+validation-not_yes_no = `{ $value }` is not yes or no; use true or false
+validation-not_a_choice = must be one of: { $choices }
+validation-unknown_choice = `{ $value }` is not a known choice; use one of: { $choices }
+validation-not_a_list = must be a list of: { $choices }
+validation-unknown_choice_in_list = `{ $value }` is not a known choice; use any of: { $choices }
+validation-not_a_list_of_entries = must be a list of entries
+validation-not_an_object = must be an object with named fields
+validation-not_a_reference = must be the reference of a { $wanted }
+validation-wrong_kind_of_reference = `{ $value }` is a { $kind }; give the reference of a { $wanted }
+validation-bad_reference = `{ $value }` is not a Homeward reference: it should look like HW-7K3Q-M9X (two letters for the kind of record, then six symbols and a check symbol)
+validation-bad_reference_check = `{ $value }` has a wrong check character: a symbol was probably mistyped; read it again from the card
+validation-required = This is required.
+validation-child_over_18 = { $dob } makes the child { $computed } today; Homeward registers children under 18, so check the year
+validation-age_dob_mismatch = { $age } does not agree with date of birth { $dob }, which makes the child { $computed }; correct one of them or leave age blank
+validation-separation_before_birth = { $separation } is before the date of birth { $dob }; check both dates
+validation-registered_before_identified = { $registration } is before the child was identified ({ $identification }); a child is registered on or after identification
+validation-child_view_without_assent = can only be recorded when the child gave their assent; set child assent to “given” or leave the view empty
+validation-decision_org_required = is required once the trafficking status is decided; record which organisation decided it, or keep the status “possible victim”
+validation-referral_needs_subject = a referral is for a child or a household: give the case reference (HW-…) or the household reference (HH-…)
+validation-child_member_telephone = is not recorded for a child member; reach children through the group's facilitator and leave it empty
+validation-child_member_age = is 18 or more, so this member is not a child; correct the age or untick “Is a child”
+validation-unknown_reference = no { $kind } has the reference { $reference }; check it against the card or register the { $kind } first
+validation-record_out_of_scope = names a record that exists but is outside your scope; import it as a user who can see it, or leave the id blank to register a new record
+validation-no_consent_to_share = { $reference } does not record consent for services and consent to share with other organisations, and { $provider } is an outside organisation; record the family's consent first, or refer to a service inside your agency

@@ -117,22 +117,19 @@ pub fn input_id(path: &str) -> String {
 
 /// Translates the validator's message where the page knows its meaning; other messages are
 /// shown as the domain wrote them (in English) so nothing a caseworker needs is lost.
-pub fn message(tr: &Tr, raw: &str) -> String {
-    if raw.starts_with("is required") {
-        tr.t("error-required")
-    } else {
-        raw.to_string()
-    }
+pub fn message(tr: &Tr, error: &FieldError) -> String {
+    tr.t_own(&format!("validation-{}", error.code), &error.args)
+        .unwrap_or_else(|| error.message.clone())
 }
 
 struct Ctx<'a> {
     tr: &'a Tr,
-    errors: HashMap<String, String>,
+    errors: HashMap<String, &'a FieldError>,
 }
 
 impl Ctx<'_> {
     fn take(&mut self, path: &str) -> Option<String> {
-        self.errors.remove(path).map(|m| message(self.tr, &m))
+        self.errors.remove(path).map(|e| message(self.tr, e))
     }
 }
 
@@ -295,19 +292,12 @@ pub fn build(
         .into_iter()
         .map(|e| SummaryError {
             href: format!("#{}", input_id(&e.field)),
-            text: format!(
-                "{}: {}",
-                label_for_path(tr, kind, &e.field),
-                message(tr, &e.message)
-            ),
+            text: format!("{}: {}", label_for_path(tr, kind, &e.field), message(tr, e)),
         })
         .collect();
     let mut ctx = Ctx {
         tr,
-        errors: errors
-            .iter()
-            .map(|e| (e.field.clone(), e.message.clone()))
-            .collect(),
+        errors: errors.iter().map(|e| (e.field.clone(), e)).collect(),
     };
     let scope = label_scope(kind);
     let sections = sections(kind)
@@ -393,10 +383,14 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap();
-        let errors = vec![FieldError {
-            field: "family_details[1].relation_age".into(),
-            message: "200 is outside 0–120; enter the age in years".into(),
-        }];
+        let errors = vec![FieldError::new(
+            "family_details[1].relation_age",
+            "out_of_range",
+            "200 is outside 0–120; enter the age in years",
+        )
+        .arg("value", 200)
+        .arg("min", 0)
+        .arg("max", 120)];
         let (sections, summary) = build(&tr, RecordKind::Case, &doc, &errors, None);
         let family = sections.iter().find(|s| s.id == "section-family").unwrap();
         let rows = &family.groups[0].rows;

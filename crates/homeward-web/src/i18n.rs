@@ -160,6 +160,21 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The message `key` in this page's language only, with string arguments; `None` when the
+    /// language lacks it, so the caller can fall back to a more precise English text than
+    /// the English Fluent file's.
+    pub fn t_own<'a>(
+        &self,
+        key: &str,
+        args: impl IntoIterator<Item = (&'a String, &'a String)>,
+    ) -> Option<String> {
+        let mut fa = FluentArgs::new();
+        for (name, value) in args {
+            fa.set(name.as_str(), FluentValue::from(value.as_str()));
+        }
+        format(self.lang, key, Some(&fa))
+    }
+
     /// A message if any language has it, else `fallback`.
     pub fn t_or(&self, key: &str, fallback: &str) -> String {
         format(self.lang, key, None)
@@ -229,6 +244,20 @@ mod tests {
     #[test]
     fn every_language_file_parses() {
         check_sources().unwrap();
+    }
+
+    #[test]
+    fn every_validation_code_has_a_wording_in_every_language() {
+        // A code without a key would show the English message to a user of another language.
+        for lang in Lang::ALL {
+            let ids = message_ids(lang);
+            let missing: Vec<_> = homeward_domain::VALIDATION_CODES
+                .iter()
+                .map(|code| format!("validation-{code}"))
+                .filter(|key| !ids.contains(key))
+                .collect();
+            assert!(missing.is_empty(), "{}.ftl lacks {missing:?}", lang.code());
+        }
     }
 
     #[test]

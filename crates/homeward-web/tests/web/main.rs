@@ -347,6 +347,37 @@ async fn a_tracing_request_with_two_children_sought_is_registered() {
 }
 
 #[tokio::test]
+async fn validation_messages_are_shown_in_the_users_language() {
+    let server = TestServer::start().await;
+    let b = server.login("cw_a").await;
+    b.submit("/", "/language", &[("lang", "bn"), ("next", "/cases/new")])
+        .await;
+    let long_name = "ক".repeat(130);
+    let (status, _, html) = b
+        .submit(
+            "/cases/new",
+            "/cases/new",
+            &[
+                ("name_first", long_name.as_str()),
+                ("sex", "male"),
+                ("age", "25"),
+                ("protection_status", "separated"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"f-age-error\">25 সংখ্যাটি 0–17-এর বাইরে: Homeward ১৮ বছরের কম"),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"f-name_first-error\">এটি 130 অক্ষরের; সর্বোচ্চ 120 অক্ষরে ছোট করুন"),
+        "{html}"
+    );
+    assert!(!html.contains("is outside"), "{html}");
+}
+
+#[tokio::test]
 async fn the_language_is_switched_kept_on_the_user_and_used_on_every_page() {
     let server = TestServer::start().await;
     let b = server.login("cw_a").await;
