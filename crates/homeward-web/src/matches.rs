@@ -253,6 +253,7 @@ fn case_panel(tr: &Tr, side: &MatchSide) -> SidePanel {
                 (!name.is_empty()).then(|| Pair {
                     label: tr.choice(relation),
                     script: script_lang(name),
+                    romanised: crate::record_view::romanised(name),
                     value: name.to_string(),
                     href: String::new(),
                 })

@@ -94,6 +94,7 @@ fn pair(label: String, value: String) -> Pair {
         label,
         value,
         script: "",
+        romanised: String::new(),
         href: String::new(),
     }
 }

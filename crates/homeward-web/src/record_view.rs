@@ -20,6 +20,8 @@ pub struct Pair {
     pub value: String,
     /// `lang` of the value's script (`bn`, `hi`, or empty): picks the right font.
     pub script: &'static str,
+    /// The value in Latin letters when written in another script, shown beside it.
+    pub romanised: String,
     /// The linked record's page, for a reference the viewer may open; empty otherwise.
     pub href: String,
 }
@@ -74,6 +76,24 @@ pub fn script_lang(text: &str) -> &'static str {
     ""
 }
 
+/// A name written in Bengali–Assamese or Devanagari script in Latin letters, for colleagues
+/// who do not read that script (empty for Latin text): `রহিম আলী` → `Rahim Ali`.
+pub fn romanised(text: &str) -> String {
+    if script_lang(text).is_empty() {
+        return String::new();
+    }
+    homeward_linkage::translit::romanise(text)
+        .split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn shown(tr: &Tr, spec: &FieldSpec, v: &Value) -> String {
     match spec.kind {
         FieldKind::Bool => match yes_no(Some(v)) {
@@ -113,6 +133,7 @@ pub fn pair(
     Some(Pair {
         label: tr.field(scope, spec.name, spec.label),
         script: script_lang(&value),
+        romanised: romanised(&value),
         value,
         href,
     })
@@ -215,5 +236,11 @@ mod tests {
         assert_eq!(script_lang("রহিম Ali"), "bn");
         assert_eq!(script_lang("राहुल"), "hi");
         assert_eq!(script_lang("Rahim"), "");
+        assert_eq!(romanised("Rahim"), "");
+        assert!(
+            romanised("রহিম").starts_with("Rah"),
+            "{}",
+            romanised("রহিম")
+        );
     }
 }

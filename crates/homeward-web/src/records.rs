@@ -45,6 +45,8 @@ pub struct Row {
     pub name: String,
     /// `lang` of the name's script.
     pub script: &'static str,
+    /// The name in Latin letters when written in another script.
+    pub romanised: String,
     /// Sex, translated.
     pub sex: String,
     /// Age.
@@ -82,6 +84,7 @@ pub fn row(tr: &Tr, pages: &KindPages, r: &StoredRecord) -> Row {
         href: format!("{}/{}", pages.base, r.reference),
         reference: r.reference.to_string(),
         script: script_lang(&name),
+        romanised: record_view::romanised(&name),
         name,
         sex: choice("sex"),
         age: text(r, "age"),
@@ -376,6 +379,7 @@ struct RecordPage {
     c: Chrome,
     heading: String,
     script: &'static str,
+    romanised: String,
     reference: String,
     status: String,
     kind_label: String,
@@ -480,6 +484,7 @@ pub async fn render_record(
         matches,
         c: Chrome::new(&viewer, heading.clone()),
         script: script_lang(&heading),
+        romanised: record_view::romanised(&heading),
         heading,
         status: tr.choice(&record.status),
         kind_label: tr.t(&format!("kind-{}", pages.key)),

@@ -127,12 +127,18 @@ async fn a_registered_child_is_shown_in_their_script_found_by_name_edited_and_ha
     let (status, html) = b.get(&format!("/cases/{reference}?saved=1")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<bdi lang=\"bn\">রহিম আলী</bdi>"), "{html}");
+    // The romanisation stands beside the name for colleagues who do not read the script.
+    assert!(
+        html.contains("<span class=\"roman\">(Rahim Ali)</span>"),
+        "{html}"
+    );
     assert!(html.contains("আমিনা খাতুন"));
     assert!(html.contains("Family member 1"));
 
     // Name search in the script it was written in, and in another width/case form.
     let (_, list) = b.get("/cases?q=%E0%A6%B0%E0%A6%B9%E0%A6%BF%E0%A6%AE").await;
     assert!(list.contains(&reference), "{list}");
+    assert!(list.contains("(Rahim Ali)"), "{list}");
     let (_, list) = b.get(&format!("/cases?q={reference}")).await;
     assert!(list.contains("1 record"), "{list}");
     let (_, list) = b.get("/cases?q=nobody").await;
@@ -332,7 +338,10 @@ async fn a_tracing_request_with_two_children_sought_is_registered() {
     assert!(location.starts_with("/tracing-requests/TR-"));
     let (_, html) = b.get(&location).await;
     assert!(html.contains("Child sought 2"));
-    assert!(html.contains("<dd lang=\"hi\">करीम</dd>"), "{html}");
+    assert!(
+        html.contains("<dd lang=\"hi\">करीम <span class=\"roman\" lang=\"en\">(Karim)</span></dd>"),
+        "{html}"
+    );
 
     // A request with no child sought says so at the group.
     let (status, _, html) = b
