@@ -36,6 +36,14 @@ pub enum Kind {
     Date,
     /// Sex (`m`/`f` after normalisation; title hints fill blanks).
     Sex,
+    /// Districts: the same district under any spelling or old name, a former/parent district,
+    /// a neighbouring district (the table is `data/places.toml`).
+    District,
+    /// Village names: exact, same name with other qualifiers ("No. 2", Pub, Bor), close
+    /// spelling, a shared word.
+    Village,
+    /// Free-text phrases with synonyms (LP School / L.P.S., bandh / embankment), then as `text`.
+    Phrase,
 }
 
 /// Hash used for value identity, token sets and blocking keys (deterministic across runs).
@@ -59,6 +67,15 @@ pub struct NameKeys {
 }
 
 impl NameKeys {
+    /// Keys holding only word hashes (compared like text).
+    pub fn from_words(words: &[u64]) -> NameKeys {
+        NameKeys {
+            data: words.into(),
+            n_tokens: words.len().min(u16::MAX as usize) as u16,
+            is_name: false,
+        }
+    }
+
     /// Hash of each token, in written order.
     #[inline]
     pub fn tokens(&self) -> &[u64] {
@@ -135,7 +152,7 @@ pub struct BadValue {
     pub expected: &'static str,
 }
 
-fn text_value(text: String) -> FieldValue {
+pub(crate) fn text_value(text: String) -> FieldValue {
     let hash = if text.is_empty() { 0 } else { hash_str(&text) };
     let mask = symbol_mask(&text);
     FieldValue {
@@ -201,7 +218,7 @@ fn edit_from(x: &FieldValue, y: &FieldValue, max: usize) -> usize {
 
 /// Jaro–Winkler of two prepared values, or 0 when it cannot reach `floor`.
 #[inline]
-fn jw_from(x: &FieldValue, y: &FieldValue, floor: f64) -> f64 {
+pub(crate) fn jw_from(x: &FieldValue, y: &FieldValue, floor: f64) -> f64 {
     if jaro_winkler_bound(x, y) < floor {
         0.0
     } else {
@@ -261,8 +278,14 @@ impl Kind {
                 }
                 v
             }
-            Kind::Text => {
-                let mut v = text_value(normalise::normalise_text(raw));
+            Kind::District => crate::places::prepare_district(raw),
+            Kind::Village => crate::places::prepare_village(raw),
+            Kind::Text | Kind::Phrase => {
+                let mut text = normalise::normalise_text(raw);
+                if self == Kind::Phrase {
+                    text = crate::places::with_synonyms(&text);
+                }
+                let mut v = text_value(text);
                 if !v.is_blank() {
                     // normalise_text leaves single spaces between words.
                     let refs: Vec<&str> = v.text.split(' ').collect();
@@ -306,8 +329,14 @@ pub struct Comparator {
     pub bands: Vec<i32>,
     /// Index of the field this one is compared with when the two are swapped (name).
     pub swap_with: Option<usize>,
+    /// Index of the pet-name field checked against this one (name): a young child gives its
+    /// pet name, which the caseworker writes as the given name.
+    pub pet_name: Option<usize>,
     labels: Vec<String>,
 }
+
+/// Level label of a given name that is the other record's pet name.
+const PET_NAME_LABEL: &str = "pet name on one side";
 
 impl Comparator {
     /// Build a comparator; `None` thresholds take the documented defaults.
@@ -330,6 +359,23 @@ impl Comparator {
         let mut labels = vec!["blank".to_owned()];
         match kind {
             Kind::Exact | Kind::Sex => labels.push("exact".into()),
+            Kind::District => labels.extend(
+                [
+                    "same district",
+                    "former or parent district",
+                    "neighbouring district",
+                ]
+                .map(String::from),
+            ),
+            Kind::Village => labels.extend(
+                [
+                    "exact",
+                    "same name, other qualifiers",
+                    "jaro-winkler >= 0.9",
+                    "a name word shared",
+                ]
+                .map(String::from),
+            ),
             Kind::Name => {
                 labels.push("exact".into());
                 labels.push("same words, any order".into());
@@ -339,7 +385,7 @@ impl Comparator {
                 labels.push("sounds alike or nickname".into());
                 labels.extend(jw.iter().map(|t| format!("jaro-winkler >= {t}")));
             }
-            Kind::Text => {
+            Kind::Text | Kind::Phrase => {
                 labels.push("exact".into());
                 labels.push("same words, any order".into());
                 labels.extend(jw.iter().map(|t| format!("jaro-winkler >= {t}")));
@@ -377,8 +423,24 @@ impl Comparator {
             distances,
             bands,
             swap_with,
+            pet_name: None,
             labels,
         }
+    }
+
+    /// Also compare a name with the other record's pet-name field (`pet_name` = its index).
+    pub fn with_pet_name(mut self, pet_name: Option<usize>) -> Self {
+        if self.kind == Kind::Name && pet_name.is_some() {
+            if let Some(pos) = self
+                .labels
+                .iter()
+                .position(|l| l == "sounds alike or nickname")
+            {
+                self.labels.insert(pos + 1, PET_NAME_LABEL.to_owned());
+                self.pet_name = pet_name;
+            }
+        }
+        self
     }
 
     /// Level labels, index = level.
@@ -436,8 +498,10 @@ impl Comparator {
                 _ => 0,
             },
             Kind::Date => compare_dates(x, y),
+            Kind::District => crate::places::compare_district(x, y),
+            Kind::Village => crate::places::compare_village(x, y),
             Kind::Name => self.compare_names(f, a, b, last),
-            Kind::Text => {
+            Kind::Text | Kind::Phrase => {
                 if x.hash == y.hash {
                     return 1;
                 }
@@ -490,6 +554,12 @@ impl Comparator {
             return next;
         }
         next += 1;
+        if let Some(p) = self.pet_name {
+            if is_pet_name(x, &b[p]) || is_pet_name(y, &a[p]) {
+                return next;
+            }
+            next += 1;
+        }
         let sim = jw_from(x, y, self.jw.last().copied().unwrap_or(0.0));
         for (i, t) in self.jw.iter().enumerate() {
             if sim >= *t {
@@ -545,6 +615,20 @@ fn shared_token_share(a: &[u64], b: &[u64]) -> f64 {
 
 /// Every token of the shorter name sounds like (phonetic key or Double Metaphone) or is a
 /// nickname of some token of the longer one.
+/// Whether a name is (or sounds like) a pet name written on the other record.
+fn is_pet_name(name: &FieldValue, pet: &FieldValue) -> bool {
+    if pet.is_blank() {
+        return false;
+    }
+    if name.hash == pet.hash {
+        return true;
+    }
+    match (&name.keys, &pet.keys) {
+        (Some(n), Some(p)) => sounds_alike(n, p),
+        _ => false,
+    }
+}
+
 fn sounds_alike(a: &NameKeys, b: &NameKeys) -> bool {
     let (s, l) = if a.n_tokens <= b.n_tokens {
         (a, b)

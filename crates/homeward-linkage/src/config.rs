@@ -10,9 +10,10 @@
 //!
 //! [[field]]
 //! name = "name_first"          # also the CSV column unless `column` is given
-//! comparator = "name"          # exact | name | text | edit | age | date | sex
+//! comparator = "name"          # exact | name | text | phrase | edit | age | date | sex | district | village
 //! tf = true                    # term-frequency adjustment of the exact level
 //! swap_with = "name_last"      # name only: notice first/last name swapped
+//! pet_name = "name_nickname"   # name only: the given name may be the other's pet name
 //! jw = [0.92, 0.8]             # name/text: Jaro-Winkler thresholds
 //!
 //! [[field]]
@@ -64,6 +65,34 @@ pub struct LinkConfig {
     /// Training settings.
     #[serde(default)]
     pub training: TrainingConfig,
+    /// The sibling-aware non-match model (see [`crate::kin`]); absent: two classes only.
+    #[serde(default)]
+    pub kin: Option<KinConfig>,
+    /// Linking only: each LEFT record (a tracing request) seeks one child, so its candidates
+    /// compete for it (see [`crate::compete`]), except candidates that are duplicates of one
+    /// another.
+    #[serde(default)]
+    pub one_match_per_left: bool,
+}
+
+/// `[kin]`: which fields describe the family rather than the child, so that a brother, sister,
+/// twin or cousin (who agrees on all of them) is told apart from the child by the other fields.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KinConfig {
+    /// Fields a relative shares with the child (family name, parents, village, district,
+    /// separation event). Every other field is child-specific evidence.
+    pub family: Vec<String>,
+    /// Fields whose exact agreement on both marks two records of one list as one household;
+    /// such pairs teach the model how relatives differ.
+    pub household: Vec<String>,
+    /// Expected relatives of a sought child among its candidates, per true match.
+    #[serde(default = "default_relatives")]
+    pub relatives: f64,
+}
+
+fn default_relatives() -> f64 {
+    2.0
 }
 
 fn default_threshold() -> f64 {
@@ -87,6 +116,10 @@ pub struct FieldConfig {
     /// Name fields: the other name field to check for a swap (first/last name reversed).
     #[serde(default)]
     pub swap_with: Option<String>,
+    /// Name fields: the pet-name field of the other record to compare this one with (a child's
+    /// pet name written as its given name).
+    #[serde(default)]
+    pub pet_name: Option<String>,
     /// Jaro–Winkler thresholds (name, text).
     #[serde(default)]
     pub jw: Option<Vec<f64>>,
@@ -222,6 +255,14 @@ impl LinkConfig {
                     )));
                 }
             }
+            if let Some(s) = &f.pet_name {
+                if f.comparator != Kind::Name || !self.fields.iter().any(|g| &g.name == s) {
+                    return Err(err(format!(
+                        "field `{}`: pet_name = `{s}` needs a name comparator and an existing field",
+                        f.name
+                    )));
+                }
+            }
             if f.jw
                 .as_ref()
                 .is_some_and(|v| v.len() > 3 || v.iter().any(|t| !(0.0..=1.0).contains(t)))
@@ -246,6 +287,26 @@ impl LinkConfig {
             }
             for part in &rule.on {
                 crate::blocking::KeyPart::parse(part, self).map_err(err)?;
+            }
+        }
+        if let Some(kin) = &self.kin {
+            for name in kin.family.iter().chain(&kin.household) {
+                if !self.fields.iter().any(|f| &f.name == name) {
+                    return Err(err(format!(
+                        "[kin] names `{name}`, which is not a [[field]]; list defined fields only"
+                    )));
+                }
+            }
+            if kin.household.is_empty() {
+                return Err(err(
+                    "[kin] household is empty; name the fields that mark one household (e.g. mother_name, father_name)".into(),
+                ));
+            }
+            if !(kin.relatives > 0.0 && kin.relatives.is_finite()) {
+                return Err(err(format!(
+                    "[kin] relatives = {} must be a positive number",
+                    kin.relatives
+                )));
             }
         }
         if let Some(p) = self.training.prior {

@@ -255,6 +255,13 @@ impl LinkIndex {
         }
         cand.sort_unstable();
         cand.dedup();
+        let wanted = k;
+        let compete = self.linker.config.one_match_per_left;
+        let k = if compete {
+            k.max(crate::compete::MAX_CANDIDATES)
+        } else {
+            k
+        };
         // (weight, slot, gamma); keep the best k.
         let mut best: Vec<(f64, u32, crate::Gamma)> = Vec::with_capacity(k + 1);
         for slot in cand {
@@ -272,14 +279,40 @@ impl LinkIndex {
                 best.truncate(k);
             }
         }
+        if compete {
+            // The candidates compete for the one child the query seeks (see `compete`).
+            let mut cands: Vec<(usize, f64)> =
+                best.iter().enumerate().map(|(i, b)| (i, b.0)).collect();
+            crate::compete::compete(&mut cands, |x, y| {
+                let slot = |i: usize| g.slots.get(best[i].1 as usize).and_then(Option::as_ref);
+                match (slot(x), slot(y)) {
+                    (Some(a), Some(b)) => g.scorer.weight(self.linker.gamma(a, b), a, &g.tf) >= 0.0,
+                    _ => false,
+                }
+            });
+            best = cands
+                .into_iter()
+                .map(|(i, w)| (w, best[i].1, best[i].2))
+                .collect();
+        }
+        best.truncate(wanted);
         best.into_iter()
             .filter_map(|(w, slot, gamma)| {
                 let other = g.slots.get(slot as usize)?.as_ref()?;
+                let mut explanation = g.scorer.explain(&g.model, gamma, rec, &g.tf);
+                let alone = g.scorer.weight(gamma, rec, &g.tf);
+                if compete && (alone - w).abs() > 1e-9 {
+                    explanation.push(Contribution {
+                        field: crate::compete::COMPETITION_ROW.to_owned(),
+                        level: "other candidates for this request".to_owned(),
+                        weight: w - alone,
+                    });
+                }
                 Some(Match {
                     id: other.id.to_string(),
                     weight: w,
                     probability: model::probability(w),
-                    explanation: g.scorer.explain(&g.model, gamma, rec, &g.tf),
+                    explanation,
                 })
             })
             .collect()

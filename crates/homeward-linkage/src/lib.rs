@@ -12,14 +12,18 @@
 pub mod blocking;
 pub mod cli;
 pub mod compare;
+pub mod compete;
 pub mod config;
 pub mod error;
 pub mod index;
+pub mod kin;
 pub mod link;
 pub mod linker;
 pub mod model;
 pub mod nicknames;
 pub mod normalise;
+pub mod places;
+pub mod scorer;
 pub mod translit;
 
 pub use config::{LinkConfig, PROFILES};

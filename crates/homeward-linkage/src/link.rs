@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::blocking;
+use crate::compete;
 use crate::linker::{Gamma, Linker, PreparedRecord};
 use crate::model::{self, EmReport, Model, Scorer, TfTable};
 
@@ -158,6 +159,18 @@ pub fn train_u(linker: &Linker, task: Task<'_>, model: &mut Model) -> u64 {
     n
 }
 
+/// Learn the relative class (sibling-aware models) from the household pairs of each list.
+fn learn_kin(linker: &Linker, task: Task<'_>, model: &mut Model) {
+    let m = model.m_table();
+    let iterations = linker.config.training.em_iterations;
+    if let Some(kin) = model.kin.as_mut() {
+        match task {
+            Task::Link { left, right } => kin.learn(linker, &m, &[left, right], iterations),
+            Task::Dedupe(r) => kin.learn(linker, &m, &[r], iterations),
+        }
+    }
+}
+
 /// A trained model with the candidates it was trained on.
 struct Fitted {
     model: Model,
@@ -178,6 +191,7 @@ fn fit(linker: &Linker, task: Task<'_>, progress: &(dyn Fn(Stage) + Sync)) -> Fi
     progress(Stage::Training);
     let mut model = Model::start(linker);
     let u_pairs = train_u(linker, task, &mut model);
+    learn_kin(linker, task, &mut model);
     let mut counts: FxHashMap<Gamma, u64> = FxHashMap::default();
     for g in &gammas {
         *counts.entry(*g).or_insert(0) += 1;
@@ -198,6 +212,10 @@ fn fit(linker: &Linker, task: Task<'_>, progress: &(dyn Fn(Stage) + Sync)) -> Fi
         cfg.prior,
         start_share,
     );
+    if em.accepted {
+        // Relatives as they look beside the refined m.
+        learn_kin(linker, task, &mut model);
+    }
     if !em.accepted && cfg.prior.is_none() {
         // Too few data to estimate λ: assume each record on the smaller side has one match.
         let total = task.total_pairs().max(1.0);
@@ -240,7 +258,13 @@ pub fn run(
     progress(Stage::Scoring);
     let tf = tf_tables(&model, task);
     let scorer = model.scorer();
-    let out = score_pairs(&scorer, task.sides().0, &pairs, &gammas, &tf, threshold);
+    let out = match task {
+        Task::Link { left, right } if linker.config.one_match_per_left => {
+            let all = score_pairs(&scorer, left, &pairs, &gammas, &tf, 0.0);
+            compete::compete_batch(linker, &scorer, right, &tf, all, threshold)
+        }
+        _ => score_pairs(&scorer, task.sides().0, &pairs, &gammas, &tf, threshold),
+    };
     (model, out, report)
 }
 

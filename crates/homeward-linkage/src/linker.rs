@@ -94,6 +94,10 @@ impl Linker {
                     .swap_with
                     .as_ref()
                     .and_then(|s| config.fields.iter().position(|g| &g.name == s));
+                let pet = f
+                    .pet_name
+                    .as_ref()
+                    .and_then(|s| config.fields.iter().position(|g| &g.name == s));
                 Comparator::new(
                     f.comparator,
                     f.jw.clone(),
@@ -101,6 +105,7 @@ impl Linker {
                     f.bands.clone(),
                     swap,
                 )
+                .with_pet_name(pet)
             })
             .collect();
         let mut rules = Vec::new();

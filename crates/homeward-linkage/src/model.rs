@@ -9,11 +9,12 @@
 //! m and λ by EM without labels, refinement from labelled decisions) and scoring with
 //! explanations. Blank values sit at level 0, which carries no weight.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::Kind;
+use crate::kin::KinParams;
 use crate::linker::{Gamma, Linker, PreparedRecord};
+pub use crate::scorer::{KinScorer, Scorer, TfTable};
 
 /// Parameters of one level of one field.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -39,6 +40,9 @@ pub struct Model {
     pub fields: Vec<FieldParams>,
     /// Prior probability that two random records match.
     pub lambda: f64,
+    /// The relative class of a sibling-aware model (`[kin]` in the configuration).
+    #[serde(default)]
+    pub kin: Option<KinParams>,
 }
 
 /// One field's part in a pair's score.
@@ -73,6 +77,9 @@ pub struct EmReport {
 }
 
 const MIN_P: f64 = 1e-9;
+
+/// Pseudo-pairs of field knowledge behind the m of child-specific fields during EM.
+const CHILD_FIELD_STRENGTH: f64 = 50.0;
 
 /// Start values for m: strong agreement likely among matches, disagreement rare.
 fn start_m(kind: Kind, n_levels: usize) -> Vec<f64> {
@@ -144,6 +151,7 @@ impl Model {
         Model {
             fields,
             lambda: linker.config.training.prior.unwrap_or(1e-4),
+            kin: KinParams::start(linker),
         }
     }
 
@@ -155,6 +163,21 @@ impl Model {
                 .iter()
                 .zip(&linker.comparators)
                 .all(|(f, c)| f.levels.len() == c.n_levels())
+            && self.kin.as_ref().is_none_or(|k| {
+                k.h.len() == self.fields.len()
+                    && k.h
+                        .iter()
+                        .zip(&self.fields)
+                        .all(|(h, f)| h.as_ref().is_none_or(|h| h.len() == f.levels.len()))
+            })
+    }
+
+    /// m per field and level.
+    pub fn m_table(&self) -> Vec<Vec<f64>> {
+        self.fields
+            .iter()
+            .map(|f| f.levels.iter().map(|l| l.m).collect())
+            .collect()
     }
 
     /// Set u from level counts over random pairs (`counts[field][level]`), smoothed so that a
@@ -224,6 +247,24 @@ impl Model {
                 .map(|v| v.iter().map(|x| x.max(MIN_P).ln()).collect())
                 .collect();
             let prior = (p / (1.0 - p)).ln();
+            // Relatives compete for the match class too: a pair that agrees on the family but
+            // not on the child is explained by the relative class and does not teach m that
+            // "different given name" is common among matches.
+            let kin_w: Option<(f64, Vec<Vec<f64>>)> = self.kin.as_ref().map(|k| {
+                let w =
+                    k.h.iter()
+                        .zip(&lm)
+                        .map(|(h, lmf)| match h {
+                            Some(h) => lmf
+                                .iter()
+                                .zip(h)
+                                .map(|(a, b)| a - b.max(MIN_P).ln())
+                                .collect(),
+                            None => vec![0.0; lmf.len()],
+                        })
+                        .collect();
+                (-k.relatives.max(1e-9).ln(), w)
+            });
             for &(g, c) in patterns {
                 let mut s = prior;
                 for f in 0..nf {
@@ -232,7 +273,14 @@ impl Model {
                         s += lm[f][l] - lu[f][l];
                     }
                 }
-                let post = 1.0 / (1.0 + (-s).exp());
+                let odds_against = match &kin_w {
+                    Some((kp, kw)) => {
+                        let sh: f64 = kp + (0..nf).map(|f| kw[f][g.level(f)]).sum::<f64>();
+                        (-s).exp() + (-sh).exp()
+                    }
+                    None => (-s).exp(),
+                };
+                let post = 1.0 / (1.0 + odds_against);
                 let c = c as f64;
                 total_match += post * c;
                 for f in 0..nf {
@@ -247,9 +295,16 @@ impl Model {
                 let k = m[f].len();
                 let tm: f64 = sm[f].iter().skip(1).sum();
                 let tu: f64 = su[f].iter().skip(1).sum();
+                // A light prior towards the start values keeps empty levels finite; for the
+                // child-specific fields of a sibling-aware model it is stronger (field
+                // knowledge that EM refines, not replaces).
+                let strength = if self.kin.as_ref().is_some_and(|k| k.is_child_field(f)) {
+                    CHILD_FIELD_STRENGTH
+                } else {
+                    1.0
+                };
                 for l in 1..k {
-                    // A light prior towards the start values keeps empty levels finite.
-                    let nm = (sm[f][l] + m0[f][l]) / (tm + 1.0);
+                    let nm = (sm[f][l] + strength * m0[f][l]) / (tm + strength);
                     let nu = (su[f][l] + uc[f][l]) / (tu + 1.0);
                     delta = delta.max((nm - m[f][l]).abs());
                     m[f][l] = nm;
@@ -379,135 +434,16 @@ impl Model {
             })
             .collect();
         let lambda = self.lambda.clamp(1e-15, 1.0 - 1e-12);
+        let kin = self.kin.as_ref().map(|k| KinScorer {
+            weights: k.weights(&self.m_table()),
+            prior: -k.relatives.max(1e-9).log2(),
+        });
         Scorer {
             weights,
             tf_log_m,
             prior: (lambda / (1.0 - lambda)).log2(),
+            kin,
         }
-    }
-}
-
-/// Value frequencies of one field, for term-frequency adjustment.
-#[derive(Clone, Debug, Default)]
-pub struct TfTable {
-    pub counts: FxHashMap<u64, u32>,
-    pub total: u64,
-}
-
-impl TfTable {
-    /// Count one value (hash 0 = blank, ignored).
-    pub fn add(&mut self, hash: u64) {
-        if hash != 0 {
-            *self.counts.entry(hash).or_insert(0) += 1;
-            self.total += 1;
-        }
-    }
-    /// Forget one value.
-    pub fn remove(&mut self, hash: u64) {
-        if hash != 0 {
-            if let Some(c) = self.counts.get_mut(&hash) {
-                *c -= 1;
-                self.total = self.total.saturating_sub(1);
-                if *c == 0 {
-                    self.counts.remove(&hash);
-                }
-            }
-        }
-    }
-    /// Relative frequency of a value, `None` while the table is too small to trust.
-    pub fn frequency(&self, hash: u64) -> Option<f64> {
-        if self.total < 20 {
-            return None;
-        }
-        let c = self.counts.get(&hash).copied().unwrap_or(1).max(1);
-        Some(c as f64 / self.total as f64)
-    }
-
-    /// Tables for every field of a model over the given record lists (one table per field,
-    /// empty for fields without term-frequency adjustment; fields are counted in parallel).
-    pub fn build(model: &Model, sides: &[&[PreparedRecord]]) -> Vec<TfTable> {
-        use rayon::prelude::*;
-        model
-            .fields
-            .par_iter()
-            .enumerate()
-            .map(|(f, p)| {
-                let mut t = TfTable::default();
-                if p.tf {
-                    for r in sides.iter().flat_map(|s| s.iter()) {
-                        if let Some(v) = r.fields.get(f) {
-                            t.add(v.hash);
-                        }
-                    }
-                }
-                t
-            })
-            .collect()
-    }
-}
-
-/// Precomputed weights for fast scoring.
-#[derive(Clone, Debug)]
-pub struct Scorer {
-    /// log2(m/u) per field and level.
-    pub weights: Vec<Vec<f64>>,
-    /// log2(m) of the exact level for fields with term-frequency adjustment.
-    pub tf_log_m: Vec<Option<f64>>,
-    /// log2(λ/(1-λ)).
-    pub prior: f64,
-}
-
-impl Scorer {
-    /// Weight of field `f` at its level in `g`, adjusted for the frequency of `a`'s value.
-    #[inline]
-    pub fn field_weight(&self, f: usize, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
-        let l = g.level(f);
-        if l == 1 {
-            if let Some(lm) = self.tf_log_m[f] {
-                if let Some(freq) = tf
-                    .get(f)
-                    .zip(a.fields.get(f))
-                    .and_then(|(t, v)| t.frequency(v.hash))
-                {
-                    return lm - freq.log2();
-                }
-            }
-        }
-        self.weights[f].get(l).copied().unwrap_or(0.0)
-    }
-
-    /// Match weight (log2 Bayes factor sum including the prior) of a pair.
-    #[inline]
-    pub fn weight(&self, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
-        let mut w = self.prior;
-        for f in 0..self.weights.len() {
-            w += self.field_weight(f, g, a, tf);
-        }
-        w
-    }
-
-    /// Per-field explanation of a pair's weight.
-    pub fn explain(
-        &self,
-        model: &Model,
-        g: Gamma,
-        a: &PreparedRecord,
-        tf: &[TfTable],
-    ) -> Vec<Contribution> {
-        model
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(f, p)| Contribution {
-                field: p.name.clone(),
-                level: p
-                    .levels
-                    .get(g.level(f))
-                    .map(|l| l.label.clone())
-                    .unwrap_or_default(),
-                weight: self.field_weight(f, g, a, tf),
-            })
-            .collect()
     }
 }
 
@@ -528,6 +464,7 @@ mod tests {
     use super::*;
     use crate::config::LinkConfig;
     use rand::{Rng, SeedableRng};
+    use rustc_hash::FxHashMap;
 
     fn linker() -> Linker {
         let cfg = LinkConfig::from_toml(

@@ -1,0 +1,189 @@
+//! Scoring with trained parameters: the precomputed weight tables (`Scorer`), the
+//! term-frequency tables they consult (`TfTable`), and per-field explanations. With a
+//! sibling-aware model (`crate::kin`) a pair's weight is its weight against unrelated records
+//! combined with its weight against relatives of the child.
+
+use rustc_hash::FxHashMap;
+
+use crate::kin;
+use crate::linker::{Gamma, PreparedRecord};
+use crate::model::{Contribution, Model};
+
+/// Value frequencies of one field, for term-frequency adjustment.
+#[derive(Clone, Debug, Default)]
+pub struct TfTable {
+    pub counts: FxHashMap<u64, u32>,
+    pub total: u64,
+}
+
+impl TfTable {
+    /// Count one value (hash 0 = blank, ignored).
+    pub fn add(&mut self, hash: u64) {
+        if hash != 0 {
+            *self.counts.entry(hash).or_insert(0) += 1;
+            self.total += 1;
+        }
+    }
+    /// Forget one value.
+    pub fn remove(&mut self, hash: u64) {
+        if hash != 0 {
+            if let Some(c) = self.counts.get_mut(&hash) {
+                *c -= 1;
+                self.total = self.total.saturating_sub(1);
+                if *c == 0 {
+                    self.counts.remove(&hash);
+                }
+            }
+        }
+    }
+    /// Relative frequency of a value, `None` while the table is too small to trust.
+    pub fn frequency(&self, hash: u64) -> Option<f64> {
+        if self.total < 20 {
+            return None;
+        }
+        let c = self.counts.get(&hash).copied().unwrap_or(1).max(1);
+        Some(c as f64 / self.total as f64)
+    }
+
+    /// Tables for every field of a model over the given record lists (one table per field,
+    /// empty for fields without term-frequency adjustment; fields are counted in parallel).
+    pub fn build(model: &Model, sides: &[&[PreparedRecord]]) -> Vec<TfTable> {
+        use rayon::prelude::*;
+        model
+            .fields
+            .par_iter()
+            .enumerate()
+            .map(|(f, p)| {
+                let mut t = TfTable::default();
+                if p.tf {
+                    for r in sides.iter().flat_map(|s| s.iter()) {
+                        if let Some(v) = r.fields.get(f) {
+                            t.add(v.hash);
+                        }
+                    }
+                }
+                t
+            })
+            .collect()
+    }
+}
+
+/// Precomputed weights for fast scoring.
+#[derive(Clone, Debug)]
+pub struct Scorer {
+    /// log2(m/u) per field and level.
+    pub weights: Vec<Vec<f64>>,
+    /// log2(m) of the exact level for fields with term-frequency adjustment.
+    pub tf_log_m: Vec<Option<f64>>,
+    /// log2(λ/(1-λ)).
+    pub prior: f64,
+    /// The weight against relatives of the child, for sibling-aware models.
+    pub kin: Option<KinScorer>,
+}
+
+/// Precomputed weights against the relative class.
+#[derive(Clone, Debug)]
+pub struct KinScorer {
+    /// log2(m/h) per field and level (0 for family fields).
+    pub weights: Vec<Vec<f64>>,
+    /// log2(P(match)/P(relative)).
+    pub prior: f64,
+}
+
+/// Name of the explanation row that holds the sibling check.
+pub const KIN_ROW: &str = "relative_check";
+
+impl Scorer {
+    /// Weight of field `f` at its level in `g`, adjusted for the frequency of `a`'s value.
+    #[inline]
+    pub fn field_weight(&self, f: usize, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
+        let l = g.level(f);
+        if l == 1 {
+            if let Some(lm) = self.tf_log_m[f] {
+                if let Some(freq) = tf
+                    .get(f)
+                    .zip(a.fields.get(f))
+                    .and_then(|(t, v)| t.frequency(v.hash))
+                {
+                    return lm - freq.log2();
+                }
+            }
+        }
+        self.weights[f].get(l).copied().unwrap_or(0.0)
+    }
+
+    /// Match weight (log2 Bayes factor sum including the prior) of a pair.
+    #[inline]
+    pub fn weight(&self, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
+        let mut w = self.prior;
+        for f in 0..self.weights.len() {
+            w += self.field_weight(f, g, a, tf);
+        }
+        match &self.kin {
+            Some(k) => kin::combine(w, k.weight(g)),
+            None => w,
+        }
+    }
+
+    /// Weight against unrelated records only (the two-class Fellegi–Sunter weight).
+    #[inline]
+    pub fn unrelated_weight(&self, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
+        let mut w = self.prior;
+        for f in 0..self.weights.len() {
+            w += self.field_weight(f, g, a, tf);
+        }
+        w
+    }
+
+    /// Per-field explanation of a pair's weight.
+    pub fn explain(
+        &self,
+        model: &Model,
+        g: Gamma,
+        a: &PreparedRecord,
+        tf: &[TfTable],
+    ) -> Vec<Contribution> {
+        let mut rows: Vec<Contribution> = model
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, p)| Contribution {
+                field: p.name.clone(),
+                level: p
+                    .levels
+                    .get(g.level(f))
+                    .map(|l| l.label.clone())
+                    .unwrap_or_default(),
+                weight: self.field_weight(f, g, a, tf),
+            })
+            .collect();
+        if self.kin.is_some() {
+            // What the sibling check takes away: the child-specific fields must also make
+            // this child likelier than a brother, sister, twin or cousin.
+            let full = self.weight(g, a, tf);
+            let unrelated = self.unrelated_weight(g, a, tf);
+            rows.push(Contribution {
+                field: KIN_ROW.to_owned(),
+                level: if full < unrelated - 0.5 {
+                    "could be a relative".to_owned()
+                } else {
+                    "not a relative".to_owned()
+                },
+                weight: full - unrelated,
+            });
+        }
+        rows
+    }
+}
+
+impl KinScorer {
+    /// log2 odds of the same child against a relative, from the child-specific fields.
+    #[inline]
+    pub fn weight(&self, g: Gamma) -> f64 {
+        let mut w = self.prior;
+        for (f, wf) in self.weights.iter().enumerate() {
+            w += wf.get(g.level(f)).copied().unwrap_or(0.0);
+        }
+        w
+    }
+}
