@@ -21,6 +21,9 @@ pub enum KeyPart {
     Exact(usize),
     /// The phonetic keys of all the words, in sorted order.
     Phonetic(usize),
+    /// The phonetic key of the first word only ("Rahima" of "Rahima Begum", where the other
+    /// side may hold the given name alone).
+    FirstWordPhonetic(usize),
     /// Double Metaphone primary code of the first word.
     Metaphone(usize),
     /// First n characters of the normalised value.
@@ -52,6 +55,7 @@ impl KeyPart {
         Ok(match func.trim() {
             "exact" => KeyPart::Exact(field(arg)?),
             "phonetic" => KeyPart::Phonetic(field(arg)?),
+            "phonetic1" => KeyPart::FirstWordPhonetic(field(arg)?),
             "dm" | "metaphone" => KeyPart::Metaphone(field(arg)?),
             "year" => KeyPart::Year(field(arg)?),
             "anyorder" => {
@@ -67,7 +71,7 @@ impl KeyPart {
             },
             other => {
                 return Err(format!(
-                    "blocking part `{spec}`: unknown function `{other}`; use exact, phonetic, dm, firstN, year or anyorder"
+                    "blocking part `{spec}`: unknown function `{other}`; use exact, phonetic, phonetic1, dm, firstN, year or anyorder"
                 ))
             }
         })
@@ -91,6 +95,10 @@ impl KeyPart {
                     _ => return v.hash,
                 }
             }
+            KeyPart::FirstWordPhonetic(f) => match &fields[f].keys {
+                Some(k) if !k.phon().is_empty() => return k.phon()[0],
+                _ => return fields[f].hash,
+            },
             KeyPart::Metaphone(f) => match &fields[f].keys {
                 Some(k) if !k.dm().is_empty() => return k.dm()[0],
                 _ => return fields[f].hash,
@@ -134,15 +142,33 @@ impl KeyPart {
 pub struct Rule {
     /// The rule as written, for reports.
     pub label: String,
+    /// Key parts of the querying (LEFT) record.
     pub parts: Vec<KeyPart>,
+    /// Key parts of the indexed (RIGHT) record; the same as `parts` except for cross-field
+    /// rules.
+    pub right_parts: Vec<KeyPart>,
 }
 
 impl Rule {
-    /// The record's key under this rule; 0 when a part is blank.
+    /// Whether both roles use the same parts.
+    pub fn is_symmetric(&self) -> bool {
+        self.parts == self.right_parts
+    }
+
+    /// The record's key under this rule in the querying role; 0 when a part is blank.
     pub fn key(&self, index: usize, fields: &[FieldValue]) -> u64 {
+        Self::key_of(&self.parts, index, fields)
+    }
+
+    /// The record's key in the indexed role.
+    pub fn right_key(&self, index: usize, fields: &[FieldValue]) -> u64 {
+        Self::key_of(&self.right_parts, index, fields)
+    }
+
+    fn key_of(parts: &[KeyPart], index: usize, fields: &[FieldValue]) -> u64 {
         let mut h = FxHasher::default();
         h.write_usize(index);
-        for p in &self.parts {
+        for p in parts {
             let k = p.hash(fields);
             if k == 0 {
                 return 0;
@@ -174,7 +200,7 @@ pub fn build_blocks(
         .map(|r| {
             let mut m: Blocks = FxHashMap::default();
             for (i, rec) in records.iter().enumerate() {
-                let k = rec.keys[r];
+                let k = rec.rkeys[r];
                 if k != 0 {
                     m.entry(k).or_default().push(i as u32);
                 }
@@ -187,12 +213,13 @@ pub fn build_blocks(
         .collect()
 }
 
-/// True when an earlier rule (< r) already pairs `a` and `b`: the pair belongs to that rule.
+/// True when an earlier rule (< r) already pairs `a` (querying role) and `b` (indexed role):
+/// the pair belongs to that rule.
 #[inline]
 pub fn seen_earlier(a: &PreparedRecord, b: &PreparedRecord, r: usize, blocks: &[Blocks]) -> bool {
     (0..r).any(|q| {
         let k = a.keys[q];
-        k != 0 && k == b.keys[q] && blocks[q].contains_key(&k)
+        k != 0 && k == b.rkeys[q] && blocks[q].contains_key(&k)
     })
 }
 

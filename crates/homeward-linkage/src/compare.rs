@@ -572,6 +572,16 @@ impl Comparator {
 
 fn compare_dates(x: &FieldValue, y: &FieldValue) -> u8 {
     // Levels: 1 exact, 2 transposed, 3 one typo, 4 same year-month, 5 within a year, 6 else.
+    if let (Some(p), Some(q)) = (x.date, y.date) {
+        // 1 January stands in for "born that year": only the year says anything.
+        if (p.month, p.day) == (1, 1) || (q.month, q.day) == (1, 1) {
+            return match (p.year - q.year).abs() {
+                0 => 4,
+                1 => 5,
+                _ => 6,
+            };
+        }
+    }
     if x.hash == y.hash {
         return 1;
     }

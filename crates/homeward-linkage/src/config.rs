@@ -25,14 +25,19 @@
 //! [[blocking]]
 //! on = ["phonetic(name_first)", "year(date_of_birth)"]
 //!
+//! [[blocking]]                 # cross-field: one record's pet name, the other's given name
+//! on = ["phonetic1(name_nickname)", "district"]
+//! right_on = ["phonetic1(name_first)", "district"]   # (checked both ways)
+//!
 //! [training]                   # optional; these are the defaults
 //! u_pairs = 200000             # random pairs compared to learn u
 //! seed = 42                    # same data + same seed = same model
 //! em_iterations = 40
 //! # prior = 0.0002             # fix λ instead of estimating it
 //! ```
-//! Blocking key parts: `field` or `exact(field)`, `phonetic(field)` and `dm(field)` (the
-//! phonetic keys of all words / Double Metaphone of the first word, for `name` fields; other
+//! Blocking key parts: `field` or `exact(field)`, `phonetic(field)`, `phonetic1(field)` and
+//! `dm(field)` (the phonetic keys of all words / of the first word / Double Metaphone of the
+//! first word, for `name` fields; other
 //! fields use their exact value), `first3(field)` (any `firstN`), `year(field)`, and
 //! `anyorder(field_a, field_b)` (the two values as a set, catching swapped names).
 
@@ -143,6 +148,10 @@ impl FieldConfig {
 #[serde(deny_unknown_fields)]
 pub struct BlockingRuleConfig {
     pub on: Vec<String>,
+    /// Cross-field rule: the other record's key parts, compared with `on` both ways (a child's
+    /// pet name on one form is its given name on the other).
+    #[serde(default)]
+    pub right_on: Option<Vec<String>>,
 }
 
 /// Training settings; the defaults suit files from a few hundred to a few million records.
@@ -285,8 +294,19 @@ impl LinkConfig {
             if rule.on.is_empty() {
                 return Err(err("a [[blocking]] rule has an empty `on` list".into()));
             }
-            for part in &rule.on {
+            for part in rule.on.iter().chain(rule.right_on.iter().flatten()) {
                 crate::blocking::KeyPart::parse(part, self).map_err(err)?;
+            }
+            if rule
+                .right_on
+                .as_ref()
+                .is_some_and(|r| r.len() != rule.on.len())
+            {
+                return Err(err(format!(
+                    "a [[blocking]] rule's right_on has {} parts and on has {}; give both the same number",
+                    rule.right_on.as_ref().map_or(0, Vec::len),
+                    rule.on.len()
+                )));
             }
         }
         if let Some(kin) = &self.kin {

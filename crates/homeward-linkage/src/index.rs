@@ -98,6 +98,7 @@ impl LinkIndex {
     fn check_shape(&self, rec: &PreparedRecord) -> Result<(), LinkError> {
         if rec.fields.len() == self.linker.comparators.len()
             && rec.keys.len() == self.linker.rules.len()
+            && rec.rkeys.len() == self.linker.rules.len()
         {
             Ok(())
         } else {
@@ -141,7 +142,7 @@ impl LinkIndex {
                 (inner.slots.len() - 1) as u32
             }
         };
-        for (r, &k) in rec.keys.iter().enumerate() {
+        for (r, &k) in rec.rkeys.iter().enumerate() {
             if k != 0 {
                 inner.blocks[r].entry(k).or_default().push(slot);
             }
@@ -157,7 +158,7 @@ impl LinkIndex {
 
     fn detach(inner: &mut Inner, slot: u32) {
         if let Some(old) = inner.slots.get_mut(slot as usize).and_then(Option::take) {
-            for (r, &k) in old.keys.iter().enumerate() {
+            for (r, &k) in old.rkeys.iter().enumerate() {
                 if let Some(list) = inner.blocks[r].get_mut(&k) {
                     if let Some(pos) = list.iter().position(|&s| s == slot) {
                         list.swap_remove(pos);
@@ -366,7 +367,7 @@ mod tests {
                 let shares = qp
                     .keys
                     .iter()
-                    .zip(p.keys.iter())
+                    .zip(p.rkeys.iter())
                     .any(|(a, b)| *a != 0 && a == b);
                 shares.then(|| {
                     (

@@ -48,8 +48,8 @@ fn start_h(kind: Kind, n_levels: usize) -> Vec<f64> {
             h[last] = 0.5;
         }
         Kind::Age => {
-            // exact (twins, heaping), ±1, ±3, …, different
-            let shares = [0.08, 0.22, 0.4];
+            // exact (twins, heaping), ±1, ±2, ±4, …, different
+            let shares = [0.08, 0.2, 0.2, 0.25];
             let mut rest: f64 = 1.0;
             for (l, s) in (1..last).zip(shares.iter().chain(std::iter::repeat(&0.05))) {
                 h[l] = *s;
@@ -77,6 +77,44 @@ fn start_h(kind: Kind, n_levels: usize) -> Vec<f64> {
         }
     }
     normalised(h)
+}
+
+/// How often the levels occur among true matches of a tracing request and a registration (or
+/// two registrations of one child), from field knowledge: given names mostly agree or sound
+/// alike, and are rarely unrelated (a pet name written as the given name has its own level);
+/// ages are a caseworker's estimate against a family's memory. Used as m's start values (and,
+/// for child-specific fields, as nearly fixed values) by sibling-aware models.
+pub fn knowledge_m(kind: Kind, labels: &[String]) -> Vec<f64> {
+    let share = |label: &str| -> f64 {
+        match (kind, label) {
+            (_, "blank") => 1.0,
+            (Kind::Sex, "exact") => 0.97,
+            (Kind::Sex, _) => 0.03,
+            (Kind::Age, "exact") => 0.33,
+            (Kind::Age, "within 1 year") => 0.33,
+            (Kind::Age, "within 2 years") => 0.17,
+            (Kind::Age, l) if l.starts_with("within") => 0.13,
+            (Kind::Age, _) => 0.04,
+            (Kind::Date, "exact") => 0.35,
+            (Kind::Date, "day and month transposed") => 0.06,
+            (Kind::Date, "one typo") => 0.12,
+            (Kind::Date, "same year and month") => 0.07,
+            (Kind::Date, "within one year") => 0.2,
+            (Kind::Date, _) => 0.2,
+            (Kind::Name, "exact") => 0.5,
+            (Kind::Name, "same words, any order") => 0.04,
+            (Kind::Name, "swapped with other name field") => 0.02,
+            (Kind::Name, "sounds alike or nickname") => 0.22,
+            (Kind::Name, "pet name on one side") => 0.06,
+            (Kind::Name, l) if l.starts_with("jaro-winkler >= 0.9") => 0.08,
+            (Kind::Name, l) if l.starts_with("jaro-winkler") => 0.04,
+            (Kind::Name, _) => 0.04,
+            (_, "different") => 0.1,
+            (_, "exact") | (_, "same district") => 0.6,
+            _ => 0.3 / labels.len().max(1) as f64,
+        }
+    };
+    normalised(labels.iter().map(|l| share(l)).collect())
 }
 
 fn normalised(mut v: Vec<f64>) -> Vec<f64> {

@@ -37,8 +37,11 @@ pub struct PreparedRecord {
     pub id: Box<str>,
     /// One value per configured field.
     pub fields: Box<[FieldValue]>,
-    /// One key per blocking rule (0 = no key).
+    /// One key per blocking rule in the querying (LEFT) role (0 = no key).
     pub keys: Box<[u64]>,
+    /// One key per blocking rule in the indexed (RIGHT) role; equal to `keys` except for
+    /// cross-field rules.
+    pub rkeys: Box<[u64]>,
 }
 
 /// A raw value could not be read as its field's kind.
@@ -108,20 +111,41 @@ impl Linker {
                 .with_pet_name(pet)
             })
             .collect();
+        let parse = |parts: &[String]| {
+            parts
+                .iter()
+                .map(|p| KeyPart::parse(p, &config))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|message| crate::LinkError::Config {
+                    origin: "link configuration".into(),
+                    message,
+                })
+        };
         let mut rules = Vec::new();
         for r in &config.blocking {
-            let parts =
-                r.on.iter()
-                    .map(|p| KeyPart::parse(p, &config))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|message| crate::LinkError::Config {
-                        origin: "link configuration".into(),
-                        message,
-                    })?;
-            rules.push(Rule {
-                label: r.on.join(" & "),
-                parts,
-            });
+            let parts = parse(&r.on)?;
+            match &r.right_on {
+                None => rules.push(Rule {
+                    label: r.on.join(" & "),
+                    right_parts: parts.clone(),
+                    parts,
+                }),
+                Some(right_on) => {
+                    // A cross-field rule runs both ways.
+                    let right = parse(right_on)?;
+                    let (a, b) = (r.on.join(" & "), right_on.join(" & "));
+                    rules.push(Rule {
+                        label: format!("{a} ~ {b}"),
+                        parts: parts.clone(),
+                        right_parts: right.clone(),
+                    });
+                    rules.push(Rule {
+                        label: format!("{b} ~ {a}"),
+                        parts: right,
+                        right_parts: parts,
+                    });
+                }
+            }
         }
         let sex_field = config.fields.iter().position(|f| f.comparator == Kind::Sex);
         Ok(Linker {
@@ -179,16 +203,30 @@ impl Linker {
                 }
             }
         }
-        let keys = self
+        let keys: Box<[u64]> = self
             .rules
             .iter()
             .enumerate()
             .map(|(i, r)| r.key(i, &fields))
             .collect();
+        let rkeys = self
+            .rules
+            .iter()
+            .enumerate()
+            .zip(keys.iter())
+            .map(|((i, r), &k)| {
+                if r.is_symmetric() {
+                    k
+                } else {
+                    r.right_key(i, &fields)
+                }
+            })
+            .collect();
         Ok(PreparedRecord {
             id: id.into(),
             fields: fields.into(),
             keys,
+            rkeys,
         })
     }
 

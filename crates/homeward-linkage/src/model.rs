@@ -78,8 +78,12 @@ pub struct EmReport {
 
 const MIN_P: f64 = 1e-9;
 
-/// Pseudo-pairs of field knowledge behind the m of child-specific fields during EM.
-const CHILD_FIELD_STRENGTH: f64 = 50.0;
+/// Pseudo-pairs of field knowledge behind each m of a sibling-aware model during EM.
+const FIELD_KNOWLEDGE_STRENGTH: f64 = 5000.0;
+
+/// The same for child-specific fields, which must not learn "same given name" (namesakes) or
+/// "different given name" (siblings) as the mark of a match: field knowledge dominates.
+const CHILD_FIELD_STRENGTH: f64 = 5000.0;
 
 /// Start values for m: strong agreement likely among matches, disagreement rare.
 fn start_m(kind: Kind, n_levels: usize) -> Vec<f64> {
@@ -130,7 +134,11 @@ impl Model {
             .iter()
             .zip(&linker.comparators)
             .map(|(f, c)| {
-                let m = start_m(c.kind, c.n_levels());
+                let m = if linker.config.kin.is_some() {
+                    crate::kin::knowledge_m(c.kind, c.labels())
+                } else {
+                    start_m(c.kind, c.n_levels())
+                };
                 let u = start_u(c.n_levels());
                 FieldParams {
                     name: f.name.clone(),
@@ -295,13 +303,14 @@ impl Model {
                 let k = m[f].len();
                 let tm: f64 = sm[f].iter().skip(1).sum();
                 let tu: f64 = su[f].iter().skip(1).sum();
-                // A light prior towards the start values keeps empty levels finite; for the
-                // child-specific fields of a sibling-aware model it is stronger (field
-                // knowledge that EM refines, not replaces).
-                let strength = if self.kin.as_ref().is_some_and(|k| k.is_child_field(f)) {
-                    CHILD_FIELD_STRENGTH
-                } else {
-                    1.0
+                // A light prior towards the start values keeps empty levels finite; in a
+                // sibling-aware model it is stronger (field knowledge that EM refines, not
+                // replaces: a registry of siblings and namesakes offers EM clusters — "same
+                // household", "same common given name" — that are not the same child).
+                let strength = match &self.kin {
+                    Some(k) if k.is_child_field(f) => CHILD_FIELD_STRENGTH,
+                    Some(_) => FIELD_KNOWLEDGE_STRENGTH,
+                    None => 1.0,
                 };
                 for l in 1..k {
                     let nm = (sm[f][l] + strength * m0[f][l]) / (tm + strength);
@@ -324,7 +333,13 @@ impl Model {
         let agreeing = (0..nf)
             .filter(|&f| m[f][1] > self.fields[f].levels[1].u)
             .count();
-        report.accepted = p * (n_cand as f64) >= 1.0 && agreeing * 2 > nf;
+        // A sibling-aware model asks more: agreement on any field is evidence for the child.
+        let enough = if self.kin.is_some() {
+            agreeing == nf
+        } else {
+            agreeing * 2 > nf
+        };
+        report.accepted = p * (n_cand as f64) >= 1.0 && enough;
         if report.accepted {
             for (f, fp) in self.fields.iter_mut().enumerate() {
                 for (l, level) in fp.levels.iter_mut().enumerate().skip(1) {

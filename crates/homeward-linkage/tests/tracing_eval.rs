@@ -1,0 +1,155 @@
+//! Quality floor on the realistic tracing evaluation set (`bench/field-tracing/small/`, made by
+//! `bench/field-tracing/generate.py`): requests × registered children and duplicates among the
+//! children, with the field's siblings, twins, cousins and namesakes. If the engine regresses
+//! below the floor, this test fails CI. The full report (both sizes, Splink beside us) is
+//! `python3 bench/field-tracing/run.py`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use homeward_linkage::cli::read_csv;
+use homeward_linkage::link::{self, Task};
+use homeward_linkage::{LinkConfig, Linker};
+
+/// Floors at the default threshold; set a little below the figures measured when the floor
+/// was last raised (see bench/field-tracing/README.md), so noise does not fail CI.
+const LINK_F1_FLOOR: f64 = 0.82;
+const DUPLICATE_F1_FLOOR: f64 = 0.72;
+const SIBLINGS_BELOW_FLOOR: f64 = 0.98;
+
+fn data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/field-tracing/small")
+}
+
+fn pairs(path: &Path) -> Vec<(String, String, String)> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    r.records()
+        .map(|row| {
+            let row = row.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (
+                row.get(0).unwrap_or_default().to_owned(),
+                row.get(1).unwrap_or_default().to_owned(),
+                row.get(2).unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+struct Figures {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+}
+
+fn figures(found: &HashSet<(String, String)>, truth: &HashSet<(String, String)>) -> Figures {
+    let tp = found.intersection(truth).count() as f64;
+    let precision = tp / found.len().max(1) as f64;
+    let recall = tp / truth.len().max(1) as f64;
+    let f1 = 2.0 * precision * recall / (precision + recall).max(1e-12);
+    Figures {
+        precision,
+        recall,
+        f1,
+    }
+}
+
+fn unordered(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_owned(), b.to_owned())
+    } else {
+        (b.to_owned(), a.to_owned())
+    }
+}
+
+#[test]
+fn tracing_links_and_duplicates_stay_above_the_floor() {
+    let dir = data();
+    let linker = Linker::new(LinkConfig::profile("tracing").unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let requests = read_csv(&dir.join("requests.csv"), &linker).unwrap_or_else(|e| panic!("{e}"));
+    let children = read_csv(&dir.join("children.csv"), &linker).unwrap_or_else(|e| panic!("{e}"));
+    let (_, found, _) = link::run(
+        &linker,
+        Task::Link {
+            left: &requests,
+            right: &children,
+        },
+        linker.config.threshold,
+        &|_| {},
+    );
+    let found: HashSet<(String, String)> = found
+        .iter()
+        .map(|p| {
+            (
+                requests[p.left as usize].id.to_string(),
+                children[p.right as usize].id.to_string(),
+            )
+        })
+        .collect();
+    let truth: HashSet<(String, String)> = pairs(&dir.join("truth_links.csv"))
+        .into_iter()
+        .map(|(a, b, _)| (a, b))
+        .collect();
+    let links = figures(&found, &truth);
+
+    let mut relatives: HashMap<String, (u32, u32)> = HashMap::new();
+    for (request, child, relation) in pairs(&dir.join("relations.csv")) {
+        if relation == "sibling" || relation == "twin" {
+            let e = relatives.entry(relation).or_default();
+            e.0 += 1;
+            if !found.contains(&(request, child)) {
+                e.1 += 1;
+            }
+        }
+    }
+    let (n, below) = relatives
+        .values()
+        .fold((0, 0), |(n, b), (x, y)| (n + x, b + y));
+    let siblings_below = f64::from(below) / f64::from(n.max(1));
+
+    let dlinker = Linker::new(LinkConfig::profile("duplicates").unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dchildren = read_csv(&dir.join("children.csv"), &dlinker).unwrap_or_else(|e| panic!("{e}"));
+    let (_, dfound, _) = link::run(
+        &dlinker,
+        Task::Dedupe(&dchildren),
+        dlinker.config.threshold,
+        &|_| {},
+    );
+    let dfound: HashSet<(String, String)> = dfound
+        .iter()
+        .map(|p| {
+            unordered(
+                &dchildren[p.left as usize].id,
+                &dchildren[p.right as usize].id,
+            )
+        })
+        .collect();
+    let dtruth: HashSet<(String, String)> = pairs(&dir.join("truth_duplicates.csv"))
+        .into_iter()
+        .map(|(a, b, _)| unordered(&a, &b))
+        .collect();
+    let dups = figures(&dfound, &dtruth);
+
+    println!(
+        "links: precision {:.3} recall {:.3} F1 {:.3}; siblings and twins below threshold {:.3} \
+         ({relatives:?}); duplicates: precision {:.3} recall {:.3} F1 {:.3}",
+        links.precision,
+        links.recall,
+        links.f1,
+        siblings_below,
+        dups.precision,
+        dups.recall,
+        dups.f1
+    );
+    assert!(links.f1 >= LINK_F1_FLOOR, "links F1 {:.3}", links.f1);
+    assert!(
+        dups.f1 >= DUPLICATE_F1_FLOOR,
+        "duplicates F1 {:.3}",
+        dups.f1
+    );
+    assert!(
+        siblings_below >= SIBLINGS_BELOW_FLOOR,
+        "siblings and twins below the threshold: {siblings_below:.3}"
+    );
+}
