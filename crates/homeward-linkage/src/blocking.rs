@@ -223,42 +223,132 @@ pub fn seen_earlier(a: &PreparedRecord, b: &PreparedRecord, r: usize, blocks: &[
     })
 }
 
-/// Candidate pairs for linking `left` with `right`, each once, in a deterministic order
-/// (by left index, then rule, then right index). Also returns pairs per rule.
+/// The candidates of each querying record, generated on demand: a large run streams them
+/// (count patterns for training, then score and keep the best per request) instead of holding
+/// every pair in memory at once.
+pub struct CandidateSource<'a> {
+    left: &'a [PreparedRecord],
+    right: &'a [PreparedRecord],
+    blocks: Vec<Blocks>,
+    /// Pairs within one file: only partners after the querying record, so each pair once.
+    within_one_file: bool,
+}
+
+impl<'a> CandidateSource<'a> {
+    /// Candidates for linking `left` (querying role) with `right` (indexed role).
+    pub fn link(
+        left: &'a [PreparedRecord],
+        right: &'a [PreparedRecord],
+        n_rules: usize,
+        max_block: Option<usize>,
+    ) -> Self {
+        CandidateSource {
+            left,
+            right,
+            blocks: build_blocks(right, n_rules, max_block),
+            within_one_file: false,
+        }
+    }
+
+    /// Candidates (i < j) within one file, for deduplication.
+    pub fn dedupe(records: &'a [PreparedRecord], n_rules: usize, max_block: Option<usize>) -> Self {
+        CandidateSource {
+            left: records,
+            right: records,
+            blocks: build_blocks(records, n_rules, max_block),
+            within_one_file: true,
+        }
+    }
+
+    /// Number of querying records.
+    pub fn len(&self) -> usize {
+        self.left.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.left.is_empty()
+    }
+
+    /// An upper bound on the candidates of querying record `i` (the sizes of its blocks,
+    /// before pairs shared by two rules are removed); cheap, for sizing samples.
+    pub fn bound(&self, i: usize) -> usize {
+        let a = &self.left[i];
+        self.blocks
+            .iter()
+            .zip(&a.keys)
+            .filter(|(_, &k)| k != 0)
+            .filter_map(|(b, k)| b.get(k))
+            .map(|list| {
+                if self.within_one_file {
+                    list.len() - list.partition_point(|&j| j as usize <= i)
+                } else {
+                    list.len()
+                }
+            })
+            .sum()
+    }
+
+    /// Append the partners of querying record `i` to `out`, each once, by rule then index;
+    /// `per_rule[r]` counts the partners rule `r` contributed first.
+    pub fn partners(&self, i: usize, out: &mut Vec<u32>, per_rule: &mut [u64]) {
+        let a = &self.left[i];
+        for (r, &k) in a.keys.iter().enumerate() {
+            if k == 0 {
+                continue;
+            }
+            let Some(list) = self.blocks[r].get(&k) else {
+                continue;
+            };
+            let start = if self.within_one_file {
+                list.partition_point(|&j| j as usize <= i)
+            } else {
+                0
+            };
+            for &j in &list[start..] {
+                if !seen_earlier(a, &self.right[j as usize], r, &self.blocks) {
+                    out.push(j);
+                    per_rule[r] += 1;
+                }
+            }
+        }
+    }
+
+    /// Every candidate pair, in a deterministic order (by querying index, then rule, then
+    /// indexed record), with pairs per rule. For small runs and tests; large runs stream.
+    pub fn collect(&self) -> Candidates {
+        let n_rules = self.blocks.len();
+        let per: Vec<Candidates> = (0..self.left.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut out = Vec::new();
+                let mut per_rule = vec![0u64; n_rules];
+                self.partners(i, &mut out, &mut per_rule);
+                let pairs = out.into_iter().map(|j| (i as u32, j)).collect();
+                Candidates { pairs, per_rule }
+            })
+            .collect();
+        let mut all = Candidates {
+            pairs: Vec::with_capacity(per.iter().map(|p| p.pairs.len()).sum()),
+            per_rule: vec![0u64; n_rules],
+        };
+        for part in per {
+            all.pairs.extend(part.pairs);
+            for (t, x) in all.per_rule.iter_mut().zip(part.per_rule) {
+                *t += x;
+            }
+        }
+        all
+    }
+}
+
+/// Candidate pairs for linking `left` with `right`, each once (see [`CandidateSource::collect`]).
 pub fn link_candidates(
     left: &[PreparedRecord],
     right: &[PreparedRecord],
     n_rules: usize,
     max_block: Option<usize>,
 ) -> Candidates {
-    let blocks = build_blocks(right, n_rules, max_block);
-    let per_left: Vec<Candidates> = left
-        .par_iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut out = Vec::new();
-            let mut counts = vec![0u64; n_rules];
-            for r in 0..n_rules {
-                let k = a.keys[r];
-                if k == 0 {
-                    continue;
-                }
-                if let Some(list) = blocks[r].get(&k) {
-                    for &j in list {
-                        if !seen_earlier(a, &right[j as usize], r, &blocks) {
-                            out.push((i as u32, j));
-                            counts[r] += 1;
-                        }
-                    }
-                }
-            }
-            Candidates {
-                pairs: out,
-                per_rule: counts,
-            }
-        })
-        .collect();
-    merge(per_left, n_rules)
+    CandidateSource::link(left, right, n_rules, max_block).collect()
 }
 
 /// Candidate pairs (i < j) within one file, for deduplication.
@@ -267,51 +357,7 @@ pub fn dedupe_candidates(
     n_rules: usize,
     max_block: Option<usize>,
 ) -> Candidates {
-    let blocks = build_blocks(records, n_rules, max_block);
-    let per: Vec<Candidates> = records
-        .par_iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut out = Vec::new();
-            let mut counts = vec![0u64; n_rules];
-            for r in 0..n_rules {
-                let k = a.keys[r];
-                if k == 0 {
-                    continue;
-                }
-                if let Some(list) = blocks[r].get(&k) {
-                    // Lists are in index order: only partners after i.
-                    let start = list.partition_point(|&j| j as usize <= i);
-                    for &j in &list[start..] {
-                        if !seen_earlier(a, &records[j as usize], r, &blocks) {
-                            out.push((i as u32, j));
-                            counts[r] += 1;
-                        }
-                    }
-                }
-            }
-            Candidates {
-                pairs: out,
-                per_rule: counts,
-            }
-        })
-        .collect();
-    merge(per, n_rules)
-}
-
-fn merge(parts: Vec<Candidates>, n_rules: usize) -> Candidates {
-    let total: usize = parts.iter().map(|p| p.pairs.len()).sum();
-    let mut all = Candidates {
-        pairs: Vec::with_capacity(total),
-        per_rule: vec![0u64; n_rules],
-    };
-    for p in parts {
-        all.pairs.extend(p.pairs);
-        for (t, x) in all.per_rule.iter_mut().zip(p.per_rule) {
-            *t += x;
-        }
-    }
-    all
+    CandidateSource::dedupe(records, n_rules, max_block).collect()
 }
 
 /// Share of the true pairs that blocking generates (`is_true` says whether a pair is true;

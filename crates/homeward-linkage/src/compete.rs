@@ -8,8 +8,6 @@
 //! compete: they are grouped first and each group competes with its best member's odds, so a
 //! request links to every record of its child.
 
-use rayon::prelude::*;
-
 use crate::link::ScoredPair;
 use crate::linker::{Linker, PreparedRecord};
 use crate::model::{probability, weight_of, Scorer, TfTable};
@@ -60,9 +58,9 @@ pub fn compete<T: Copy>(cands: &mut Vec<(T, f64)>, same_child: impl Fn(T, T) -> 
     cands.sort_by(|a, b| b.1.total_cmp(&a.1));
 }
 
-/// [`compete`] over a batch of scored request × child pairs (`pairs` sorted by left index, as
-/// `link::run` scores them): returns the pairs at or above `threshold` after competition.
-pub fn compete_batch(
+/// [`compete`] over the scored candidates of one request (`pairs`, all with the same left
+/// record): returns those at or above `threshold` after competition, best first.
+pub fn compete_request(
     linker: &Linker,
     scorer: &Scorer,
     right: &[PreparedRecord],
@@ -71,37 +69,25 @@ pub fn compete_batch(
     threshold: f64,
 ) -> Vec<ScoredPair> {
     let min_w = weight_of(threshold);
-    let mut by_left: Vec<Vec<ScoredPair>> = Vec::new();
-    for p in pairs {
-        match by_left.last_mut() {
-            Some(v) if v[0].left == p.left => v.push(p),
-            _ => by_left.push(vec![p]),
-        }
-    }
-    by_left
-        .into_par_iter()
-        .flat_map_iter(|group| {
-            let mut cands: Vec<(usize, f64)> = group
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (i, p.weight))
-                .collect();
-            compete(&mut cands, |a, b| {
-                let (x, y) = (
-                    &right[group[a].right as usize],
-                    &right[group[b].right as usize],
-                );
-                scorer.weight(linker.gamma(x, y), x, tf) >= 0.0
-            });
-            cands
-                .into_iter()
-                .filter(|c| threshold <= 0.0 || c.1 >= min_w)
-                .map(|(i, w)| ScoredPair {
-                    weight: w,
-                    probability: probability(w),
-                    ..group[i]
-                })
-                .collect::<Vec<_>>()
+    let mut cands: Vec<(usize, f64)> = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.weight))
+        .collect();
+    compete(&mut cands, |a, b| {
+        let (x, y) = (
+            &right[pairs[a].right as usize],
+            &right[pairs[b].right as usize],
+        );
+        scorer.weight(linker.gamma(x, y), x, tf) >= 0.0
+    });
+    cands
+        .into_iter()
+        .filter(|c| threshold <= 0.0 || c.1 >= min_w)
+        .map(|(i, w)| ScoredPair {
+            weight: w,
+            probability: probability(w),
+            ..pairs[i]
         })
         .collect()
 }

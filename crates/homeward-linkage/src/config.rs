@@ -31,6 +31,7 @@
 //!
 //! [training]                   # optional; these are the defaults
 //! u_pairs = 200000             # random pairs compared to learn u
+//! em_pairs = 4000000          # at most ~this many candidates train EM (a sample of requests)
 //! seed = 42                    # same data + same seed = same model
 //! em_iterations = 40
 //! # prior = 0.0002             # fix λ instead of estimating it
@@ -170,6 +171,11 @@ pub struct TrainingConfig {
     /// Fixed prior probability that two random records match (skips its estimation).
     #[serde(default)]
     pub prior: Option<f64>,
+    /// At most about this many candidate pairs train m and λ by EM; a larger run trains on the
+    /// candidates of a seeded random sample of its querying records, which estimates the
+    /// candidates' agreement patterns without bias at a fraction of the cost.
+    #[serde(default = "default_em_pairs")]
+    pub em_pairs: usize,
 }
 
 fn default_u_pairs() -> usize {
@@ -181,6 +187,9 @@ fn default_seed() -> u64 {
 fn default_em_iterations() -> usize {
     40
 }
+fn default_em_pairs() -> usize {
+    4_000_000
+}
 
 impl Default for TrainingConfig {
     fn default() -> Self {
@@ -188,6 +197,7 @@ impl Default for TrainingConfig {
             u_pairs: default_u_pairs(),
             seed: default_seed(),
             em_iterations: default_em_iterations(),
+            em_pairs: default_em_pairs(),
             prior: None,
         }
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::blocking;
 use crate::compete;
 use crate::linker::{Gamma, Linker, PreparedRecord};
-use crate::model::{self, EmReport, Model, Scorer, TfTable};
+use crate::model::{self, EmReport, Model, TfTable};
 
 /// What to link.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +55,8 @@ pub struct ScoredPair {
 #[derive(Clone, Debug, Serialize)]
 pub struct RunReport {
     pub candidate_pairs: u64,
+    /// Candidate pairs whose agreement patterns trained m and λ (all of them, or a sample's).
+    pub training_pairs: u64,
     /// (rule, pairs it contributed first).
     pub pairs_per_rule: Vec<(String, u64)>,
     pub random_pairs_for_u: u64,
@@ -78,15 +80,19 @@ pub fn tf_tables(model: &Model, task: Task<'_>) -> Vec<TfTable> {
     }
 }
 
-/// Candidates of a task, with pairs per rule.
-pub fn candidates(linker: &Linker, task: Task<'_>) -> blocking::Candidates {
-    let max = linker.config.max_block_size;
+/// Where a task's candidates come from (see [`blocking::CandidateSource`]).
+pub fn candidate_source<'a>(linker: &Linker, task: Task<'a>) -> blocking::CandidateSource<'a> {
+    let (max, n_rules) = (linker.config.max_block_size, linker.rules.len());
     match task {
-        Task::Link { left, right } => {
-            blocking::link_candidates(left, right, linker.rules.len(), max)
-        }
-        Task::Dedupe(r) => blocking::dedupe_candidates(r, linker.rules.len(), max),
+        Task::Link { left, right } => blocking::CandidateSource::link(left, right, n_rules, max),
+        Task::Dedupe(r) => blocking::CandidateSource::dedupe(r, n_rules, max),
     }
+}
+
+/// Every candidate pair of a task, with pairs per rule (small runs, tests and the bench's
+/// blocking recall; the pipeline itself streams them).
+pub fn candidates(linker: &Linker, task: Task<'_>) -> blocking::Candidates {
+    candidate_source(linker, task).collect()
 }
 
 /// Learn u from random pairs (seeded). As Splink does, records are sampled at random and all
@@ -171,46 +177,109 @@ fn learn_kin(linker: &Linker, task: Task<'_>, model: &mut Model) {
     }
 }
 
-/// A trained model with the candidates it was trained on.
-struct Fitted {
+/// A trained model and where its candidates come from.
+struct Fitted<'a> {
     model: Model,
-    pairs: Vec<(u32, u32)>,
-    gammas: Vec<Gamma>,
+    source: blocking::CandidateSource<'a>,
     report: RunReport,
 }
 
-fn fit(linker: &Linker, task: Task<'_>, progress: &(dyn Fn(Stage) + Sync)) -> Fitted {
+/// The querying records whose candidates train EM: all of them, or, when their candidates
+/// would exceed `training.em_pairs`, a seeded random sample of about that many candidates.
+/// Returns the sample (ascending) and the share of all querying records it holds.
+fn training_sample(linker: &Linker, source: &blocking::CandidateSource<'_>) -> (Vec<usize>, f64) {
+    let n = source.len();
+    let bound: usize = (0..n).into_par_iter().map(|i| source.bound(i)).sum();
+    let budget = linker.config.training.em_pairs.max(1);
+    if bound <= budget || n == 0 {
+        return ((0..n).collect(), 1.0);
+    }
+    let k = ((n as f64 * budget as f64 / bound as f64).ceil() as usize).clamp(1, n);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(linker.config.training.seed ^ 0x5eed);
+    let mut v = rand::seq::index::sample(&mut rng, n, k).into_vec();
+    v.sort_unstable();
+    (v, k as f64 / n as f64)
+}
+
+/// Agreement patterns of the sampled records' candidates, with their counts, the number of
+/// pairs and pairs per rule. Only the counts are kept, never the pairs.
+fn count_patterns(
+    linker: &Linker,
+    task: Task<'_>,
+    source: &blocking::CandidateSource<'_>,
+    sample: &[usize],
+) -> (Vec<(Gamma, u64)>, u64, Vec<u64>) {
+    let (left, right) = task.sides();
+    let n_rules = linker.rules.len();
+    let (counts, per_rule) = sample
+        .par_iter()
+        .fold(
+            || {
+                (
+                    FxHashMap::<Gamma, u64>::default(),
+                    vec![0u64; n_rules],
+                    Vec::new(),
+                )
+            },
+            |(mut counts, mut per_rule, mut buf), &i| {
+                buf.clear();
+                source.partners(i, &mut buf, &mut per_rule);
+                for &j in &buf {
+                    let g = linker.gamma(&left[i], &right[j as usize]);
+                    *counts.entry(g).or_insert(0) += 1;
+                }
+                (counts, per_rule, buf)
+            },
+        )
+        .map(|(c, p, _)| (c, p))
+        .reduce(
+            || (FxHashMap::default(), vec![0u64; n_rules]),
+            |(mut a, mut pa), (b, pb)| {
+                for (g, c) in b {
+                    *a.entry(g).or_insert(0) += c;
+                }
+                for (x, y) in pa.iter_mut().zip(pb) {
+                    *x += y;
+                }
+                (a, pa)
+            },
+        );
+    let mut patterns: Vec<(Gamma, u64)> = counts.into_iter().collect();
+    patterns.sort_unstable();
+    let n_pairs = per_rule.iter().sum();
+    (patterns, n_pairs, per_rule)
+}
+
+fn fit<'a>(linker: &Linker, task: Task<'a>, progress: &(dyn Fn(Stage) + Sync)) -> Fitted<'a> {
     let (left, right) = task.sides();
     progress(Stage::Blocking);
-    let blocking::Candidates { pairs, per_rule } = candidates(linker, task);
-    let gammas: Vec<Gamma> = pairs
-        .par_iter()
-        .map(|&(a, b)| linker.gamma(&left[a as usize], &right[b as usize]))
-        .collect();
+    let source = candidate_source(linker, task);
 
     progress(Stage::Training);
+    let (sample, share) = training_sample(linker, &source);
+    let (patterns, sample_pairs, sample_per_rule) = count_patterns(linker, task, &source, &sample);
     let mut model = Model::start(linker);
     let u_pairs = train_u(linker, task, &mut model);
     learn_kin(linker, task, &mut model);
-    let mut counts: FxHashMap<Gamma, u64> = FxHashMap::default();
-    for g in &gammas {
-        *counts.entry(*g).or_insert(0) += 1;
-    }
-    let mut patterns: Vec<(Gamma, u64)> = counts.into_iter().collect();
-    patterns.sort_unstable();
-    let expected_matches = left.len().min(right.len()) as f64 * 0.8;
-    let start_share = if pairs.is_empty() {
+    // The sample's share of all pairs, so that λ is estimated over the pairs it stands for.
+    let sampled_total = task.total_pairs() * share;
+    let expected_matches = left.len().min(right.len()) as f64 * 0.8 * share;
+    let start_share = if sample_pairs == 0 {
         0.1
     } else {
-        expected_matches / pairs.len() as f64
+        expected_matches / sample_pairs as f64
     };
+    // A request seeks one child and a child has a few records at most: a match class much
+    // larger than the smaller side is households or namesakes, not matches.
+    let max_matches = 3.0 * left.len().min(right.len()) as f64 * share;
     let cfg = &linker.config.training;
     let em = model.em(
         &patterns,
-        task.total_pairs(),
+        sampled_total,
         cfg.em_iterations,
         cfg.prior,
         start_share,
+        max_matches,
     );
     if em.accepted {
         // Relatives as they look beside the refined m.
@@ -221,13 +290,15 @@ fn fit(linker: &Linker, task: Task<'_>, progress: &(dyn Fn(Stage) + Sync)) -> Fi
         let total = task.total_pairs().max(1.0);
         model.lambda = (left.len().min(right.len()) as f64 / total).clamp(1e-12, 0.5);
     }
+    let scale = |x: u64| (x as f64 / share).round() as u64;
     let report = RunReport {
-        candidate_pairs: pairs.len() as u64,
+        candidate_pairs: scale(sample_pairs),
+        training_pairs: sample_pairs,
         pairs_per_rule: linker
             .rules
             .iter()
             .map(|r| r.label.clone())
-            .zip(per_rule)
+            .zip(sample_per_rule.into_iter().map(scale))
             .collect(),
         random_pairs_for_u: u_pairs,
         lambda: model.lambda,
@@ -235,14 +306,14 @@ fn fit(linker: &Linker, task: Task<'_>, progress: &(dyn Fn(Stage) + Sync)) -> Fi
     };
     Fitted {
         model,
-        pairs,
-        gammas,
+        source,
         report,
     }
 }
 
 /// Block, train and score. Returns the trained model, the pairs at or above `threshold`
-/// (ordered by left then right index) and a report.
+/// (ordered by left index; within one left by rule then right index, or best first when the
+/// candidates of a request compete) and a report.
 pub fn run(
     linker: &Linker,
     task: Task<'_>,
@@ -251,53 +322,67 @@ pub fn run(
 ) -> (Model, Vec<ScoredPair>, RunReport) {
     let Fitted {
         model,
-        pairs,
-        gammas,
-        report,
+        source,
+        mut report,
     } = fit(linker, task, progress);
     progress(Stage::Scoring);
     let tf = tf_tables(&model, task);
     let scorer = model.scorer();
-    let out = match task {
-        Task::Link { left, right } if linker.config.one_match_per_left => {
-            let all = score_pairs(&scorer, left, &pairs, &gammas, &tf, 0.0);
-            compete::compete_batch(linker, &scorer, right, &tf, all, threshold)
+    let (left, right) = task.sides();
+    let compete = matches!(task, Task::Link { .. }) && linker.config.one_match_per_left;
+    let min_w = model::weight_of(threshold);
+    let n_rules = linker.rules.len();
+    let per_left: Vec<(Vec<ScoredPair>, Vec<u64>)> = (0..source.len())
+        .into_par_iter()
+        .map_init(Vec::new, |buf, i| {
+            buf.clear();
+            let mut per_rule = vec![0u64; n_rules];
+            source.partners(i, buf, &mut per_rule);
+            let a = &left[i];
+            let scored = buf.iter().filter_map(|&j| {
+                let g = linker.gamma(a, &right[j as usize]);
+                let w = scorer.weight(g, a, &tf);
+                let keep = if compete {
+                    w >= compete::MIN_WEIGHT
+                } else {
+                    threshold <= 0.0 || w >= min_w
+                };
+                keep.then(|| ScoredPair {
+                    left: i as u32,
+                    right: j,
+                    gamma: g,
+                    weight: w,
+                    probability: model::probability(w),
+                })
+            });
+            let mut pairs: Vec<ScoredPair> = scored.collect();
+            if compete {
+                pairs = compete::compete_request(linker, &scorer, right, &tf, pairs, threshold);
+            }
+            (pairs, per_rule)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut per_rule_total = vec![0u64; n_rules];
+    for (pairs, per_rule) in per_left {
+        out.extend(pairs);
+        for (t, x) in per_rule_total.iter_mut().zip(per_rule) {
+            *t += x;
         }
-        _ => score_pairs(&scorer, task.sides().0, &pairs, &gammas, &tf, threshold),
-    };
+    }
+    report.candidate_pairs = per_rule_total.iter().sum();
+    for ((_, n), x) in report.pairs_per_rule.iter_mut().zip(per_rule_total) {
+        *n = x;
+    }
     (model, out, report)
 }
 
 /// Train a model on a batch without scoring it (e.g. to set up a `LinkIndex` over the
-/// records already registered: `train(&linker, Task::Dedupe(&children))`).
+/// records already registered: `train(&linker, Task::Dedupe(&children))`). On a run large
+/// enough to train on a sample, the report's pair counts are estimated from the sample.
 pub fn train(linker: &Linker, task: Task<'_>) -> (Model, RunReport) {
     let fitted = fit(linker, task, &|_| {});
     (fitted.model, fitted.report)
-}
-
-fn score_pairs(
-    scorer: &Scorer,
-    left: &[PreparedRecord],
-    pairs: &[(u32, u32)],
-    gammas: &[Gamma],
-    tf: &[TfTable],
-    threshold: f64,
-) -> Vec<ScoredPair> {
-    let min_w = model::weight_of(threshold);
-    pairs
-        .par_iter()
-        .zip(gammas.par_iter())
-        .filter_map(|(&(a, b), &g)| {
-            let w = scorer.weight(g, &left[a as usize], tf);
-            (threshold <= 0.0 || w >= min_w).then(|| ScoredPair {
-                left: a,
-                right: b,
-                gamma: g,
-                weight: w,
-                probability: model::probability(w),
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

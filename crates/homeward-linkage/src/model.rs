@@ -78,12 +78,13 @@ pub struct EmReport {
 
 const MIN_P: f64 = 1e-9;
 
-/// Pseudo-pairs of field knowledge behind each m of a sibling-aware model during EM.
-const FIELD_KNOWLEDGE_STRENGTH: f64 = 5000.0;
-
-/// The same for child-specific fields, which must not learn "same given name" (namesakes) or
-/// "different given name" (siblings) as the mark of a match: field knowledge dominates.
-const CHILD_FIELD_STRENGTH: f64 = 5000.0;
+/// How much field knowledge weighs beside the data in a sibling-aware model's EM: this many
+/// pseudo-pairs per pair in the match class (at least [`MIN_KNOWLEDGE_PAIRS`]). Relative to
+/// the match class, so that the balance is the same on 2,000 records as on 200,000: field
+/// knowledge must not learn "same given name" (namesakes) or "same household" (siblings) as
+/// the mark of a match however many candidates there are.
+const KNOWLEDGE_PER_MATCH: f64 = 5.0;
+const MIN_KNOWLEDGE_PAIRS: f64 = 5000.0;
 
 /// Start values for m: strong agreement likely among matches, disagreement rare.
 fn start_m(kind: Kind, n_levels: usize) -> Vec<f64> {
@@ -207,7 +208,10 @@ impl Model {
     /// the comparison vectors of candidate pairs (`patterns`: vector → count). The non-match
     /// class gets its own u during EM (non-matches among blocked candidates agree more often
     /// than random pairs), but scoring keeps the u learnt from random pairs. λ becomes
-    /// share × candidates / all possible pairs, unless the configuration fixes it.
+    /// share × candidates / all possible pairs, unless the configuration fixes it. A match
+    /// class larger than `max_matches` pairs is a cluster of something else (households,
+    /// common names) and is rejected.
+    #[allow(clippy::too_many_arguments)]
     pub fn em(
         &mut self,
         patterns: &[(Gamma, u64)],
@@ -215,6 +219,7 @@ impl Model {
         max_iter: usize,
         fixed_prior: Option<f64>,
         start_share: f64,
+        max_matches: f64,
     ) -> EmReport {
         let n_cand: u64 = patterns.iter().map(|p| p.1).sum();
         let nf = self.fields.len();
@@ -308,8 +313,7 @@ impl Model {
                 // replaces: a registry of siblings and namesakes offers EM clusters — "same
                 // household", "same common given name" — that are not the same child).
                 let strength = match &self.kin {
-                    Some(k) if k.is_child_field(f) => CHILD_FIELD_STRENGTH,
-                    Some(_) => FIELD_KNOWLEDGE_STRENGTH,
+                    Some(_) => (KNOWLEDGE_PER_MATCH * tm).max(MIN_KNOWLEDGE_PAIRS),
                     None => 1.0,
                 };
                 for l in 1..k {
@@ -339,7 +343,8 @@ impl Model {
         } else {
             agreeing * 2 > nf
         };
-        report.accepted = p * (n_cand as f64) >= 1.0 && enough;
+        let matches = p * n_cand as f64;
+        report.accepted = matches >= 1.0 && matches <= max_matches && enough;
         if report.accepted {
             for (f, fp) in self.fields.iter_mut().enumerate() {
                 for (l, level) in fp.levels.iter_mut().enumerate().skip(1) {
@@ -560,7 +565,7 @@ comparator = "age"
         }
         let mut patterns: Vec<(Gamma, u64)> = counts.into_iter().collect();
         patterns.sort();
-        let report = model.em(&patterns, 1e6, 200, None, 0.3);
+        let report = model.em(&patterns, 1e6, 200, None, 0.3, f64::INFINITY);
         assert!(report.accepted, "{report:?}");
         assert!((report.match_share - 0.1).abs() < 0.02, "{report:?}");
         for (f, m) in true_m.iter().enumerate() {
