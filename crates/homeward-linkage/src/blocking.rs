@@ -32,6 +32,10 @@ pub enum KeyPart {
     Year(usize),
     /// Two fields as an unordered pair (catches first/last names swapped).
     AnyOrder(usize, usize),
+    /// A district or its neighbourhood: the indexed record is keyed by its own district, the
+    /// querying record also looks in the neighbouring, parent and child districts (a third of
+    /// separated children are found downstream, next door). Other fields: the exact value.
+    Near(usize),
 }
 
 impl KeyPart {
@@ -58,6 +62,7 @@ impl KeyPart {
             "phonetic1" => KeyPart::FirstWordPhonetic(field(arg)?),
             "dm" | "metaphone" => KeyPart::Metaphone(field(arg)?),
             "year" => KeyPart::Year(field(arg)?),
+            "near" => KeyPart::Near(field(arg)?),
             "anyorder" => {
                 let mut it = arg.split(',');
                 match (it.next(), it.next(), it.next()) {
@@ -71,7 +76,7 @@ impl KeyPart {
             },
             other => {
                 return Err(format!(
-                    "blocking part `{spec}`: unknown function `{other}`; use exact, phonetic, phonetic1, dm, firstN, year or anyorder"
+                    "blocking part `{spec}`: unknown function `{other}`; use exact, phonetic, phonetic1, dm, firstN, year, near or anyorder"
                 ))
             }
         })
@@ -80,7 +85,7 @@ impl KeyPart {
     fn hash(&self, fields: &[FieldValue]) -> u64 {
         let mut h = FxHasher::default();
         match *self {
-            KeyPart::Exact(f) => return fields[f].hash,
+            KeyPart::Exact(f) | KeyPart::Near(f) => return fields[f].hash,
             KeyPart::Phonetic(f) => {
                 let v = &fields[f];
                 match &v.keys {
@@ -166,16 +171,40 @@ impl Rule {
     }
 
     fn key_of(parts: &[KeyPart], index: usize, fields: &[FieldValue]) -> u64 {
+        Self::key_with(parts, index, fields, None)
+    }
+
+    /// The key with the `Near` part (if any) replaced by `near`.
+    fn key_with(parts: &[KeyPart], index: usize, fields: &[FieldValue], near: Option<u64>) -> u64 {
         let mut h = FxHasher::default();
         h.write_usize(index);
         for p in parts {
-            let k = p.hash(fields);
+            let k = match (p, near) {
+                (KeyPart::Near(_), Some(n)) => n,
+                _ => p.hash(fields),
+            };
             if k == 0 {
                 return 0;
             }
             h.write_u64(k);
         }
         h.finish().max(1)
+    }
+
+    /// The querying record's further keys under this rule: one per neighbouring district of
+    /// a `near(...)` part (none for rules without one, or when the key is blank).
+    pub fn extra_keys(&self, index: usize, fields: &[FieldValue]) -> Vec<u64> {
+        let Some(f) = self.parts.iter().find_map(|p| match p {
+            KeyPart::Near(f) => Some(*f),
+            _ => None,
+        }) else {
+            return Vec::new();
+        };
+        crate::places::near_hashes(&fields[f])
+            .into_iter()
+            .map(|n| Self::key_with(&self.parts, index, fields, Some(n)))
+            .filter(|&k| k != 0)
+            .collect()
     }
 }
 
@@ -218,8 +247,8 @@ pub fn build_blocks(
 #[inline]
 pub fn seen_earlier(a: &PreparedRecord, b: &PreparedRecord, r: usize, blocks: &[Blocks]) -> bool {
     (0..r).any(|q| {
-        let k = a.keys[q];
-        k != 0 && k == b.rkeys[q] && blocks[q].contains_key(&k)
+        let k = b.rkeys[q];
+        k != 0 && a.query_keys(q).any(|x| x == k) && blocks[q].contains_key(&k)
     })
 }
 
@@ -275,9 +304,8 @@ impl<'a> CandidateSource<'a> {
         let a = &self.left[i];
         self.blocks
             .iter()
-            .zip(&a.keys)
-            .filter(|(_, &k)| k != 0)
-            .filter_map(|(b, k)| b.get(k))
+            .enumerate()
+            .flat_map(|(r, b)| a.query_keys(r).filter_map(move |k| b.get(&k)))
             .map(|list| {
                 if self.within_one_file {
                     list.len() - list.partition_point(|&j| j as usize <= i)
@@ -292,22 +320,21 @@ impl<'a> CandidateSource<'a> {
     /// `per_rule[r]` counts the partners rule `r` contributed first.
     pub fn partners(&self, i: usize, out: &mut Vec<u32>, per_rule: &mut [u64]) {
         let a = &self.left[i];
-        for (r, &k) in a.keys.iter().enumerate() {
-            if k == 0 {
-                continue;
-            }
-            let Some(list) = self.blocks[r].get(&k) else {
-                continue;
-            };
-            let start = if self.within_one_file {
-                list.partition_point(|&j| j as usize <= i)
-            } else {
-                0
-            };
-            for &j in &list[start..] {
-                if !seen_earlier(a, &self.right[j as usize], r, &self.blocks) {
-                    out.push(j);
-                    per_rule[r] += 1;
+        for (r, count) in per_rule.iter_mut().enumerate().take(a.keys.len()) {
+            for k in a.query_keys(r) {
+                let Some(list) = self.blocks[r].get(&k) else {
+                    continue;
+                };
+                let start = if self.within_one_file {
+                    list.partition_point(|&j| j as usize <= i)
+                } else {
+                    0
+                };
+                for &j in &list[start..] {
+                    if !seen_earlier(a, &self.right[j as usize], r, &self.blocks) {
+                        out.push(j);
+                        *count += 1;
+                    }
                 }
             }
         }

@@ -14,7 +14,7 @@ use rphonetic::DoubleMetaphone;
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
-use crate::nicknames;
+use crate::names;
 use crate::normalise::{self, LooseDate};
 
 /// How a field is compared. Each kind has a fixed ladder of levels (see [`Comparator::labels`]).
@@ -34,6 +34,9 @@ pub enum Kind {
     Age,
     /// Dates: exact, day/month transposed, one-character typo, same year and month, within a year.
     Date,
+    /// Dates of an event remembered by two people (a separation): exact, then windows of ±
+    /// days (`bands`, default 1, 3, 10, 30).
+    Days,
     /// Sex (`m`/`f` after normalisation; title hints fill blanks).
     Sex,
     /// Districts: the same district under any spelling or old name, a former/parent district,
@@ -249,7 +252,7 @@ fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
             }
         }
         for (i, t) in tokens.iter().enumerate() {
-            for g in nicknames::groups(t) {
+            for g in names::groups(t) {
                 data.push(((i as u64) << 32) | u64::from(*g));
             }
         }
@@ -306,7 +309,7 @@ impl Kind {
                     })
                 }
             },
-            Kind::Date => {
+            Kind::Date | Kind::Days => {
                 let (text, date) = normalise::parse_date(raw);
                 let mut v = text_value(text);
                 v.date = date;
@@ -354,7 +357,10 @@ impl Comparator {
         jw.sort_by(|a, b| b.total_cmp(a));
         let mut distances = distances.unwrap_or_else(|| vec![1, 2]);
         distances.sort_unstable();
-        let mut bands = bands.unwrap_or_else(|| vec![1, 3]);
+        let mut bands = bands.unwrap_or_else(|| match kind {
+            Kind::Days => vec![1, 3, 10, 30],
+            _ => vec![1, 3],
+        });
         bands.sort_unstable();
         let mut labels = vec!["blank".to_owned()];
         match kind {
@@ -401,6 +407,14 @@ impl Comparator {
                     bands
                         .iter()
                         .map(|&b| format!("within {b} year{}", if b == 1 { "" } else { "s" })),
+                );
+            }
+            Kind::Days => {
+                labels.push("exact".into());
+                labels.extend(
+                    bands
+                        .iter()
+                        .map(|&b| format!("within {b} day{}", if b == 1 { "" } else { "s" })),
                 );
             }
             Kind::Date => {
@@ -498,6 +512,28 @@ impl Comparator {
                 _ => 0,
             },
             Kind::Date => compare_dates(x, y),
+            Kind::Days => match (x.date, y.date) {
+                (Some(p), Some(q)) => {
+                    let d = (p.ordinal() - q.ordinal()).abs();
+                    if d == 0 {
+                        return 1;
+                    }
+                    for (i, band) in self.bands.iter().enumerate() {
+                        if d <= i64::from(*band) {
+                            return 2 + i as u8;
+                        }
+                    }
+                    last
+                }
+                // A date that does not parse is compared as written.
+                _ => {
+                    if x.hash == y.hash {
+                        1
+                    } else {
+                        last
+                    }
+                }
+            },
             Kind::District => crate::places::compare_district(x, y),
             Kind::Village => crate::places::compare_village(x, y),
             Kind::Name => self.compare_names(f, a, b, last),
@@ -844,6 +880,12 @@ fn phonetic_into(b: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < b.len() {
         let c = b[i].to_ascii_lowercase();
+        // A doubled consonant is one sound ("Prakashh", "Mohammad"); doubled e and o are
+        // vowels of their own (ee = i, oo = u).
+        if i > 0 && b[i - 1].eq_ignore_ascii_case(&c) && !matches!(c, b'e' | b'o') {
+            i += 1;
+            continue;
+        }
         let n1 = b.get(i + 1).map(u8::to_ascii_lowercase);
         let n2 = b.get(i + 2).map(u8::to_ascii_lowercase);
         let (emit, adv): (&[u8], usize) = match (c, n1, n2) {

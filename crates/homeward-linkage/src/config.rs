@@ -10,17 +10,18 @@
 //!
 //! [[field]]
 //! name = "name_first"          # also the CSV column unless `column` is given
-//! comparator = "name"          # exact | name | text | phrase | edit | age | date | sex | district | village
+//! comparator = "name"          # exact | name | text | phrase | edit | age | date | days | sex | district | village
 //! tf = true                    # term-frequency adjustment of the exact level
 //! swap_with = "name_last"      # name only: notice first/last name swapped
 //! pet_name = "name_nickname"   # name only: the given name may be the other's pet name
+//! relative = false             # name only: true for a parent's name (no hint of the person's sex)
 //! jw = [0.92, 0.8]             # name/text: Jaro-Winkler thresholds
 //!
 //! [[field]]
 //! name = "age"
 //! column = "child_age"         # read from another CSV column
 //! comparator = "age"
-//! bands = [1, 3]               # age: ± years (edit fields take `distances = [1, 2]`)
+//! bands = [1, 3]               # age: ± years; days: ± days (edit fields take `distances = [1, 2]`)
 //!
 //! [[blocking]]
 //! on = ["phonetic(name_first)", "year(date_of_birth)"]
@@ -40,7 +41,8 @@
 //! `dm(field)` (the phonetic keys of all words / of the first word / Double Metaphone of the
 //! first word, for `name` fields; other
 //! fields use their exact value), `first3(field)` (any `firstN`), `year(field)`, and
-//! `anyorder(field_a, field_b)` (the two values as a set, catching swapped names).
+//! `anyorder(field_a, field_b)` (the two values as a set, catching swapped names) and
+//! `near(district)` (the district, and on the querying side its neighbours, parent and children).
 
 use std::path::Path;
 
@@ -95,6 +97,11 @@ pub struct KinConfig {
     /// Expected relatives of a sought child among its candidates, per true match.
     #[serde(default = "default_relatives")]
     pub relatives: f64,
+    /// Fields that unrelated children caught up in the same event share with the child
+    /// (district, separation place and date, village, language): agreement there is weighed
+    /// against the crowd of that event (see [`crate::neighbours`]). Empty: no such class.
+    #[serde(default)]
+    pub neighbours: Vec<String>,
 }
 
 fn default_relatives() -> f64 {
@@ -126,6 +133,10 @@ pub struct FieldConfig {
     /// pet name written as its given name).
     #[serde(default)]
     pub pet_name: Option<String>,
+    /// Name fields: the name of a relative (mother, father), not of the person, so its
+    /// honorifics say nothing about the person's sex.
+    #[serde(default)]
+    pub relative: bool,
     /// Jaro–Winkler thresholds (name, text).
     #[serde(default)]
     pub jw: Option<Vec<f64>>,
@@ -320,7 +331,12 @@ impl LinkConfig {
             }
         }
         if let Some(kin) = &self.kin {
-            for name in kin.family.iter().chain(&kin.household) {
+            for name in kin
+                .family
+                .iter()
+                .chain(&kin.household)
+                .chain(&kin.neighbours)
+            {
                 if !self.fields.iter().any(|f| &f.name == name) {
                     return Err(err(format!(
                         "[kin] names `{name}`, which is not a [[field]]; list defined fields only"

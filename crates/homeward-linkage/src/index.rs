@@ -244,13 +244,12 @@ impl LinkIndex {
         let g = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         let max_block = self.linker.config.max_block_size.unwrap_or(usize::MAX);
         let mut cand: Vec<u32> = Vec::new();
-        for (r, &key) in rec.keys.iter().enumerate() {
-            if key == 0 {
-                continue;
-            }
-            if let Some(list) = g.blocks[r].get(&key) {
-                if list.len() <= max_block {
-                    cand.extend_from_slice(list);
+        for r in 0..rec.keys.len() {
+            for key in rec.query_keys(r) {
+                if let Some(list) = g.blocks[r].get(&key) {
+                    if list.len() <= max_block {
+                        cand.extend_from_slice(list);
+                    }
                 }
             }
         }
@@ -364,11 +363,8 @@ mod tests {
             .filter(|r| r.id != q.id)
             .filter_map(|r| {
                 let p = idx.prepare(r).ok()?;
-                let shares = qp
-                    .keys
-                    .iter()
-                    .zip(p.rkeys.iter())
-                    .any(|(a, b)| *a != 0 && a == b);
+                let shares = (0..qp.keys.len())
+                    .any(|r| p.rkeys[r] != 0 && qp.query_keys(r).any(|k| k == p.rkeys[r]));
                 shares.then(|| {
                     (
                         r.id.clone(),

@@ -133,12 +133,14 @@ pub fn train_u(linker: &Linker, task: Task<'_>, model: &mut Model) -> u64 {
             .map(|&k| vec![0u64; k])
             .collect::<Vec<Vec<u64>>>()
     };
-    let (counts, n) = ls
+    let neighbours = model.neighbours.clone();
+    let (counts, n, restricted) = ls
         .par_iter()
         .enumerate()
         .map(|(i, &a)| {
             let mut c = zero();
             let mut n = 0u64;
+            let mut restricted: FxHashMap<Gamma, u64> = FxHashMap::default();
             // Dedupe: each unordered pair once (partners after this one in the sample).
             let partners = if dedupe { &rs[i + 1..] } else { &rs[..] };
             for &b in partners {
@@ -146,22 +148,37 @@ pub fn train_u(linker: &Linker, task: Task<'_>, model: &mut Model) -> u64 {
                 for (f, cf) in c.iter_mut().enumerate() {
                     cf[g.level(f)] += 1;
                 }
+                if let Some(nb) = &neighbours {
+                    *restricted.entry(nb.restrict(g)).or_insert(0) += 1;
+                }
                 n += 1;
             }
-            (c, n)
+            (c, n, restricted)
         })
         .reduce(
-            || (zero(), 0),
-            |(mut x, nx), (y, ny)| {
+            || (zero(), 0, FxHashMap::default()),
+            |(mut x, nx, mut rx), (y, ny, ry)| {
                 for (xf, yf) in x.iter_mut().zip(y) {
                     for (a, b) in xf.iter_mut().zip(yf) {
                         *a += b;
                     }
                 }
-                (x, nx + ny)
+                for (g, c) in ry {
+                    *rx.entry(g).or_insert(0) += c;
+                }
+                (x, nx + ny, rx)
             },
         );
     model.set_u_from_counts(&counts);
+    if let Some(mut nb) = neighbours {
+        let mut patterns: Vec<(Gamma, u64)> = restricted.into_iter().collect();
+        patterns.sort_unstable();
+        let m = model.m_table();
+        let mut u = model.u_table();
+        nb.estimate(&patterns, &m, &mut u, cfg.em_iterations * 5);
+        model.set_u_table(&u);
+        model.neighbours = Some(nb);
+    }
     n
 }
 

@@ -42,6 +42,26 @@ pub struct PreparedRecord {
     /// One key per blocking rule in the indexed (RIGHT) role; equal to `keys` except for
     /// cross-field rules.
     pub rkeys: Box<[u64]>,
+    /// Further querying keys `(rule, key)`, ordered by rule: the neighbouring districts of
+    /// `near(...)` rules.
+    pub extra_keys: Box<[(u32, u64)]>,
+}
+
+impl PreparedRecord {
+    /// Every querying key of rule `r` (none when the record has no key for it).
+    pub fn query_keys(&self, r: usize) -> impl Iterator<Item = u64> + '_ {
+        let first = self.keys[r];
+        let extra = if first == 0 {
+            &[][..]
+        } else {
+            let lo = self.extra_keys.partition_point(|e| (e.0 as usize) < r);
+            let hi = self.extra_keys.partition_point(|e| (e.0 as usize) <= r);
+            &self.extra_keys[lo..hi]
+        };
+        std::iter::once(first)
+            .filter(|&k| k != 0)
+            .chain(extra.iter().map(|e| e.1))
+    }
 }
 
 /// A raw value could not be read as its field's kind.
@@ -180,13 +200,21 @@ impl Linker {
     ) -> Result<PreparedRecord, FieldProblem> {
         let mut fields = Vec::with_capacity(self.config.fields.len());
         let mut hint: Option<Option<Sex>> = None;
-        for f in &self.config.fields {
+        let mut only_titles = Vec::new();
+        for (i, f) in self.config.fields.iter().enumerate() {
             let raw = value(f.column()).unwrap_or("");
             let p = f.comparator.prepare(raw).map_err(|b| FieldProblem {
                 column: f.column().to_owned(),
                 value: raw.to_owned(),
                 expected: b.expected,
             })?;
+            if p.value.is_blank() && !raw.trim().is_empty() && f.comparator == Kind::Name {
+                only_titles.push(i);
+            }
+            if f.relative {
+                fields.push(p.value);
+                continue;
+            }
             if let Some(s) = p.sex_hint {
                 hint = match hint {
                     None => Some(Some(s)),
@@ -195,6 +223,24 @@ impl Linker {
                 };
             }
             fields.push(p.value);
+        }
+        // A given-name field that held only an honorific or a marker ("Md." | "Rafiqul Islam",
+        // "Begum" | "Rehana"): the name was written in the other field, so it moves over.
+        for i in only_titles {
+            if let Some(o) = self.comparators[i].swap_with {
+                if !fields[o].is_blank() {
+                    fields[i] = std::mem::take(&mut fields[o]);
+                }
+            }
+        }
+        // A family-name field that begins with an honorific ("Sheikh" | "Md. Faruk") holds the
+        // given name: the two were written in each other's place.
+        for (i, c) in self.comparators.iter().enumerate() {
+            let Some(o) = c.swap_with else { continue };
+            let other_raw = value(self.config.fields[o].column()).unwrap_or("");
+            if !fields[i].is_blank() && !fields[o].is_blank() && begins_with_honorific(other_raw) {
+                fields.swap(i, o);
+            }
         }
         if let (Some(sf), Some(Some(s))) = (self.sex_field, hint) {
             if fields[sf].is_blank() {
@@ -222,11 +268,23 @@ impl Linker {
                 }
             })
             .collect();
+        let extra_keys = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keys[*i] != 0)
+            .flat_map(|(i, r)| {
+                r.extra_keys(i, &fields)
+                    .into_iter()
+                    .map(move |k| (i as u32, k))
+            })
+            .collect();
         Ok(PreparedRecord {
             id: id.into(),
             fields: fields.into(),
             keys,
             rkeys,
+            extra_keys,
         })
     }
 
@@ -244,4 +302,12 @@ impl Linker {
         }
         Gamma(g)
     }
+}
+
+/// Whether a written name begins with an honorific (Md., Sri, Mst.).
+fn begins_with_honorific(raw: &str) -> bool {
+    let text = crate::normalise::normalise_text(raw);
+    text.split(' ')
+        .next()
+        .is_some_and(|w| matches!(crate::names::role(w, 0), crate::names::Role::Honorific(_)))
 }

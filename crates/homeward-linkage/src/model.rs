@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::compare::Kind;
 use crate::kin::KinParams;
 use crate::linker::{Gamma, Linker, PreparedRecord};
-pub use crate::scorer::{KinScorer, Scorer, TfTable};
+use crate::neighbours::NeighbourParams;
+pub use crate::scorer::{KinScorer, NeighbourScorer, Scorer, TfTable};
 
 /// Parameters of one level of one field.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -43,6 +44,9 @@ pub struct Model {
     /// The relative class of a sibling-aware model (`[kin]` in the configuration).
     #[serde(default)]
     pub kin: Option<KinParams>,
+    /// The neighbour class (`[kin] neighbours`): unrelated children of the same event.
+    #[serde(default)]
+    pub neighbours: Option<NeighbourParams>,
 }
 
 /// One field's part in a pair's score.
@@ -93,7 +97,7 @@ fn start_m(kind: Kind, n_levels: usize) -> Vec<f64> {
     m[0] = 1.0;
     let partial = n_levels.saturating_sub(3);
     let (exact, different) = match kind {
-        Kind::Age | Kind::Date => (0.6, 0.05),
+        Kind::Age | Kind::Date | Kind::Days => (0.6, 0.05),
         Kind::Sex => (0.95, 0.05),
         _ => (0.75, 0.05),
     };
@@ -124,6 +128,22 @@ fn start_u(n_levels: usize) -> Vec<f64> {
     }
     u[last] = 1.0 - 0.01 - 0.02 * partial as f64;
     u
+}
+
+/// The neighbour class of a configuration, share not yet estimated (`None` without one).
+fn neighbour_start(linker: &Linker) -> Option<NeighbourParams> {
+    let names = &linker.config.kin.as_ref()?.neighbours;
+    if names.is_empty() {
+        return None;
+    }
+    Some(NeighbourParams::new(
+        linker
+            .config
+            .fields
+            .iter()
+            .map(|f| names.contains(&f.name))
+            .collect(),
+    ))
 }
 
 impl Model {
@@ -161,6 +181,7 @@ impl Model {
             fields,
             lambda: linker.config.training.prior.unwrap_or(1e-4),
             kin: KinParams::start(linker),
+            neighbours: neighbour_start(linker),
         }
     }
 
@@ -172,6 +193,10 @@ impl Model {
                 .iter()
                 .zip(&linker.comparators)
                 .all(|(f, c)| f.levels.len() == c.n_levels())
+            && self
+                .neighbours
+                .as_ref()
+                .is_none_or(|n| n.shared.len() == self.fields.len())
             && self.kin.as_ref().is_none_or(|k| {
                 k.h.len() == self.fields.len()
                     && k.h
@@ -187,6 +212,23 @@ impl Model {
             .iter()
             .map(|f| f.levels.iter().map(|l| l.m).collect())
             .collect()
+    }
+
+    /// u per field and level.
+    pub fn u_table(&self) -> Vec<Vec<f64>> {
+        self.fields
+            .iter()
+            .map(|f| f.levels.iter().map(|l| l.u).collect())
+            .collect()
+    }
+
+    /// Replace u (field → level → probability; level 0 is left as it is).
+    pub fn set_u_table(&mut self, u: &[Vec<f64>]) {
+        for (f, uf) in self.fields.iter_mut().zip(u) {
+            for (level, &x) in f.levels.iter_mut().zip(uf).skip(1) {
+                level.u = x;
+            }
+        }
     }
 
     /// Set u from level counts over random pairs (`counts[field][level]`), smoothed so that a
@@ -243,6 +285,10 @@ impl Model {
             .map(|f| f.levels.iter().map(|l| l.u).collect())
             .collect();
         let m0 = m.clone();
+        let lu_random: Vec<Vec<f64>> = uc
+            .iter()
+            .map(|v| v.iter().map(|x| x.max(MIN_P).ln()).collect())
+            .collect();
         let mut p = start_share.clamp(1e-4, 0.9);
         let mut sm: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
         let mut su = sm.clone();
@@ -278,21 +324,35 @@ impl Model {
                         .collect();
                 (-k.relatives.max(1e-9).ln(), w)
             });
+            // Neighbours (the same event) explain agreement on the event's fields: against
+            // them only the other fields count, at the prior odds λ/ν of the current estimate.
+            let neighbour_prior = self.neighbours.as_ref().map(|nb| {
+                let lambda = (p * n_cand as f64 / total_pairs.max(1.0)).max(1e-15);
+                nb.prior(lambda) * std::f64::consts::LN_2
+            });
             for &(g, c) in patterns {
                 let mut s = prior;
+                let mut against_neighbours = neighbour_prior.unwrap_or(0.0);
                 for f in 0..nf {
                     let l = g.level(f);
                     if l > 0 {
                         s += lm[f][l] - lu[f][l];
+                        // Neighbours' own fields are as random as any child's: u from random
+                        // pairs, not from the candidates (which blocking filled with names
+                        // that agree).
+                        if self.neighbours.as_ref().is_some_and(|nb| !nb.shared[f]) {
+                            against_neighbours += lm[f][l] - lu_random[f][l];
+                        }
                     }
                 }
-                let odds_against = match &kin_w {
-                    Some((kp, kw)) => {
-                        let sh: f64 = kp + (0..nf).map(|f| kw[f][g.level(f)]).sum::<f64>();
-                        (-s).exp() + (-sh).exp()
-                    }
-                    None => (-s).exp(),
-                };
+                let mut odds_against = (-s).exp();
+                if let Some((kp, kw)) = &kin_w {
+                    let sh: f64 = kp + (0..nf).map(|f| kw[f][g.level(f)]).sum::<f64>();
+                    odds_against += (-sh).exp();
+                }
+                if neighbour_prior.is_some() {
+                    odds_against += (-against_neighbours).exp();
+                }
                 let post = 1.0 / (1.0 + odds_against);
                 let c = c as f64;
                 total_match += post * c;
@@ -458,11 +518,20 @@ impl Model {
             weights: k.weights(&self.m_table()),
             prior: -k.relatives.max(1e-9).log2(),
         });
+        let neighbours =
+            self.neighbours
+                .as_ref()
+                .filter(|n| n.share > 0.0)
+                .map(|n| NeighbourScorer {
+                    shared: n.shared.clone(),
+                    prior: n.prior(lambda),
+                });
         Scorer {
             weights,
             tf_log_m,
             prior: (lambda / (1.0 - lambda)).log2(),
             kin,
+            neighbours,
         }
     }
 }

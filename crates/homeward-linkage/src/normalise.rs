@@ -10,6 +10,7 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::names::{self, Role};
 use crate::translit;
 
 /// Sex as recorded or implied.
@@ -48,7 +49,12 @@ impl NormalisedName {
     pub fn sex_hint(&self) -> Option<Sex> {
         let mut hint = None;
         for t in &self.titles {
-            if let Some(s) = title_sex(t) {
+            let implied = match names::role(t, 0) {
+                Role::Honorific(s) => s,
+                Role::Marker(s) => Some(s),
+                Role::Name | Role::Middle => None,
+            };
+            if let Some(s) = implied {
                 match hint {
                     None => hint = Some(s),
                     Some(h) if h != s => return None,
@@ -60,75 +66,9 @@ impl NormalisedName {
     }
 }
 
-/// Honorifics, name prefixes and affixes (romanised, lower case, no punctuation), with the sex
-/// each implies. `None`: says nothing about sex. Spelling variants are listed because the table
-/// is applied to written values after romanisation (মোঃ → `moh`, श्रीमती → `shrimati`).
-const TITLES: &[(&str, Option<Sex>)] = &[
-    // Muslim male prefix "Mohammad" in its many spellings; people are called by what follows.
-    ("md", Some(Sex::Male)),
-    ("mohd", Some(Sex::Male)),
-    ("moh", Some(Sex::Male)),
-    ("mohammad", Some(Sex::Male)),
-    ("mohammed", Some(Sex::Male)),
-    ("mohamad", Some(Sex::Male)),
-    ("mohamed", Some(Sex::Male)),
-    ("muhammad", Some(Sex::Male)),
-    ("muhammed", Some(Sex::Male)),
-    ("mahammad", Some(Sex::Male)),
-    ("mohammod", Some(Sex::Male)),
-    ("sk", None),
-    ("sheikh", None),
-    ("shaikh", None),
-    ("sri", Some(Sex::Male)),
-    ("shri", Some(Sex::Male)),
-    ("shree", Some(Sex::Male)),
-    ("sree", Some(Sex::Male)),
-    ("sriman", Some(Sex::Male)),
-    ("kr", Some(Sex::Male)),
-    ("kumar", Some(Sex::Male)),
-    ("mr", Some(Sex::Male)),
-    ("master", Some(Sex::Male)),
-    ("haji", Some(Sex::Male)),
-    ("late", None),
-    ("lt", None),
-    ("dr", None),
-    ("smt", Some(Sex::Female)),
-    ("shrimati", Some(Sex::Female)),
-    ("srimati", Some(Sex::Female)),
-    ("shreemati", Some(Sex::Female)),
-    ("sreemati", Some(Sex::Female)),
-    ("kumari", Some(Sex::Female)),
-    ("km", Some(Sex::Female)),
-    ("kum", Some(Sex::Female)),
-    ("devi", Some(Sex::Female)),
-    ("debi", Some(Sex::Female)),
-    ("dewi", Some(Sex::Female)),
-    ("begum", Some(Sex::Female)),
-    ("begam", Some(Sex::Female)),
-    ("khatun", Some(Sex::Female)),
-    ("khatoon", Some(Sex::Female)),
-    ("bibi", Some(Sex::Female)),
-    ("bai", Some(Sex::Female)),
-    ("mst", Some(Sex::Female)),
-    ("most", Some(Sex::Female)),
-    ("mosammat", Some(Sex::Female)),
-    ("mossammat", Some(Sex::Female)),
-    ("musammat", Some(Sex::Female)),
-    ("mrs", Some(Sex::Female)),
-    ("ms", Some(Sex::Female)),
-    ("miss", Some(Sex::Female)),
-];
-
-/// Whether a normalised token is an honorific or affix.
+/// Whether a normalised token is an honorific or a female marker (see `crate::names`).
 pub fn is_title(token: &str) -> bool {
-    TITLES.iter().any(|(t, _)| *t == token)
-}
-
-fn title_sex(token: &str) -> Option<Sex> {
-    TITLES
-        .iter()
-        .find(|(t, _)| *t == token)
-        .and_then(|(_, s)| *s)
+    names::is_title(token)
 }
 
 /// Normalise free text: NFKC, case folding, romanisation of Indic scripts, Latin diacritics
@@ -214,26 +154,23 @@ fn ascii_clean_unicode(s: &str) -> String {
     out
 }
 
-/// Normalise a personal name and separate honorifics/affixes from name tokens. An honorific is
-/// only separated while another name token remains: a record whose surname is just "Khatun" or
-/// "Kumar" keeps it as the name.
+/// Normalise a personal name and separate what is not the name: honorifics (Md., Sri, Mst.),
+/// female markers in place of a family name (Begum, Khatun, Devi) and middle names after the
+/// given name (Kr., Chandra, Prasad). A name written as a marker or honorific alone ("Begum",
+/// "Md.") has no name tokens: it says nothing about the name. A middle name alone is the name.
 pub fn normalise_name(s: &str) -> NormalisedName {
     let text = normalise_text(s);
-    let all: Vec<&str> = text.split(' ').filter(|t| !t.is_empty()).collect();
-    let n_names = all.iter().filter(|t| !is_title(t)).count();
-    if n_names == 0 {
-        return NormalisedName {
-            tokens: all.iter().map(|t| (*t).to_owned()).collect(),
-            titles: vec![],
-        };
-    }
     let mut out = NormalisedName::default();
-    for t in all {
-        if is_title(t) {
-            out.titles.push(t.to_owned());
-        } else {
-            out.tokens.push(t.to_owned());
+    let mut middles = Vec::new();
+    for t in text.split(' ').filter(|t| !t.is_empty()) {
+        match names::role(t, out.tokens.len()) {
+            Role::Name => out.tokens.push(t.to_owned()),
+            Role::Middle => middles.push(t.to_owned()),
+            Role::Honorific(_) | Role::Marker(_) => out.titles.push(t.to_owned()),
         }
+    }
+    if out.tokens.is_empty() {
+        out.tokens = middles;
     }
     out
 }
@@ -374,10 +311,20 @@ mod tests {
         assert_eq!(n.tokens, vec!["rahim"]);
         assert_eq!(n.sex_hint(), Some(Sex::Male));
 
-        // A lone affix is the name itself.
+        // A lone marker says nothing about the name, only the sex.
         let n = normalise_name("Khatun");
-        assert_eq!(n.tokens, vec!["khatun"]);
-        assert!(n.titles.is_empty());
+        assert!(n.tokens.is_empty());
+        assert_eq!(n.sex_hint(), Some(Sex::Female));
+
+        // Middle names after the given name are not compared; alone they are the name.
+        assert_eq!(
+            normalise_name("Debajit Kr. Das").tokens,
+            vec!["debajit", "das"]
+        );
+        assert_eq!(normalise_name("Dhiraj Prasad").tokens, vec!["dhiraj"]);
+        assert_eq!(normalise_name("Kumar").tokens, vec!["kumar"]);
+        assert_eq!(normalise_name("Sabina Nessa").tokens, vec!["sabina"]);
+        assert_eq!(normalise_name("Basanti Devih").tokens, vec!["basanti"]);
 
         // Contradictory titles give no hint.
         assert_eq!(normalise_name("Md Rina Begum").sex_hint(), None);

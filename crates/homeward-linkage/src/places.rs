@@ -62,6 +62,8 @@ struct Tables {
     by_spelling: HashMap<String, u16>,
     /// (spelling, id), for fuzzy lookup of misspellings.
     spellings: Vec<(String, u16)>,
+    /// Phonetic key of every spelling → id (keys shared by two districts are left out).
+    by_phonetic: HashMap<String, u16>,
     parent: Vec<Option<u16>>,
     neighbours: Vec<Vec<u16>>,
     /// Village suffix spelling → canonical suffix.
@@ -96,6 +98,18 @@ fn build(file: PlacesFile) -> Tables {
             by_spelling.insert(s.clone(), i as u16);
             spellings.push((s.clone(), i as u16));
         }
+    }
+    let mut by_phonetic: HashMap<String, u16> = HashMap::new();
+    let mut clashes = Vec::new();
+    for (s, id) in &spellings {
+        let key = crate::compare::phonetic_key(s);
+        match by_phonetic.insert(key.clone(), *id) {
+            Some(other) if other != *id => clashes.push(key),
+            _ => {}
+        }
+    }
+    for key in clashes {
+        by_phonetic.remove(&key);
     }
     let parent = file
         .district
@@ -142,6 +156,7 @@ fn build(file: PlacesFile) -> Tables {
         names,
         by_spelling,
         spellings,
+        by_phonetic,
         parent,
         neighbours,
         suffix,
@@ -160,6 +175,11 @@ pub fn district(text: &str) -> Option<(u16, &'static str)> {
     let id = t.by_spelling.get(trimmed).copied().or_else(|| {
         if trimmed.len() < 4 {
             return None;
+        }
+        // Spelt as it sounds ("Deebrugarh", "Cochar"): the phonetic key of a known spelling.
+        let key = crate::compare::phonetic_key(trimmed);
+        if let Some(id) = t.by_phonetic.get(&key) {
+            return Some(*id);
         }
         let (best, id) = t
             .spellings
@@ -278,6 +298,31 @@ pub fn prepare_district(raw: &str) -> FieldValue {
         }
         None => text_value(text),
     }
+}
+
+/// The hashes (as `prepare_district` gives them) of the districts near a prepared district:
+/// its parent, the districts carved out of it and its neighbours (empty for an unknown one).
+pub fn near_hashes(v: &FieldValue) -> Vec<u64> {
+    let Some(id) = v.num.and_then(|n| u16::try_from(n).ok()) else {
+        return Vec::new();
+    };
+    let t = tables();
+    let i = id as usize;
+    let mut near: Vec<u16> = t.neighbours.get(i).cloned().unwrap_or_default();
+    near.extend(t.parent.get(i).copied().flatten());
+    near.extend(
+        t.parent
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p == Some(id))
+            .map(|(c, _)| c as u16),
+    );
+    near.sort_unstable();
+    near.dedup();
+    near.retain(|&n| n != id);
+    near.into_iter()
+        .map(|n| hash_str(&t.names[n as usize]))
+        .collect()
 }
 
 /// Levels: 1 same district, 2 former/parent, 3 neighbouring, 4 different.

@@ -79,6 +79,17 @@ pub struct Scorer {
     pub prior: f64,
     /// The weight against relatives of the child, for sibling-aware models.
     pub kin: Option<KinScorer>,
+    /// The weight against unrelated children of the same event.
+    pub neighbours: Option<NeighbourScorer>,
+}
+
+/// Precomputed weights against the neighbour class.
+#[derive(Clone, Debug)]
+pub struct NeighbourScorer {
+    /// Per field: shared by neighbours (its weight does not count against them).
+    pub shared: Vec<bool>,
+    /// log2(λ/ν).
+    pub prior: f64,
 }
 
 /// Precomputed weights against the relative class.
@@ -112,17 +123,27 @@ impl Scorer {
         self.weights[f].get(l).copied().unwrap_or(0.0)
     }
 
-    /// Match weight (log2 Bayes factor sum including the prior) of a pair.
+    /// Match weight (log2 posterior odds of a match against every other explanation) of a
+    /// pair.
     #[inline]
     pub fn weight(&self, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
         let mut w = self.prior;
+        let mut shared = 0.0;
         for f in 0..self.weights.len() {
-            w += self.field_weight(f, g, a, tf);
+            let fw = self.field_weight(f, g, a, tf);
+            w += fw;
+            if self.neighbours.as_ref().is_some_and(|n| n.shared[f]) {
+                shared += fw;
+            }
         }
-        match &self.kin {
-            Some(k) => kin::combine(w, k.weight(g)),
-            None => w,
+        let mut out = w;
+        if let Some(k) = &self.kin {
+            out = kin::combine(out, k.weight(g));
         }
+        if let Some(n) = &self.neighbours {
+            out = kin::combine(out, w - self.prior - shared + n.prior);
+        }
+        out
     }
 
     /// Weight against unrelated records only (the two-class Fellegi–Sunter weight).
@@ -157,15 +178,16 @@ impl Scorer {
                 weight: self.field_weight(f, g, a, tf),
             })
             .collect();
-        if self.kin.is_some() {
-            // What the sibling check takes away: the child-specific fields must also make
-            // this child likelier than a brother, sister, twin or cousin.
+        if self.kin.is_some() || self.neighbours.is_some() {
+            // What the relative and neighbour checks take away: the child-specific fields must
+            // make this child likelier than a brother, sister, twin or cousin, and the other
+            // fields likelier than another child of the same flood.
             let full = self.weight(g, a, tf);
             let unrelated = self.unrelated_weight(g, a, tf);
             rows.push(Contribution {
                 field: KIN_ROW.to_owned(),
                 level: if full < unrelated - 0.5 {
-                    "could be a relative".to_owned()
+                    "could be a relative or another child of the same event".to_owned()
                 } else {
                     "not a relative".to_owned()
                 },
