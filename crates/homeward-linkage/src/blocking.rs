@@ -12,7 +12,9 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::compare::FieldValue;
 use crate::config::LinkConfig;
-use crate::linker::PreparedRecord;
+use crate::linker::{Linker, PreparedRecord};
+use crate::model::Model;
+use crate::quick::QuickTable;
 
 /// How one part of a blocking key is derived from a field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,25 +244,54 @@ pub fn build_blocks(
         .collect()
 }
 
-/// True when an earlier rule (< r) already pairs `a` (querying role) and `b` (indexed role):
-/// the pair belongs to that rule.
-#[inline]
-pub fn seen_earlier(a: &PreparedRecord, b: &PreparedRecord, r: usize, blocks: &[Blocks]) -> bool {
-    (0..r).any(|q| {
-        let k = b.rkeys[q];
-        k != 0 && a.query_keys(q).any(|x| x == k) && blocks[q].contains_key(&k)
-    })
+/// Reusable buffers for gathering one querying record's candidates (one per thread): the
+/// evidence each indexed record has collected so far, marked by generation so that nothing
+/// needs clearing between records.
+#[derive(Default)]
+pub struct Gather {
+    evidence: Vec<f32>,
+    stamp: Vec<u32>,
+    first_rule: Vec<u16>,
+    touched: Vec<u32>,
+    generation: u32,
+}
+
+impl Gather {
+    fn start(&mut self, n: usize) {
+        if self.stamp.len() < n {
+            self.evidence.resize(n, 0.0);
+            self.stamp.resize(n, 0);
+            self.first_rule.resize(n, 0);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+        self.touched.clear();
+    }
 }
 
 /// The candidates of each querying record, generated on demand: a large run streams them
 /// (count patterns for training, then score and keep the best per request) instead of holding
 /// every pair in memory at once.
+///
+/// Every rule whose key a pair shares adds evidence `log2(n / block size)`: a shared rare key
+/// says more than a shared common one, and a pair that several rules bring together more than
+/// a pair one rule does. When `max_candidates` is set, only that many candidates with the most
+/// evidence are kept per querying record: on 200,000 records a common given name in a district
+/// brings hundreds of namesakes, of which only those that also share a parent's name, the
+/// village or the family name are worth scoring.
 pub struct CandidateSource<'a> {
     left: &'a [PreparedRecord],
     right: &'a [PreparedRecord],
     blocks: Vec<Blocks>,
     /// Pairs within one file: only partners after the querying record, so each pair once.
     within_one_file: bool,
+    max_candidates: Option<usize>,
+    /// Quick keys of both sides, to choose the `max_candidates` best by quick score (see
+    /// [`crate::quick`]); without them, by evidence.
+    quick: Option<(Vec<u64>, QuickTable)>,
 }
 
 impl<'a> CandidateSource<'a> {
@@ -276,6 +307,8 @@ impl<'a> CandidateSource<'a> {
             right,
             blocks: build_blocks(right, n_rules, max_block),
             within_one_file: false,
+            max_candidates: None,
+            quick: None,
         }
     }
 
@@ -286,6 +319,26 @@ impl<'a> CandidateSource<'a> {
             right: records,
             blocks: build_blocks(records, n_rules, max_block),
             within_one_file: true,
+            max_candidates: None,
+            quick: None,
+        }
+    }
+
+    /// Keep at most `max` candidates per querying record, those with the best quick score
+    /// once [`set_quick_weights`](Self::set_quick_weights) has run, else the most evidence.
+    pub fn with_max_candidates(mut self, linker: &Linker, max: Option<usize>) -> Self {
+        self.max_candidates = max;
+        if max.is_some() {
+            let left = QuickTable::rows_of(linker, self.left);
+            self.quick = Some((left, QuickTable::new(linker, self.right)));
+        }
+        self
+    }
+
+    /// Weigh quick scores with a model's parameters (start values, then trained ones).
+    pub fn set_quick_weights(&mut self, linker: &Linker, model: &Model) {
+        if let Some((_, table)) = &mut self.quick {
+            table.set_weights(linker, model);
         }
     }
 
@@ -299,10 +352,12 @@ impl<'a> CandidateSource<'a> {
     }
 
     /// An upper bound on the candidates of querying record `i` (the sizes of its blocks,
-    /// before pairs shared by two rules are removed); cheap, for sizing samples.
+    /// before pairs shared by two rules are removed, and at most `max_candidates`); cheap, for
+    /// sizing samples.
     pub fn bound(&self, i: usize) -> usize {
         let a = &self.left[i];
-        self.blocks
+        let n: usize = self
+            .blocks
             .iter()
             .enumerate()
             .flat_map(|(r, b)| a.query_keys(r).filter_map(move |k| b.get(&k)))
@@ -313,14 +368,42 @@ impl<'a> CandidateSource<'a> {
                     list.len()
                 }
             })
-            .sum()
+            .sum();
+        n.min(self.max_candidates.unwrap_or(usize::MAX))
     }
 
-    /// Append the partners of querying record `i` to `out`, each once, by rule then index;
-    /// `per_rule[r]` counts the partners rule `r` contributed first.
-    pub fn partners(&self, i: usize, out: &mut Vec<u32>, per_rule: &mut [u64]) {
+    /// Append the partners of querying record `i` to `out`, each once, ordered by the first
+    /// rule that found them, then by index; `per_rule[r]` counts the partners rule `r` found
+    /// first. `gather` is scratch space reused across calls.
+    pub fn partners(
+        &self,
+        i: usize,
+        gather: &mut Gather,
+        out: &mut Vec<u32>,
+        per_rule: &mut [u64],
+    ) {
+        self.gather_all(i, gather);
+        let g = gather;
+        self.keep_best(i, g, out, per_rule);
+    }
+
+    /// Every partner of querying record `i` with its evidence (unordered, no cap): for
+    /// diagnostics and for choosing `max_candidates`.
+    pub fn partners_with_evidence(&self, i: usize, gather: &mut Gather) -> Vec<(u32, f32)> {
+        self.gather_all(i, gather);
+        gather
+            .touched
+            .iter()
+            .map(|&j| (j, gather.evidence[j as usize]))
+            .collect()
+    }
+
+    /// Collect every partner of querying record `i` into `g` with its evidence.
+    fn gather_all(&self, i: usize, g: &mut Gather) {
         let a = &self.left[i];
-        for (r, count) in per_rule.iter_mut().enumerate().take(a.keys.len()) {
+        g.start(self.right.len());
+        let n = (self.right.len() + 1) as f32;
+        for r in 0..a.keys.len() {
             for k in a.query_keys(r) {
                 let Some(list) = self.blocks[r].get(&k) else {
                     continue;
@@ -330,14 +413,46 @@ impl<'a> CandidateSource<'a> {
                 } else {
                     0
                 };
+                let w = (n / list.len() as f32).log2();
                 for &j in &list[start..] {
-                    if !seen_earlier(a, &self.right[j as usize], r, &self.blocks) {
-                        out.push(j);
-                        *count += 1;
+                    let ju = j as usize;
+                    if g.stamp[ju] != g.generation {
+                        g.stamp[ju] = g.generation;
+                        g.evidence[ju] = 0.0;
+                        g.first_rule[ju] = r as u16;
+                        g.touched.push(j);
                     }
+                    g.evidence[ju] += w;
                 }
             }
         }
+    }
+
+    fn keep_best(&self, i: usize, g: &mut Gather, out: &mut Vec<u32>, per_rule: &mut [u64]) {
+        if let (Some(max), Some((left, table))) = (self.max_candidates, &self.quick) {
+            if g.touched.len() > max && table.is_ready() {
+                let w = table.width();
+                let q = &left[i * w..(i + 1) * w];
+                for &j in &g.touched {
+                    g.evidence[j as usize] = table.score(q, j as usize);
+                }
+            }
+        }
+        if let Some(max) = self.max_candidates {
+            if g.touched.len() > max {
+                let ev = &g.evidence;
+                g.touched.select_nth_unstable_by(max, |&x, &y| {
+                    ev[y as usize].total_cmp(&ev[x as usize]).then(x.cmp(&y))
+                });
+                g.touched.truncate(max);
+            }
+        }
+        let first = &g.first_rule;
+        g.touched.sort_unstable_by_key(|&j| (first[j as usize], j));
+        for &j in &g.touched {
+            per_rule[first[j as usize] as usize] += 1;
+        }
+        out.extend_from_slice(&g.touched);
     }
 
     /// Every candidate pair, in a deterministic order (by querying index, then rule, then
@@ -346,10 +461,10 @@ impl<'a> CandidateSource<'a> {
         let n_rules = self.blocks.len();
         let per: Vec<Candidates> = (0..self.left.len())
             .into_par_iter()
-            .map(|i| {
+            .map_init(Gather::default, |gather, i| {
                 let mut out = Vec::new();
                 let mut per_rule = vec![0u64; n_rules];
-                self.partners(i, &mut out, &mut per_rule);
+                self.partners(i, gather, &mut out, &mut per_rule);
                 let pairs = out.into_iter().map(|j| (i as u32, j)).collect();
                 Candidates { pairs, per_rule }
             })

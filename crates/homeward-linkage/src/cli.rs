@@ -187,6 +187,7 @@ fn link_files(
     let right_recs: &[PreparedRecord] = right.as_deref().unwrap_or(&left);
     write_pairs(
         &args.out,
+        linker,
         &model,
         &left,
         right_recs,
@@ -216,8 +217,10 @@ fn link_files(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_pairs(
     out: &Path,
+    linker: &Linker,
     model: &crate::Model,
     left: &[PreparedRecord],
     right: &[PreparedRecord],
@@ -241,7 +244,7 @@ fn write_pairs(
     }
     w.write_record(&header).map_err(csv_err)?;
     let (scorer, tf) = if explain {
-        let tf = link::tf_tables(model, task);
+        let tf = link::tf_tables(linker, model, task);
         (Some(model.scorer()), tf)
     } else {
         (None, Vec::new())

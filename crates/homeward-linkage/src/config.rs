@@ -7,6 +7,8 @@
 //! id_column = "id"
 //! threshold = 0.5
 //! max_block_size = 5000        # optional: skip blocking keys shared by more records
+//! max_candidates = 64          # optional: per record, keep the candidates sharing most keys
+//! tf_group = "district"        # optional: name frequencies per district as well as overall
 //!
 //! [[field]]
 //! name = "name_first"          # also the CSV column unless `column` is given
@@ -70,6 +72,14 @@ pub struct LinkConfig {
     /// and would make the candidate set explode. `None`: no limit (batch linking).
     #[serde(default)]
     pub max_block_size: Option<usize>,
+    /// A field (a district) within whose records value frequencies are counted for the
+    /// term-frequency adjustment, as well as over all records.
+    #[serde(default)]
+    pub tf_group: Option<String>,
+    /// At most this many candidates per querying record, those that share the most (and the
+    /// rarest) blocking keys with it. `None`: every candidate (FEBRL-size batches).
+    #[serde(default)]
+    pub max_candidates: Option<usize>,
     /// Training settings.
     #[serde(default)]
     pub training: TrainingConfig,
@@ -327,6 +337,13 @@ impl LinkConfig {
                     "a [[blocking]] rule's right_on has {} parts and on has {}; give both the same number",
                     rule.right_on.as_ref().map_or(0, Vec::len),
                     rule.on.len()
+                )));
+            }
+        }
+        if let Some(g) = &self.tf_group {
+            if !self.fields.iter().any(|f| &f.name == g) {
+                return Err(err(format!(
+                    "tf_group names `{g}`, which is not a [[field]]; name a defined field (e.g. district)"
                 )));
             }
         }

@@ -58,7 +58,11 @@ impl LinkIndex {
                 "the parameters were trained for a different configuration".into(),
             ));
         }
-        let tf = model.fields.iter().map(|_| TfTable::default()).collect();
+        let tf = model
+            .fields
+            .iter()
+            .map(|_| TfTable::new(linker.tf_group))
+            .collect();
         let blocks = linker.rules.iter().map(|_| FxHashMap::default()).collect();
         Ok(LinkIndex {
             linker: Arc::new(linker),
@@ -149,7 +153,7 @@ impl LinkIndex {
         }
         for (f, t) in inner.tf.iter_mut().enumerate() {
             if inner.model.fields[f].tf {
-                t.add(rec.fields[f].hash);
+                t.add_record(f, &rec);
             }
         }
         inner.by_id.insert(rec.id.clone(), slot);
@@ -170,7 +174,7 @@ impl LinkIndex {
             }
             for (f, t) in inner.tf.iter_mut().enumerate() {
                 if inner.model.fields[f].tf {
-                    t.remove(old.fields[f].hash);
+                    t.remove_record(f, &old);
                 }
             }
             inner.by_id.remove(&old.id);
@@ -243,18 +247,29 @@ impl LinkIndex {
         }
         let g = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         let max_block = self.linker.config.max_block_size.unwrap_or(usize::MAX);
-        let mut cand: Vec<u32> = Vec::new();
+        // Evidence per candidate, as in batch linking (`blocking::CandidateSource`): each
+        // shared key adds log2(n / block size); at most `max_candidates` are scored.
+        let n = (g.by_id.len() + 1) as f32;
+        let mut evidence: rustc_hash::FxHashMap<u32, f32> = rustc_hash::FxHashMap::default();
         for r in 0..rec.keys.len() {
             for key in rec.query_keys(r) {
                 if let Some(list) = g.blocks[r].get(&key) {
                     if list.len() <= max_block {
-                        cand.extend_from_slice(list);
+                        let w = (n / list.len() as f32).log2();
+                        for &slot in list {
+                            *evidence.entry(slot).or_insert(0.0) += w;
+                        }
                     }
                 }
             }
         }
+        let mut cand: Vec<(u32, f32)> = evidence.into_iter().collect();
+        cand.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        if let Some(max) = self.linker.config.max_candidates {
+            cand.truncate(max);
+        }
+        let mut cand: Vec<u32> = cand.into_iter().map(|c| c.0).collect();
         cand.sort_unstable();
-        cand.dedup();
         let wanted = k;
         let compete = self.linker.config.one_match_per_left;
         let k = if compete {

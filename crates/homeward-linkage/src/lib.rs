@@ -24,6 +24,7 @@ pub mod names;
 pub mod neighbours;
 pub mod normalise;
 pub mod places;
+pub mod quick;
 pub mod scorer;
 pub mod translit;
 

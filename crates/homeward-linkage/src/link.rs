@@ -73,10 +73,10 @@ pub enum Stage {
 }
 
 /// Term-frequency tables of a task's records (both sides when linking).
-pub fn tf_tables(model: &Model, task: Task<'_>) -> Vec<TfTable> {
+pub fn tf_tables(linker: &Linker, model: &Model, task: Task<'_>) -> Vec<TfTable> {
     match task {
-        Task::Link { left, right } => TfTable::build(model, &[left, right]),
-        Task::Dedupe(r) => TfTable::build(model, &[r]),
+        Task::Link { left, right } => TfTable::build(model, &[left, right], linker.tf_group),
+        Task::Dedupe(r) => TfTable::build(model, &[r], linker.tf_group),
     }
 }
 
@@ -87,6 +87,7 @@ pub fn candidate_source<'a>(linker: &Linker, task: Task<'a>) -> blocking::Candid
         Task::Link { left, right } => blocking::CandidateSource::link(left, right, n_rules, max),
         Task::Dedupe(r) => blocking::CandidateSource::dedupe(r, n_rules, max),
     }
+    .with_max_candidates(linker, linker.config.max_candidates)
 }
 
 /// Every candidate pair of a task, with pairs per rule (small runs, tests and the bench's
@@ -236,19 +237,20 @@ fn count_patterns(
                     FxHashMap::<Gamma, u64>::default(),
                     vec![0u64; n_rules],
                     Vec::new(),
+                    blocking::Gather::default(),
                 )
             },
-            |(mut counts, mut per_rule, mut buf), &i| {
+            |(mut counts, mut per_rule, mut buf, mut gather), &i| {
                 buf.clear();
-                source.partners(i, &mut buf, &mut per_rule);
+                source.partners(i, &mut gather, &mut buf, &mut per_rule);
                 for &j in &buf {
                     let g = linker.gamma(&left[i], &right[j as usize]);
                     *counts.entry(g).or_insert(0) += 1;
                 }
-                (counts, per_rule, buf)
+                (counts, per_rule, buf, gather)
             },
         )
-        .map(|(c, p, _)| (c, p))
+        .map(|(c, p, _, _)| (c, p))
         .reduce(
             || (FxHashMap::default(), vec![0u64; n_rules]),
             |(mut a, mut pa), (b, pb)| {
@@ -270,14 +272,15 @@ fn count_patterns(
 fn fit<'a>(linker: &Linker, task: Task<'a>, progress: &(dyn Fn(Stage) + Sync)) -> Fitted<'a> {
     let (left, right) = task.sides();
     progress(Stage::Blocking);
-    let source = candidate_source(linker, task);
+    let mut source = candidate_source(linker, task);
 
     progress(Stage::Training);
-    let (sample, share) = training_sample(linker, &source);
-    let (patterns, sample_pairs, sample_per_rule) = count_patterns(linker, task, &source, &sample);
     let mut model = Model::start(linker);
     let u_pairs = train_u(linker, task, &mut model);
     learn_kin(linker, task, &mut model);
+    source.set_quick_weights(linker, &model);
+    let (sample, share) = training_sample(linker, &source);
+    let (patterns, sample_pairs, sample_per_rule) = count_patterns(linker, task, &source, &sample);
     // The sample's share of all pairs, so that λ is estimated over the pairs it stands for.
     let sampled_total = task.total_pairs() * share;
     let expected_matches = left.len().min(right.len()) as f64 * 0.8 * share;
@@ -302,6 +305,7 @@ fn fit<'a>(linker: &Linker, task: Task<'a>, progress: &(dyn Fn(Stage) + Sync)) -
         // Relatives as they look beside the refined m.
         learn_kin(linker, task, &mut model);
     }
+    source.set_quick_weights(linker, &model);
     if !em.accepted && cfg.prior.is_none() {
         // Too few data to estimate λ: assume each record on the smaller side has one match.
         let total = task.total_pairs().max(1.0);
@@ -343,7 +347,7 @@ pub fn run(
         mut report,
     } = fit(linker, task, progress);
     progress(Stage::Scoring);
-    let tf = tf_tables(&model, task);
+    let tf = tf_tables(linker, &model, task);
     let scorer = model.scorer();
     let (left, right) = task.sides();
     let compete = matches!(task, Task::Link { .. }) && linker.config.one_match_per_left;
@@ -351,33 +355,36 @@ pub fn run(
     let n_rules = linker.rules.len();
     let per_left: Vec<(Vec<ScoredPair>, Vec<u64>)> = (0..source.len())
         .into_par_iter()
-        .map_init(Vec::new, |buf, i| {
-            buf.clear();
-            let mut per_rule = vec![0u64; n_rules];
-            source.partners(i, buf, &mut per_rule);
-            let a = &left[i];
-            let scored = buf.iter().filter_map(|&j| {
-                let g = linker.gamma(a, &right[j as usize]);
-                let w = scorer.weight(g, a, &tf);
-                let keep = if compete {
-                    w >= compete::MIN_WEIGHT
-                } else {
-                    threshold <= 0.0 || w >= min_w
-                };
-                keep.then(|| ScoredPair {
-                    left: i as u32,
-                    right: j,
-                    gamma: g,
-                    weight: w,
-                    probability: model::probability(w),
-                })
-            });
-            let mut pairs: Vec<ScoredPair> = scored.collect();
-            if compete {
-                pairs = compete::compete_request(linker, &scorer, right, &tf, pairs, threshold);
-            }
-            (pairs, per_rule)
-        })
+        .map_init(
+            || (Vec::new(), blocking::Gather::default()),
+            |(buf, gather), i| {
+                buf.clear();
+                let mut per_rule = vec![0u64; n_rules];
+                source.partners(i, gather, buf, &mut per_rule);
+                let a = &left[i];
+                let scored = buf.iter().filter_map(|&j| {
+                    let g = linker.gamma(a, &right[j as usize]);
+                    let w = scorer.weight(g, a, &tf);
+                    let keep = if compete {
+                        w >= compete::MIN_WEIGHT
+                    } else {
+                        threshold <= 0.0 || w >= min_w
+                    };
+                    keep.then(|| ScoredPair {
+                        left: i as u32,
+                        right: j,
+                        gamma: g,
+                        weight: w,
+                        probability: model::probability(w),
+                    })
+                });
+                let mut pairs: Vec<ScoredPair> = scored.collect();
+                if compete {
+                    pairs = compete::compete_request(linker, &scorer, right, &tf, pairs, threshold);
+                }
+                (pairs, per_rule)
+            },
+        )
         .collect();
     let mut out = Vec::new();
     let mut per_rule_total = vec![0u64; n_rules];

@@ -103,6 +103,8 @@ pub struct Linker {
     pub rules: Vec<Rule>,
     /// Index of the sex field, filled from honorific hints when blank.
     sex_field: Option<usize>,
+    /// Index of the field grouping term frequencies (`tf_group`).
+    pub tf_group: Option<usize>,
 }
 
 impl Linker {
@@ -168,11 +170,16 @@ impl Linker {
             }
         }
         let sex_field = config.fields.iter().position(|f| f.comparator == Kind::Sex);
+        let tf_group = config
+            .tf_group
+            .as_ref()
+            .and_then(|g| config.fields.iter().position(|f| &f.name == g));
         Ok(Linker {
             config,
             comparators,
             rules,
             sex_field,
+            tf_group,
         })
     }
 

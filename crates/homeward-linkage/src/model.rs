@@ -82,6 +82,14 @@ pub struct EmReport {
 
 const MIN_P: f64 = 1e-9;
 
+/// Level labels adjusted for the value's frequency (see `Scorer::field_weight`).
+const TF_LEVELS: &[&str] = &[
+    "exact",
+    "same words, any order",
+    "swapped with other name field",
+    "sounds alike or nickname",
+];
+
 /// How much field knowledge weighs beside the data in a sibling-aware model's EM: this many
 /// pseudo-pairs per pair in the match class (at least [`MIN_KNOWLEDGE_PAIRS`]). Relative to
 /// the match class, so that the balance is the same on 2,000 records as on 200,000: field
@@ -513,6 +521,20 @@ impl Model {
                 f.tf.then(|| f.levels.get(1).map_or(0.0, |l| l.m.max(MIN_P).log2()))
             })
             .collect();
+        // Levels that say "the same name" (exact, reordered, swapped, spelt another way)
+        // are as common as the name is; fuzzier levels are not adjusted.
+        let tf_levels = self
+            .fields
+            .iter()
+            .map(|f| {
+                f.levels
+                    .iter()
+                    .skip(1)
+                    .take_while(|l| TF_LEVELS.contains(&l.label.as_str()))
+                    .count()
+                    .max(1)
+            })
+            .collect();
         let lambda = self.lambda.clamp(1e-15, 1.0 - 1e-12);
         let kin = self.kin.as_ref().map(|k| KinScorer {
             weights: k.weights(&self.m_table()),
@@ -529,6 +551,7 @@ impl Model {
         Scorer {
             weights,
             tf_log_m,
+            tf_levels,
             prior: (lambda / (1.0 - lambda)).log2(),
             kin,
             neighbours,
@@ -593,7 +616,7 @@ comparator = "age"
         recs.push(rec(&l, "b1", "Basumatary", "Y", "5"));
         recs.push(rec(&l, "b2", "Basumatary", "Z", "5"));
         let model = Model::start(&l);
-        let tf = TfTable::build(&model, &[&recs]);
+        let tf = TfTable::build(&model, &[&recs], None);
         let s = model.scorer();
         let das = s.field_weight(0, l.gamma(&recs[0], &recs[1]), &recs[0], &tf);
         let basu = s.field_weight(0, l.gamma(&recs[60], &recs[61]), &recs[60], &tf);

@@ -9,34 +9,95 @@ use crate::kin;
 use crate::linker::{Gamma, PreparedRecord};
 use crate::model::{Contribution, Model};
 
-/// Value frequencies of one field, for term-frequency adjustment.
+/// Value frequencies of one field, for term-frequency adjustment: over all records, and per
+/// group (the district, when the configuration sets `tf_group`). Names are common in one
+/// community and rare in another: "Jakir" is a rare name across Assam and a common one in
+/// Dhubri, and a Dhubri child called Jakir is found as often as that.
 #[derive(Clone, Debug, Default)]
 pub struct TfTable {
     pub counts: FxHashMap<u64, u32>,
     pub total: u64,
+    /// Index of the field whose value groups the records (`None`: global frequencies only).
+    pub group: Option<usize>,
+    by_group: FxHashMap<(u64, u64), u32>,
+    group_totals: FxHashMap<u64, u64>,
 }
 
+/// Records a group's frequencies are shrunk towards the global ones by (a small district's
+/// few records say little).
+const GROUP_PRIOR: f64 = 100.0;
+
 impl TfTable {
-    /// Count one value (hash 0 = blank, ignored).
-    pub fn add(&mut self, hash: u64) {
+    /// An empty table; `group` is the index of the grouping field, if any.
+    pub fn new(group: Option<usize>) -> TfTable {
+        TfTable {
+            group,
+            ..TfTable::default()
+        }
+    }
+
+    /// The group of a record (0: none).
+    #[inline]
+    fn group_of(&self, rec: &PreparedRecord) -> u64 {
+        self.group
+            .and_then(|g| rec.fields.get(g))
+            .map_or(0, |v| v.hash)
+    }
+
+    /// Count field `f` of a record.
+    pub fn add_record(&mut self, f: usize, rec: &PreparedRecord) {
+        let hash = rec.fields.get(f).map_or(0, |v| v.hash);
+        self.add(hash, self.group_of(rec));
+    }
+
+    /// Forget field `f` of a record.
+    pub fn remove_record(&mut self, f: usize, rec: &PreparedRecord) {
+        let hash = rec.fields.get(f).map_or(0, |v| v.hash);
+        self.remove(hash, self.group_of(rec));
+    }
+
+    /// Count one value (hash 0 = blank, ignored) in a group (0 = none).
+    pub fn add(&mut self, hash: u64, group: u64) {
         if hash != 0 {
             *self.counts.entry(hash).or_insert(0) += 1;
             self.total += 1;
+            if group != 0 {
+                *self.by_group.entry((group, hash)).or_insert(0) += 1;
+                *self.group_totals.entry(group).or_insert(0) += 1;
+            }
         }
     }
+
     /// Forget one value.
-    pub fn remove(&mut self, hash: u64) {
-        if hash != 0 {
-            if let Some(c) = self.counts.get_mut(&hash) {
+    pub fn remove(&mut self, hash: u64, group: u64) {
+        if hash == 0 {
+            return;
+        }
+        if let Some(c) = self.counts.get_mut(&hash) {
+            *c -= 1;
+            self.total = self.total.saturating_sub(1);
+            if *c == 0 {
+                self.counts.remove(&hash);
+            }
+        }
+        if group != 0 {
+            if let Some(c) = self.by_group.get_mut(&(group, hash)) {
                 *c -= 1;
-                self.total = self.total.saturating_sub(1);
                 if *c == 0 {
-                    self.counts.remove(&hash);
+                    self.by_group.remove(&(group, hash));
+                }
+            }
+            if let Some(t) = self.group_totals.get_mut(&group) {
+                *t = t.saturating_sub(1);
+                if *t == 0 {
+                    self.group_totals.remove(&group);
                 }
             }
         }
     }
-    /// Relative frequency of a value, `None` while the table is too small to trust.
+
+    /// Relative frequency of a value over all records, `None` while the table is too small
+    /// to trust.
     pub fn frequency(&self, hash: u64) -> Option<f64> {
         if self.total < 20 {
             return None;
@@ -45,21 +106,34 @@ impl TfTable {
         Some(c as f64 / self.total as f64)
     }
 
+    /// Relative frequency of field `f`'s value of `rec` among the records of its group,
+    /// shrunk towards the global frequency.
+    pub fn frequency_for(&self, f: usize, rec: &PreparedRecord) -> Option<f64> {
+        let hash = rec.fields.get(f)?.hash;
+        let global = self.frequency(hash)?;
+        let group = self.group_of(rec);
+        // The grouping field itself (the district) is as common as it is overall.
+        if group == 0 || self.group == Some(f) {
+            return Some(global);
+        }
+        let n = self.group_totals.get(&group).copied().unwrap_or(0) as f64;
+        let c = self.by_group.get(&(group, hash)).copied().unwrap_or(0) as f64;
+        Some((c + GROUP_PRIOR * global) / (n + GROUP_PRIOR))
+    }
+
     /// Tables for every field of a model over the given record lists (one table per field,
     /// empty for fields without term-frequency adjustment; fields are counted in parallel).
-    pub fn build(model: &Model, sides: &[&[PreparedRecord]]) -> Vec<TfTable> {
+    pub fn build(model: &Model, sides: &[&[PreparedRecord]], group: Option<usize>) -> Vec<TfTable> {
         use rayon::prelude::*;
         model
             .fields
             .par_iter()
             .enumerate()
             .map(|(f, p)| {
-                let mut t = TfTable::default();
+                let mut t = TfTable::new(group);
                 if p.tf {
                     for r in sides.iter().flat_map(|s| s.iter()) {
-                        if let Some(v) = r.fields.get(f) {
-                            t.add(v.hash);
-                        }
+                        t.add_record(f, r);
                     }
                 }
                 t
@@ -75,6 +149,8 @@ pub struct Scorer {
     pub weights: Vec<Vec<f64>>,
     /// log2(m) of the exact level for fields with term-frequency adjustment.
     pub tf_log_m: Vec<Option<f64>>,
+    /// The levels (1..=this) the term-frequency adjustment applies to, per field.
+    pub tf_levels: Vec<usize>,
     /// log2(λ/(1-λ)).
     pub prior: f64,
     /// The weight against relatives of the child, for sibling-aware models.
@@ -105,22 +181,28 @@ pub struct KinScorer {
 pub const KIN_ROW: &str = "relative_check";
 
 impl Scorer {
-    /// Weight of field `f` at its level in `g`, adjusted for the frequency of `a`'s value.
+    /// Weight of field `f` at its level in `g`, adjusted for the frequency of `a`'s value:
+    /// the exact level weighs log2(m / frequency), and a close level (same words, sounds
+    /// alike) of a common name weighs less, and of a rare one more, by the same ratio.
     #[inline]
     pub fn field_weight(&self, f: usize, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
         let l = g.level(f);
-        if l == 1 {
-            if let Some(lm) = self.tf_log_m[f] {
-                if let Some(freq) = tf
-                    .get(f)
-                    .zip(a.fields.get(f))
-                    .and_then(|(t, v)| t.frequency(v.hash))
-                {
-                    return lm - freq.log2();
-                }
-            }
+        let base = self.weights[f].get(l).copied().unwrap_or(0.0);
+        if l == 0 || l > self.tf_levels[f] {
+            return base;
         }
-        self.weights[f].get(l).copied().unwrap_or(0.0)
+        let Some(lm) = self.tf_log_m[f] else {
+            return base;
+        };
+        let Some(freq) = tf.get(f).and_then(|t| t.frequency_for(f, a)) else {
+            return base;
+        };
+        if l == 1 {
+            lm - freq.log2()
+        } else {
+            // u of this level scaled by frequency / (average frequency = u of exact)
+            base + (lm - self.weights[f][1]) - freq.log2()
+        }
     }
 
     /// Match weight (log2 posterior odds of a match against every other explanation) of a
