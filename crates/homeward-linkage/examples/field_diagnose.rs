@@ -72,7 +72,7 @@ fn main() {
         return;
     }
     let started = std::time::Instant::now();
-    let cands = link::candidates(&linker, t);
+    let cands = link::scored_candidates(&linker, t);
     let found: HashSet<(String, String)> = cands
         .pairs
         .iter()

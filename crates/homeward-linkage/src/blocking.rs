@@ -288,10 +288,12 @@ pub struct CandidateSource<'a> {
     blocks: Vec<Blocks>,
     /// Pairs within one file: only partners after the querying record, so each pair once.
     within_one_file: bool,
+    /// Records a rule may bring together across one record's near(...) keys.
+    max_block: usize,
     max_candidates: Option<usize>,
     /// Quick keys of both sides, to choose the `max_candidates` best by quick score (see
     /// [`crate::quick`]); without them, by evidence.
-    quick: Option<(Vec<u64>, QuickTable)>,
+    quick: Option<(Vec<u32>, QuickTable)>,
 }
 
 impl<'a> CandidateSource<'a> {
@@ -307,6 +309,7 @@ impl<'a> CandidateSource<'a> {
             right,
             blocks: build_blocks(right, n_rules, max_block),
             within_one_file: false,
+            max_block: max_block.unwrap_or(usize::MAX),
             max_candidates: None,
             quick: None,
         }
@@ -319,6 +322,7 @@ impl<'a> CandidateSource<'a> {
             right: records,
             blocks: build_blocks(records, n_rules, max_block),
             within_one_file: true,
+            max_block: max_block.unwrap_or(usize::MAX),
             max_candidates: None,
             quick: None,
         }
@@ -329,8 +333,9 @@ impl<'a> CandidateSource<'a> {
     pub fn with_max_candidates(mut self, linker: &Linker, max: Option<usize>) -> Self {
         self.max_candidates = max;
         if max.is_some() {
-            let left = QuickTable::rows_of(linker, self.left);
-            self.quick = Some((left, QuickTable::new(linker, self.right)));
+            let table = QuickTable::new(linker, self.right);
+            let left = table.rows_of(linker, self.left);
+            self.quick = Some((left, table));
         }
         self
     }
@@ -384,7 +389,7 @@ impl<'a> CandidateSource<'a> {
     ) {
         self.gather_all(i, gather);
         let g = gather;
-        self.keep_best(i, g, out, per_rule);
+        self.keep_best(g, out, per_rule);
     }
 
     /// Every partner of querying record `i` with its evidence (unordered, no cap): for
@@ -398,16 +403,32 @@ impl<'a> CandidateSource<'a> {
             .collect()
     }
 
-    /// Collect every partner of querying record `i` into `g` with its evidence.
+    /// Collect every partner of querying record `i` into `g` with its evidence, or with its
+    /// quick score when those are ready (then shared keys add nothing: the score is the
+    /// ranking).
     fn gather_all(&self, i: usize, g: &mut Gather) {
         let a = &self.left[i];
         g.start(self.right.len());
+        let quick = match (&self.quick, self.max_candidates) {
+            (Some((left, table)), Some(_)) if table.is_ready() => {
+                let w = table.width();
+                Some((&left[i * w..(i + 1) * w], table))
+            }
+            _ => None,
+        };
         let n = (self.right.len() + 1) as f32;
         for r in 0..a.keys.len() {
+            // A rule's own-district block first, then the neighbours' while their records
+            // together stay within the block limit: past it the key says too little.
+            let mut taken = 0usize;
             for k in a.query_keys(r) {
                 let Some(list) = self.blocks[r].get(&k) else {
                     continue;
                 };
+                taken += list.len();
+                if taken > self.max_block && taken > list.len() {
+                    break;
+                }
                 let start = if self.within_one_file {
                     list.partition_point(|&j| j as usize <= i)
                 } else {
@@ -418,26 +439,22 @@ impl<'a> CandidateSource<'a> {
                     let ju = j as usize;
                     if g.stamp[ju] != g.generation {
                         g.stamp[ju] = g.generation;
-                        g.evidence[ju] = 0.0;
+                        g.evidence[ju] = match quick {
+                            Some((q, table)) => table.score(q, ju),
+                            None => 0.0,
+                        };
                         g.first_rule[ju] = r as u16;
                         g.touched.push(j);
                     }
-                    g.evidence[ju] += w;
+                    if quick.is_none() {
+                        g.evidence[ju] += w;
+                    }
                 }
             }
         }
     }
 
-    fn keep_best(&self, i: usize, g: &mut Gather, out: &mut Vec<u32>, per_rule: &mut [u64]) {
-        if let (Some(max), Some((left, table))) = (self.max_candidates, &self.quick) {
-            if g.touched.len() > max && table.is_ready() {
-                let w = table.width();
-                let q = &left[i * w..(i + 1) * w];
-                for &j in &g.touched {
-                    g.evidence[j as usize] = table.score(q, j as usize);
-                }
-            }
-        }
+    fn keep_best(&self, g: &mut Gather, out: &mut Vec<u32>, per_rule: &mut [u64]) {
         if let Some(max) = self.max_candidates {
             if g.touched.len() > max {
                 let ev = &g.evidence;

@@ -196,7 +196,16 @@ pub fn jaro_winkler_bound(x: &FieldValue, y: &FieldValue) -> f64 {
         return 0.0;
     }
     let j = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
-    j + 0.4 * (1.0 - j)
+    // Winkler's bonus is 0.1 per leading character in common (at most four): count them
+    // instead of assuming four, which lets most unrelated names skip the full comparison.
+    let prefix = x
+        .text
+        .bytes()
+        .zip(y.text.bytes())
+        .take(4)
+        .take_while(|(a, b)| a == b)
+        .count() as f64;
+    j + 0.1 * prefix * (1.0 - j)
 }
 
 /// Lower bound of the edit distance from symbol sets: one edit changes the set of symbols
@@ -243,9 +252,18 @@ fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
         let dmeta = DoubleMetaphone::default();
         for t in tokens {
             if t.is_ascii() {
+                // A one-letter code ("M" for Maa, Maya and Mia) says nothing: the token
+                // itself stands in for it.
                 let r = dmeta.double_metaphone(t);
-                data.push(hash_str(&r.primary()));
-                data.push(hash_str(&r.alternate()));
+                let code = |c: String| {
+                    if c.len() < 2 {
+                        hash_str(t)
+                    } else {
+                        hash_str(&c)
+                    }
+                };
+                data.push(code(r.primary()));
+                data.push(code(r.alternate()));
             } else {
                 data.push(hash_str(t));
                 data.push(hash_str(t));
@@ -889,6 +907,9 @@ fn phonetic_into(b: &[u8], out: &mut Vec<u8>) {
         let n1 = b.get(i + 1).map(u8::to_ascii_lowercase);
         let n2 = b.get(i + 2).map(u8::to_ascii_lowercase);
         let (emit, adv): (&[u8], usize) = match (c, n1, n2) {
+            // ksh, ks and x are one sound in Indic names (Lakshmi, Laksmi, Laxmi).
+            (b'k', Some(b's'), Some(b'h')) => (b"s", 3),
+            (b'k', Some(b's'), _) => (b"s", 2),
             (b'c', Some(b'h'), Some(b'h')) => (b"c", 3),
             (b'c', Some(b'h'), _) => (b"c", 2),
             (b's', Some(b'h'), _) => (b"s", 2),
@@ -907,8 +928,8 @@ fn phonetic_into(b: &[u8], out: &mut Vec<u8>) {
             (b'z', _, _) => (b"j", 1),
             (b'q', _, _) => (b"k", 1),
             (b'c', _, _) => (b"k", 1),
-            (b'x', _, _) if i == 0 => (b"s", 1),
-            (b'x', _, _) => (b"ks", 1),
+            // Assamese writes its s/sh sound x (Xaikia, Prianxu); Laxmi's ks stays close.
+            (b'x', _, _) => (b"s", 1),
             (b'y', _, _) if i == 0 => (b"j", 1),
             (b'y', _, _) => (b"i", 1),
             (b'o', _, _) => (b"a", 1),

@@ -401,6 +401,12 @@ pub fn run(
     (model, out, report)
 }
 
+/// The candidates a run scores (after training, so `max_candidates` keeps the best by the
+/// trained model's quick score), with pairs per rule: for measuring blocking recall.
+pub fn scored_candidates(linker: &Linker, task: Task<'_>) -> blocking::Candidates {
+    fit(linker, task, &|_| {}).source.collect()
+}
+
 /// Train a model on a batch without scoring it (e.g. to set up a `LinkIndex` over the
 /// records already registered: `train(&linker, Task::Dedupe(&children))`). On a run large
 /// enough to train on a sample, the report's pair counts are estimated from the sample.

@@ -240,6 +240,17 @@ impl Linker {
                 }
             }
         }
+        // The full name written in the given-name field, the family-name field blank
+        // ("Kamal Kumar Poteer" | ""): its last word is the family name.
+        for (i, c) in self.comparators.iter().enumerate() {
+            let Some(o) = c.swap_with else { continue };
+            if fields[o].is_blank() {
+                if let Some((given, family)) = split_full_name(&fields[i]) {
+                    fields[i] = given;
+                    fields[o] = family;
+                }
+            }
+        }
         // A family-name field that begins with an honorific ("Sheikh" | "Md. Faruk") holds the
         // given name: the two were written in each other's place.
         for (i, c) in self.comparators.iter().enumerate() {
@@ -317,4 +328,12 @@ fn begins_with_honorific(raw: &str) -> bool {
     text.split(' ')
         .next()
         .is_some_and(|w| matches!(crate::names::role(w, 0), crate::names::Role::Honorific(_)))
+}
+
+/// A prepared name of two or more words split into its given name (all but the last word)
+/// and its family name (the last word), both prepared as names.
+fn split_full_name(v: &crate::compare::FieldValue) -> Option<(FieldValue, FieldValue)> {
+    let (given, family) = v.text.rsplit_once(' ')?;
+    let prepare = |s: &str| Kind::Name.prepare(s).ok().map(|p| p.value);
+    Some((prepare(given)?, prepare(family)?))
 }

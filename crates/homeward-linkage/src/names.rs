@@ -58,6 +58,8 @@ struct Tables {
     /// Phonetic keys of the markers, for spellings the table does not list.
     marker_keys: HashMap<String, Sex>,
     middles: HashSet<String>,
+    /// Phonetic keys of the middle names ("Kummor" is Kumar).
+    middle_keys: HashSet<String>,
     groups: HashMap<String, Vec<u32>>,
 }
 
@@ -96,11 +98,19 @@ fn tables() -> &'static Tables {
                 groups.entry(n.clone()).or_default().push(g as u32);
             }
         }
+        let middle_keys = file
+            .middle
+            .words
+            .iter()
+            .filter(|w| w.len() >= 4)
+            .map(|w| crate::compare::phonetic_key(w))
+            .collect();
         Tables {
             honorifics,
             markers,
             marker_keys,
             middles: file.middle.words.into_iter().collect(),
+            middle_keys,
             groups,
         }
     })
@@ -119,8 +129,12 @@ pub fn role(word: &str, position: usize) -> Role {
         return Role::Middle;
     }
     if word.len() >= 4 && word.is_ascii() {
-        if let Some(&sex) = t.marker_keys.get(&crate::compare::phonetic_key(word)) {
+        let key = crate::compare::phonetic_key(word);
+        if let Some(&sex) = t.marker_keys.get(&key) {
             return Role::Marker(sex);
+        }
+        if position > 0 && t.middle_keys.contains(&key) {
+            return Role::Middle;
         }
     }
     Role::Name
@@ -169,6 +183,7 @@ mod tests {
         }
         assert_eq!(role("kumar", 1), Role::Middle);
         assert_eq!(role("kr", 2), Role::Middle);
+        assert_eq!(role("kummor", 1), Role::Middle);
         // A first word is a name even when it is also a middle name (Jyoti, Kumar).
         assert_eq!(role("jyoti", 0), Role::Name);
         for w in ["rahim", "das", "islam", "sheikh", "bablu", "debajit"] {

@@ -191,6 +191,11 @@ pub fn district(text: &str) -> Option<(u16, &'static str)> {
     Some((id, t.names[id as usize].as_str()))
 }
 
+/// Number of districts in the table (ids are `0..district_count()`).
+pub fn district_count() -> usize {
+    tables().names.len()
+}
+
 /// How two known districts relate.
 pub fn district_relation(a: u16, b: u16) -> DistrictRelation {
     let t = tables();

@@ -27,14 +27,19 @@ enum QuickKind {
 /// The quick keys of a list of records and the weights of their levels.
 #[derive(Clone, Debug, Default)]
 pub struct QuickTable {
-    kinds: Vec<QuickKind>,
+    /// The pre-scored fields (indices into the configuration's fields) and how they compare.
+    fields: Vec<(usize, QuickKind)>,
     bands: Vec<Vec<i32>>,
-    /// `rows[i * n + f]`: field `f`'s key of record `i` (0 = blank).
-    rows: Vec<u64>,
+    /// `rows[i * n + k]`: the `k`th pre-scored field's key of record `i` (0 = blank), 32
+    /// bits: a row of ten fields is 40 bytes, and 200,000 rows stay in the processor's cache.
+    rows: Vec<u32>,
     n: usize,
-    /// Per field: weight when the keys agree, when they differ; per level for ages and
-    /// districts.
+    /// Per pre-scored field: weight when the keys agree, when they differ; per level for
+    /// ages and districts.
     weights: Vec<Vec<f32>>,
+    /// District relation levels, `relation[a * districts + b]`.
+    relation: Vec<u8>,
+    districts: usize,
 }
 
 fn kind_of(kind: Kind) -> QuickKind {
@@ -46,70 +51,93 @@ fn kind_of(kind: Kind) -> QuickKind {
     }
 }
 
-/// The quick key of one prepared value.
-fn key(kind: Kind, v: &FieldValue) -> u64 {
+/// The quick key of one prepared value (0: blank or unknown).
+fn key(kind: Kind, v: &FieldValue) -> u32 {
     if v.is_blank() {
         return 0;
     }
+    // A 64-bit hash folded to 32 bits, never 0 (two values rarely share one: a collision
+    // only lifts one candidate's pre-score).
+    let fold = |h: u64| ((h ^ (h >> 32)) as u32).max(1);
     match kind {
-        Kind::Name => v
-            .keys
-            .as_ref()
-            .and_then(|k| k.phon().first().copied())
-            .unwrap_or(v.hash),
-        Kind::Village => v.num.map_or(v.hash, |n| u64::from(n as u32) | 1 << 40),
-        Kind::Age => v.num.map_or(0, |n| (n as u64).wrapping_add(1)),
-        Kind::District => v.num.map_or(0, |n| (n as u64) + 1),
-        _ => v.hash,
+        Kind::Name => fold(
+            v.keys
+                .as_ref()
+                .and_then(|k| k.phon().first().copied())
+                .unwrap_or(v.hash),
+        ),
+        Kind::Village => v.num.map_or(fold(v.hash), |n| (n as u32).max(1)),
+        Kind::Age => v.num.map_or(0, |n| (n.clamp(0, 1000) as u32) + 1),
+        Kind::District => v.num.map_or(0, |n| (n.clamp(0, 60000) as u32) + 1),
+        _ => fold(v.hash),
     }
 }
 
 impl QuickTable {
     /// The quick keys of `records` under `linker`'s fields (weights not yet set).
     pub fn new(linker: &Linker, records: &[PreparedRecord]) -> QuickTable {
-        let n = linker.comparators.len();
-        let kinds: Vec<QuickKind> = linker.comparators.iter().map(|c| kind_of(c.kind)).collect();
-        let rows = Self::rows_of(linker, records);
-        QuickTable {
-            kinds,
-            bands: linker.comparators.iter().map(|c| c.bands.clone()).collect(),
-            rows,
-            n,
-            weights: Vec::new(),
+        let fields: Vec<(usize, QuickKind)> = linker
+            .comparators
+            .iter()
+            .enumerate()
+            .map(|(f, c)| (f, kind_of(c.kind)))
+            .filter(|(_, k)| *k != QuickKind::Skip)
+            .collect();
+        let districts = crate::places::district_count();
+        let mut relation = vec![4u8; districts * districts];
+        for a in 0..districts {
+            for b in 0..districts {
+                use crate::places::{district_relation, DistrictRelation};
+                relation[a * districts + b] = match district_relation(a as u16, b as u16) {
+                    DistrictRelation::Same => 1,
+                    DistrictRelation::Parent => 2,
+                    DistrictRelation::Neighbour => 3,
+                    DistrictRelation::Different => 4,
+                };
+            }
         }
+        let mut table = QuickTable {
+            bands: fields
+                .iter()
+                .map(|&(f, _)| linker.comparators[f].bands.clone())
+                .collect(),
+            n: fields.len(),
+            fields,
+            rows: Vec::new(),
+            weights: Vec::new(),
+            relation,
+            districts,
+        };
+        table.rows = table.rows_of(linker, records);
+        table
     }
 
     /// The quick keys of `records`, row after row (for the querying side).
-    pub fn rows_of(linker: &Linker, records: &[PreparedRecord]) -> Vec<u64> {
-        let mut rows = Vec::with_capacity(records.len() * linker.comparators.len());
+    pub fn rows_of(&self, linker: &Linker, records: &[PreparedRecord]) -> Vec<u32> {
+        let mut rows = Vec::with_capacity(records.len() * self.n);
         for r in records {
-            rows.extend(Self::row(linker, r));
+            rows.extend(
+                self.fields
+                    .iter()
+                    .map(|&(f, _)| key(linker.comparators[f].kind, &r.fields[f])),
+            );
         }
         rows
     }
 
-    /// Number of fields per row.
+    /// Number of keys per row.
     pub fn width(&self) -> usize {
         self.n
-    }
-
-    /// The quick keys of one record.
-    pub fn row<'a>(linker: &'a Linker, r: &'a PreparedRecord) -> impl Iterator<Item = u64> + 'a {
-        linker
-            .comparators
-            .iter()
-            .zip(r.fields.iter())
-            .map(|(c, v)| key(c.kind, v))
     }
 
     /// Take the level weights of a trained (or starting) model.
     pub fn set_weights(&mut self, linker: &Linker, model: &Model) {
         let scorer = model.scorer();
-        self.weights = linker
-            .comparators
+        self.weights = self
+            .fields
             .iter()
-            .enumerate()
-            .map(|(f, c)| {
+            .map(|&(f, _)| {
+                let c = &linker.comparators[f];
                 let w = &scorer.weights[f];
                 let last = w.len() - 1;
                 match kind_of(c.kind) {
@@ -140,47 +168,40 @@ impl QuickTable {
 
     /// The quick score of querying keys `q` against indexed record `j`.
     #[inline]
-    pub fn score(&self, q: &[u64], j: usize) -> f32 {
+    pub fn score(&self, q: &[u32], j: usize) -> f32 {
         let row = &self.rows[j * self.n..(j + 1) * self.n];
         let mut s = 0.0;
-        for f in 0..self.n {
-            let (a, b) = (q[f], row[f]);
+        for (k, (&a, &b)) in q.iter().zip(row).enumerate() {
             if a == 0 || b == 0 {
                 continue;
             }
-            let w = &self.weights[f];
-            s += match self.kinds[f] {
-                QuickKind::Equal => {
-                    if a == b {
-                        w[0]
-                    } else {
-                        w[1]
-                    }
-                }
+            let w = &self.weights[k];
+            let level = match self.fields[k].1 {
+                QuickKind::Equal => usize::from(a != b),
                 QuickKind::Age => {
-                    let d = (a as i64 - b as i64).unsigned_abs() as i32;
-                    let level = if d == 0 {
+                    let d = a.abs_diff(b) as i32;
+                    if d == 0 {
                         1
                     } else {
-                        self.bands[f]
+                        self.bands[k]
                             .iter()
                             .position(|&band| d <= band)
                             .map_or(w.len() - 1, |i| i + 2)
-                    };
-                    w.get(level).copied().unwrap_or(0.0)
+                    }
                 }
                 QuickKind::District => {
-                    use crate::places::{district_relation, DistrictRelation};
-                    let level = match district_relation((a - 1) as u16, (b - 1) as u16) {
-                        DistrictRelation::Same => 1,
-                        DistrictRelation::Parent => 2,
-                        DistrictRelation::Neighbour => 3,
-                        DistrictRelation::Different => 4,
-                    };
-                    w.get(level).copied().unwrap_or(0.0)
+                    let (x, y) = ((a - 1) as usize, (b - 1) as usize);
+                    if x < self.districts && y < self.districts {
+                        usize::from(self.relation[x * self.districts + y])
+                    } else if a == b {
+                        1
+                    } else {
+                        w.len() - 1
+                    }
                 }
-                QuickKind::Skip => 0.0,
+                QuickKind::Skip => continue,
             };
+            s += w.get(level).copied().unwrap_or(0.0);
         }
         s
     }

@@ -200,8 +200,10 @@ impl Scorer {
         if l == 1 {
             lm - freq.log2()
         } else {
-            // u of this level scaled by frequency / (average frequency = u of exact)
-            base + (lm - self.weights[f][1]) - freq.log2()
+            // u of this level scaled by frequency / (average frequency = u of exact); only
+            // ever lowered: the querying value may be rare ("Man Maya Chhetri") while the
+            // other record's, which merely sounds like it, is common.
+            base.min(base + (lm - self.weights[f][1]) - freq.log2())
         }
     }
 
