@@ -37,6 +37,8 @@
 //! em_pairs = 4000000          # at most ~this many candidates train EM (a sample of requests)
 //! seed = 42                    # same data + same seed = same model
 //! em_iterations = 40
+//! knowledge_per_match = 1.0    # [kin] models: weight of field knowledge beside the data in EM
+//! knowledge_min_pairs = 500.0
 //! # prior = 0.0002             # fix λ instead of estimating it
 //! ```
 //! Blocking key parts: `field` or `exact(field)`, `phonetic(field)`, `phonetic1(field)` and
@@ -197,6 +199,20 @@ pub struct TrainingConfig {
     /// candidates' agreement patterns without bias at a fraction of the cost.
     #[serde(default = "default_em_pairs")]
     pub em_pairs: usize,
+    /// Sibling-aware models: field knowledge weighs as this many pseudo-pairs per pair EM
+    /// counts as a match, and at least `knowledge_min_pairs`. Lower lets the data refine
+    /// more; a list with few true pairs (duplicates) needs more.
+    #[serde(default = "default_knowledge_per_match")]
+    pub knowledge_per_match: f64,
+    #[serde(default = "default_knowledge_min_pairs")]
+    pub knowledge_min_pairs: f64,
+}
+
+fn default_knowledge_per_match() -> f64 {
+    1.0
+}
+fn default_knowledge_min_pairs() -> f64 {
+    500.0
 }
 
 fn default_u_pairs() -> usize {
@@ -220,6 +236,8 @@ impl Default for TrainingConfig {
             em_iterations: default_em_iterations(),
             em_pairs: default_em_pairs(),
             prior: None,
+            knowledge_per_match: default_knowledge_per_match(),
+            knowledge_min_pairs: default_knowledge_min_pairs(),
         }
     }
 }

@@ -296,10 +296,14 @@ fn fit<'a>(linker: &Linker, task: Task<'a>, progress: &(dyn Fn(Stage) + Sync)) -
     let em = model.em(
         &patterns,
         sampled_total,
-        cfg.em_iterations,
-        cfg.prior,
-        start_share,
-        max_matches,
+        model::EmSettings {
+            max_iter: cfg.em_iterations,
+            fixed_prior: cfg.prior,
+            start_share,
+            max_matches,
+            knowledge_per_match: cfg.knowledge_per_match,
+            knowledge_min_pairs: cfg.knowledge_min_pairs,
+        },
     );
     if em.accepted {
         // Relatives as they look beside the refined m.

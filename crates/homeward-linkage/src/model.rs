@@ -90,13 +90,22 @@ const TF_LEVELS: &[&str] = &[
     "sounds alike or nickname",
 ];
 
-/// How much field knowledge weighs beside the data in a sibling-aware model's EM: this many
-/// pseudo-pairs per pair in the match class (at least [`MIN_KNOWLEDGE_PAIRS`]). Relative to
-/// the match class, so that the balance is the same on 2,000 records as on 200,000: field
-/// knowledge must not learn "same given name" (namesakes) or "same household" (siblings) as
-/// the mark of a match however many candidates there are.
-const KNOWLEDGE_PER_MATCH: f64 = 5.0;
-const MIN_KNOWLEDGE_PAIRS: f64 = 5000.0;
+/// How EM runs (see [`Model::em`]).
+#[derive(Clone, Copy, Debug)]
+pub struct EmSettings {
+    pub max_iter: usize,
+    /// λ fixed by the configuration instead of estimated.
+    pub fixed_prior: Option<f64>,
+    /// Share of candidate pairs expected to match, to start from.
+    pub start_share: f64,
+    /// A match class larger than this many pairs is rejected (households, common names).
+    pub max_matches: f64,
+    /// How much field knowledge weighs beside the data in a sibling-aware model: this many
+    /// pseudo-pairs per pair in the match class, and at least `knowledge_min_pairs`. Relative
+    /// to the match class, so that the balance is the same on 2,000 records as on 200,000.
+    pub knowledge_per_match: f64,
+    pub knowledge_min_pairs: f64,
+}
 
 /// Start values for m: strong agreement likely among matches, disagreement rare.
 fn start_m(kind: Kind, n_levels: usize) -> Vec<f64> {
@@ -261,16 +270,20 @@ impl Model {
     /// share × candidates / all possible pairs, unless the configuration fixes it. A match
     /// class larger than `max_matches` pairs is a cluster of something else (households,
     /// common names) and is rejected.
-    #[allow(clippy::too_many_arguments)]
     pub fn em(
         &mut self,
         patterns: &[(Gamma, u64)],
         total_pairs: f64,
-        max_iter: usize,
-        fixed_prior: Option<f64>,
-        start_share: f64,
-        max_matches: f64,
+        settings: EmSettings,
     ) -> EmReport {
+        let EmSettings {
+            max_iter,
+            fixed_prior,
+            start_share,
+            max_matches,
+            knowledge_per_match,
+            knowledge_min_pairs,
+        } = settings;
         let n_cand: u64 = patterns.iter().map(|p| p.1).sum();
         let nf = self.fields.len();
         let mut report = EmReport {
@@ -381,7 +394,7 @@ impl Model {
                 // replaces: a registry of siblings and namesakes offers EM clusters — "same
                 // household", "same common given name" — that are not the same child).
                 let strength = match &self.kin {
-                    Some(_) => (KNOWLEDGE_PER_MATCH * tm).max(MIN_KNOWLEDGE_PAIRS),
+                    Some(_) => (knowledge_per_match * tm).max(knowledge_min_pairs),
                     None => 1.0,
                 };
                 for l in 1..k {
@@ -657,7 +670,18 @@ comparator = "age"
         }
         let mut patterns: Vec<(Gamma, u64)> = counts.into_iter().collect();
         patterns.sort();
-        let report = model.em(&patterns, 1e6, 200, None, 0.3, f64::INFINITY);
+        let report = model.em(
+            &patterns,
+            1e6,
+            EmSettings {
+                max_iter: 200,
+                fixed_prior: None,
+                start_share: 0.3,
+                max_matches: f64::INFINITY,
+                knowledge_per_match: 5.0,
+                knowledge_min_pairs: 5000.0,
+            },
+        );
         assert!(report.accepted, "{report:?}");
         assert!((report.match_share - 0.1).abs() < 0.02, "{report:?}");
         for (f, m) in true_m.iter().enumerate() {
