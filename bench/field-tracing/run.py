@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Homeward and Splink 5 side by side, in the same run, on the field-tracing sets: links
 (requests × registered children, `--profile tracing`) and duplicates (among the children,
-`--dedupe --profile duplicates`), small (2,000 × 1,500, checked in) and large (200,000 ×
-150,000, generated on first use). For each: P/R/F1 at the default threshold 0.5, best F1,
-average precision, hits@1/@5, recall at precision ≥ 0.95, wall time, peak memory and the
-calibration table (pairs and share true per probability band).
+`--dedupe --profile duplicates`), each at two sizes: small (2,000 × 1,500, checked in) and
+large (200,000 × 150,000, generated on first use), from two generators written
+independently of each other (`generate.py` and `holdout/generate.py`). For each: P/R/F1 at
+the default threshold 0.5, best F1, average precision, hits@1/@5, recall at precision ≥ 0.95,
+wall time, peak memory and the calibration table (pairs and share true per probability band).
 
-    python3 bench/field-tracing/run.py                    # both sizes, both tools
-    python3 bench/field-tracing/run.py --sizes small      # the small set only (~1 min)
+    python3 bench/field-tracing/run.py                          # all four sets, both tools
+    python3 bench/field-tracing/run.py --sets small holdout-small   # the small sets (~2 min)
     python3 bench/field-tracing/run.py --no-splink
 
 Environment (all optional): HOMEWARD_BIN (default target/release/homeward-link, built if
@@ -66,27 +67,35 @@ def homeward_bin() -> str:
     return str(REPO / "target" / "release" / "homeward-link")
 
 
-def data_dir(size: str) -> Path:
-    if size == "small":
+SETS = ["small", "large", "holdout-small", "holdout-large"]
+
+
+def data_dir(name: str) -> Path:
+    if name == "small":
         return HERE / "small"
-    d = DATA / "field-large"
+    if name == "holdout-small":
+        return HERE / "holdout" / "small"
+    gen, seed, d = {
+        "large": (HERE / "generate.py", "2024", DATA / "field-large"),
+        "holdout-large": (HERE / "holdout" / "generate.py", "7", DATA / "holdout-large"),
+    }[name]
     if not (d / "children.csv").exists():
-        log(f"generating the large set in {d} (about 3 minutes)")
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--size", "large", "--seed", "2024",
-                        "--out", str(d)], check=True)
+        log(f"generating the {name} set in {d} (a few minutes)")
+        subprocess.run([sys.executable, str(gen), "--size", "large", "--seed", seed, "--out", str(d)],
+                       check=True)
     return d
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", nargs="+", default=["small", "large"], choices=["small", "large"])
+    ap.add_argument("--sets", nargs="+", default=SETS, choices=SETS)
     ap.add_argument("--no-splink", action="store_true")
     args = ap.parse_args()
     hw = homeward_bin()
     py = None if args.no_splink else venv_python()
     work = Path(tempfile.mkdtemp(prefix="homeward-field-"))
     rows = []
-    for size in args.sizes:
+    for size in args.sets:
         d = data_dir(size)
         for task in ("links", "duplicates"):
             out = work / f"{size}_{task}_homeward.csv"
@@ -106,11 +115,11 @@ def main() -> None:
                 rows.append((size, task, "splink", score(out, d, task, 0.5), wall, rss))
 
     print()
-    head = (f"{'set':<6} {'task':<10} {'tool':<9} {'P':>6} {'R':>6} {'F1':>6} {'bestF1':>7} {'AP':>6} "
+    head = (f"{'set':<13} {'task':<10} {'tool':<9} {'P':>6} {'R':>6} {'F1':>6} {'bestF1':>7} {'AP':>6} "
             f"{'hits@1':>7} {'hits@5':>7} {'R@P95':>6} {'wall s':>7} {'peak MiB':>9}")
     print(head)
     for size, task, tool, m, wall, rss in rows:
-        print(f"{size:<6} {task:<10} {tool:<9} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
+        print(f"{size:<13} {task:<10} {tool:<9} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
               f"{m['best_f1']:>7.3f} {m['average_precision']:>6.3f} {m['hits_at_1']:>7.3f} "
               f"{m['hits_at_5']:>7.3f} {m['recall_at_precision_95']:>6.3f} {wall:>7.1f} {rss:>9.0f}")
     print("\ncalibration (pairs / share true per probability band):")

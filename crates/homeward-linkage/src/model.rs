@@ -134,9 +134,15 @@ fn start_m(kind: Kind, n_levels: usize) -> Vec<f64> {
     m
 }
 
-fn start_u(n_levels: usize) -> Vec<f64> {
+fn start_u(kind: Kind, n_levels: usize) -> Vec<f64> {
     let mut u = vec![0.0; n_levels];
     u[0] = 1.0;
+    if kind == Kind::Sex && n_levels == 3 {
+        // Two records of unrelated people are of the same sex half the time.
+        u[1] = 0.5;
+        u[2] = 0.5;
+        return u;
+    }
     let last = n_levels - 1;
     let partial = n_levels.saturating_sub(3);
     u[1] = 0.01;
@@ -177,7 +183,7 @@ impl Model {
                 } else {
                     start_m(c.kind, c.n_levels())
                 };
-                let u = start_u(c.n_levels());
+                let u = start_u(c.kind, c.n_levels());
                 FieldParams {
                     name: f.name.clone(),
                     tf: f.tf,

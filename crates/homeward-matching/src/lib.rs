@@ -103,6 +103,9 @@ pub struct Matcher {
 
 const CANDIDATES: usize = 20;
 
+/// Prior probability that an adult screened at a checkpoint is one given person of concern.
+const PERSON_PRIOR: f64 = 0.01;
+
 fn duplicates_index(
     cases: &[(RecordId, Document)],
     threshold: f64,
@@ -182,8 +185,11 @@ impl Matcher {
         };
         let duplicates = duplicates_index(cases, threshold)?;
         // Persons of concern are adults with their own names: the children's trained name
-        // frequencies would say nothing true about them.
-        let persons = LinkIndex::new(linker.clone(), Model::start(&linker))?;
+        // frequencies would say nothing true about them. They are a few hundred at most, so
+        // an adult seen at a checkpoint is a given listed person about one time in a hundred.
+        let mut person_model = Model::start(&linker);
+        person_model.lambda = PERSON_PRIOR;
+        let persons = LinkIndex::new(linker.clone(), person_model)?;
         let cases_index = LinkIndex::new(linker.clone(), model.clone())?;
         let sought_index = LinkIndex::new(linker, model.clone())?;
         cases_index.insert_many(right)?;
