@@ -226,14 +226,25 @@ pub fn build_blocks(
     n_rules: usize,
     max_block: Option<usize>,
 ) -> Vec<Blocks> {
+    let order: Vec<u32> = (0..records.len() as u32).collect();
+    build_blocks_in(records, n_rules, max_block, &order)
+}
+
+/// [`build_blocks`] whose lists hold *slots*: positions in `order` (slot → record index).
+fn build_blocks_in(
+    records: &[PreparedRecord],
+    n_rules: usize,
+    max_block: Option<usize>,
+    order: &[u32],
+) -> Vec<Blocks> {
     (0..n_rules)
         .into_par_iter()
         .map(|r| {
             let mut m: Blocks = FxHashMap::default();
-            for (i, rec) in records.iter().enumerate() {
-                let k = rec.rkeys[r];
+            for (slot, &i) in order.iter().enumerate() {
+                let k = records[i as usize].rkeys[r];
                 if k != 0 {
-                    m.entry(k).or_default().push(i as u32);
+                    m.entry(k).or_default().push(slot as u32);
                 }
             }
             if let Some(max) = max_block {
@@ -285,7 +296,13 @@ impl Gather {
 pub struct CandidateSource<'a> {
     left: &'a [PreparedRecord],
     right: &'a [PreparedRecord],
+    /// Block lists hold slots: positions in `order`.
     blocks: Vec<Blocks>,
+    /// Slot → indexed record. Records are laid out by district (see [`locality_order`]), so
+    /// that a request's candidates, mostly from a few districts, sit close together in memory.
+    order: Vec<u32>,
+    /// The querying records, by district too: consecutive requests reuse what is in cache.
+    left_order: Vec<u32>,
     /// Pairs within one file: only partners after the querying record, so each pair once.
     within_one_file: bool,
     /// Records a rule may bring together across one record's near(...) keys.
@@ -297,17 +314,22 @@ pub struct CandidateSource<'a> {
 }
 
 impl<'a> CandidateSource<'a> {
-    /// Candidates for linking `left` (querying role) with `right` (indexed role).
+    /// Candidates for linking `left` (querying role) with `right` (indexed role); `locality`
+    /// is the field (a district) records are laid out by.
     pub fn link(
         left: &'a [PreparedRecord],
         right: &'a [PreparedRecord],
         n_rules: usize,
         max_block: Option<usize>,
+        locality: Option<usize>,
     ) -> Self {
+        let order = locality_order(right, locality);
         CandidateSource {
             left,
             right,
-            blocks: build_blocks(right, n_rules, max_block),
+            blocks: build_blocks_in(right, n_rules, max_block, &order),
+            left_order: locality_order(left, locality),
+            order,
             within_one_file: false,
             max_block: max_block.unwrap_or(usize::MAX),
             max_candidates: None,
@@ -316,11 +338,19 @@ impl<'a> CandidateSource<'a> {
     }
 
     /// Candidates (i < j) within one file, for deduplication.
-    pub fn dedupe(records: &'a [PreparedRecord], n_rules: usize, max_block: Option<usize>) -> Self {
+    pub fn dedupe(
+        records: &'a [PreparedRecord],
+        n_rules: usize,
+        max_block: Option<usize>,
+        locality: Option<usize>,
+    ) -> Self {
+        let order = locality_order(records, locality);
         CandidateSource {
             left: records,
             right: records,
-            blocks: build_blocks(records, n_rules, max_block),
+            blocks: build_blocks_in(records, n_rules, max_block, &order),
+            left_order: order.clone(),
+            order,
             within_one_file: true,
             max_block: max_block.unwrap_or(usize::MAX),
             max_candidates: None,
@@ -333,7 +363,7 @@ impl<'a> CandidateSource<'a> {
     pub fn with_max_candidates(mut self, linker: &Linker, max: Option<usize>) -> Self {
         self.max_candidates = max;
         if max.is_some() {
-            let table = QuickTable::new(linker, self.right);
+            let table = QuickTable::new(linker, self.right, &self.order);
             let left = table.rows_of(linker, self.left);
             self.quick = Some((left, table));
         }
@@ -352,6 +382,12 @@ impl<'a> CandidateSource<'a> {
         self.left.len()
     }
 
+    /// The querying records in the order that keeps memory access local (by district): run
+    /// them in this order where order does not matter.
+    pub fn left_order(&self) -> &[u32] {
+        &self.left_order
+    }
+
     pub fn is_empty(&self) -> bool {
         self.left.is_empty()
     }
@@ -368,7 +404,8 @@ impl<'a> CandidateSource<'a> {
             .flat_map(|(r, b)| a.query_keys(r).filter_map(move |k| b.get(&k)))
             .map(|list| {
                 if self.within_one_file {
-                    list.len() - list.partition_point(|&j| j as usize <= i)
+                    // about half the block comes after record i
+                    list.len().div_ceil(2)
                 } else {
                     list.len()
                 }
@@ -399,7 +436,7 @@ impl<'a> CandidateSource<'a> {
         gather
             .touched
             .iter()
-            .map(|&j| (j, gather.evidence[j as usize]))
+            .map(|&slot| (self.order[slot as usize], gather.evidence[slot as usize]))
             .collect()
     }
 
@@ -429,14 +466,12 @@ impl<'a> CandidateSource<'a> {
                 if taken > self.max_block && taken > list.len() {
                     break;
                 }
-                let start = if self.within_one_file {
-                    list.partition_point(|&j| j as usize <= i)
-                } else {
-                    0
-                };
                 let w = (n / list.len() as f32).log2();
-                for &j in &list[start..] {
+                for &j in list {
                     let ju = j as usize;
+                    if self.within_one_file && self.order[ju] as usize <= i {
+                        continue;
+                    }
                     if g.stamp[ju] != g.generation {
                         g.stamp[ju] = g.generation;
                         g.evidence[ju] = match quick {
@@ -465,11 +500,13 @@ impl<'a> CandidateSource<'a> {
             }
         }
         let first = &g.first_rule;
-        g.touched.sort_unstable_by_key(|&j| (first[j as usize], j));
+        let order = &self.order;
+        g.touched
+            .sort_unstable_by_key(|&j| (first[j as usize], order[j as usize]));
         for &j in &g.touched {
             per_rule[first[j as usize] as usize] += 1;
         }
-        out.extend_from_slice(&g.touched);
+        out.extend(g.touched.iter().map(|&j| order[j as usize]));
     }
 
     /// Every candidate pair, in a deterministic order (by querying index, then rule, then
@@ -500,6 +537,24 @@ impl<'a> CandidateSource<'a> {
     }
 }
 
+/// Record indices ordered by the value of field `field` (a district), then by the first
+/// field's (the given name's) value: the layout that keeps a request's candidates close
+/// together. Identity without a field.
+pub fn locality_order(records: &[PreparedRecord], field: Option<usize>) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..records.len() as u32).collect();
+    if let Some(f) = field {
+        let key = |i: u32| {
+            let r = &records[i as usize];
+            (
+                r.fields.get(f).map_or(0, |v| v.hash),
+                r.fields.first().map_or(0, |v| v.hash),
+            )
+        };
+        order.par_sort_by_key(|&i| (key(i), i));
+    }
+    order
+}
+
 /// Candidate pairs for linking `left` with `right`, each once (see [`CandidateSource::collect`]).
 pub fn link_candidates(
     left: &[PreparedRecord],
@@ -507,7 +562,7 @@ pub fn link_candidates(
     n_rules: usize,
     max_block: Option<usize>,
 ) -> Candidates {
-    CandidateSource::link(left, right, n_rules, max_block).collect()
+    CandidateSource::link(left, right, n_rules, max_block, None).collect()
 }
 
 /// Candidate pairs (i < j) within one file, for deduplication.
@@ -516,7 +571,7 @@ pub fn dedupe_candidates(
     n_rules: usize,
     max_block: Option<usize>,
 ) -> Candidates {
-    CandidateSource::dedupe(records, n_rules, max_block).collect()
+    CandidateSource::dedupe(records, n_rules, max_block, None).collect()
 }
 
 /// Share of the true pairs that blocking generates (`is_true` says whether a pair is true;

@@ -566,10 +566,12 @@ impl Comparator {
                 if same_token_set(kx.tokens(), ky.tokens()) {
                     return 2;
                 }
-                let sim = jw_from(x, y, self.jw.last().copied().unwrap_or(0.0));
-                for (i, t) in self.jw.iter().enumerate() {
-                    if sim >= *t {
-                        return 3 + i as u8;
+                if let Some(&floor) = self.jw.last() {
+                    let sim = jw_from(x, y, floor);
+                    for (i, t) in self.jw.iter().enumerate() {
+                        if sim >= *t {
+                            return 3 + i as u8;
+                        }
                     }
                 }
                 if shared_token_share(kx.tokens(), ky.tokens()) >= 0.5 {

@@ -83,9 +83,12 @@ pub fn tf_tables(linker: &Linker, model: &Model, task: Task<'_>) -> Vec<TfTable>
 /// Where a task's candidates come from (see [`blocking::CandidateSource`]).
 pub fn candidate_source<'a>(linker: &Linker, task: Task<'a>) -> blocking::CandidateSource<'a> {
     let (max, n_rules) = (linker.config.max_block_size, linker.rules.len());
+    let locality = linker.tf_group;
     match task {
-        Task::Link { left, right } => blocking::CandidateSource::link(left, right, n_rules, max),
-        Task::Dedupe(r) => blocking::CandidateSource::dedupe(r, n_rules, max),
+        Task::Link { left, right } => {
+            blocking::CandidateSource::link(left, right, n_rules, max, locality)
+        }
+        Task::Dedupe(r) => blocking::CandidateSource::dedupe(r, n_rules, max, locality),
     }
     .with_max_candidates(linker, linker.config.max_candidates)
 }
@@ -215,7 +218,12 @@ fn training_sample(linker: &Linker, source: &blocking::CandidateSource<'_>) -> (
     let k = ((n as f64 * budget as f64 / bound as f64).ceil() as usize).clamp(1, n);
     let mut rng = rand::rngs::StdRng::seed_from_u64(linker.config.training.seed ^ 0x5eed);
     let mut v = rand::seq::index::sample(&mut rng, n, k).into_vec();
-    v.sort_unstable();
+    // In the source's layout order, so that consecutive records share what is in cache.
+    let mut rank = vec![0u32; n];
+    for (pos, &i) in source.left_order().iter().enumerate() {
+        rank[i as usize] = pos as u32;
+    }
+    v.sort_unstable_by_key(|&i| rank[i]);
     (v, k as f64 / n as f64)
 }
 
@@ -357,8 +365,10 @@ pub fn run(
     let compete = matches!(task, Task::Link { .. }) && linker.config.one_match_per_left;
     let min_w = model::weight_of(threshold);
     let n_rules = linker.rules.len();
-    let per_left: Vec<(Vec<ScoredPair>, Vec<u64>)> = (0..source.len())
-        .into_par_iter()
+    let order = source.left_order();
+    let per_left: Vec<(Vec<ScoredPair>, Vec<u64>)> = order
+        .par_iter()
+        .map(|&i| i as usize)
         .map_init(
             || (Vec::new(), blocking::Gather::default()),
             |(buf, gather), i| {
@@ -398,6 +408,8 @@ pub fn run(
             *t += x;
         }
     }
+    // Back to the querying records' order (stable: each record's pairs keep theirs).
+    out.sort_by_key(|p| p.left);
     report.candidate_pairs = per_rule_total.iter().sum();
     for ((_, n), x) in report.pairs_per_rule.iter_mut().zip(per_rule_total) {
         *n = x;

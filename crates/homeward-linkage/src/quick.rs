@@ -74,8 +74,9 @@ fn key(kind: Kind, v: &FieldValue) -> u32 {
 }
 
 impl QuickTable {
-    /// The quick keys of `records` under `linker`'s fields (weights not yet set).
-    pub fn new(linker: &Linker, records: &[PreparedRecord]) -> QuickTable {
+    /// The quick keys of `records` under `linker`'s fields (weights not yet set), one row per
+    /// entry of `order` (record indices).
+    pub fn new(linker: &Linker, records: &[PreparedRecord], order: &[u32]) -> QuickTable {
         let fields: Vec<(usize, QuickKind)> = linker
             .comparators
             .iter()
@@ -108,7 +109,11 @@ impl QuickTable {
             relation,
             districts,
         };
-        table.rows = table.rows_of(linker, records);
+        let mut rows = Vec::with_capacity(order.len() * table.n);
+        for &i in order {
+            rows.extend(table.row_of(linker, &records[i as usize]));
+        }
+        table.rows = rows;
         table
     }
 
@@ -116,13 +121,19 @@ impl QuickTable {
     pub fn rows_of(&self, linker: &Linker, records: &[PreparedRecord]) -> Vec<u32> {
         let mut rows = Vec::with_capacity(records.len() * self.n);
         for r in records {
-            rows.extend(
-                self.fields
-                    .iter()
-                    .map(|&(f, _)| key(linker.comparators[f].kind, &r.fields[f])),
-            );
+            rows.extend(self.row_of(linker, r));
         }
         rows
+    }
+
+    fn row_of<'a>(
+        &'a self,
+        linker: &'a Linker,
+        r: &'a PreparedRecord,
+    ) -> impl Iterator<Item = u32> + 'a {
+        self.fields
+            .iter()
+            .map(move |&(f, _)| key(linker.comparators[f].kind, &r.fields[f]))
     }
 
     /// Number of keys per row.
