@@ -14,6 +14,7 @@ pub mod cli;
 pub mod compare;
 pub mod compete;
 pub mod config;
+pub mod decisions;
 pub mod error;
 pub mod index;
 pub mod kin;

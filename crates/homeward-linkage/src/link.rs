@@ -359,7 +359,37 @@ pub fn run(
         mut report,
     } = fit(linker, task, progress);
     progress(Stage::Scoring);
-    let tf = tf_tables(linker, &model, task);
+    let (out, per_rule_total) = score_all(linker, task, &model, &source, threshold);
+    report.candidate_pairs = per_rule_total.iter().sum();
+    for ((_, n), x) in report.pairs_per_rule.iter_mut().zip(per_rule_total) {
+        *n = x;
+    }
+    (model, out, report)
+}
+
+/// Score a task with a model already trained (e.g. refined by caseworkers' decisions): the
+/// pairs at or above `threshold`, ordered as [`run`] orders them.
+pub fn score_with(
+    linker: &Linker,
+    task: Task<'_>,
+    model: &Model,
+    threshold: f64,
+) -> Vec<ScoredPair> {
+    let mut source = candidate_source(linker, task);
+    source.set_quick_weights(linker, model);
+    score_all(linker, task, model, &source, threshold).0
+}
+
+/// Score every querying record's candidates (and let them compete, when configured); returns
+/// the pairs and the candidates each rule found first.
+fn score_all(
+    linker: &Linker,
+    task: Task<'_>,
+    model: &Model,
+    source: &blocking::CandidateSource<'_>,
+    threshold: f64,
+) -> (Vec<ScoredPair>, Vec<u64>) {
+    let tf = tf_tables(linker, model, task);
     let scorer = model.scorer();
     let (left, right) = task.sides();
     let compete = matches!(task, Task::Link { .. }) && linker.config.one_match_per_left;
@@ -410,11 +440,7 @@ pub fn run(
     }
     // Back to the querying records' order (stable: each record's pairs keep theirs).
     out.sort_by_key(|p| p.left);
-    report.candidate_pairs = per_rule_total.iter().sum();
-    for ((_, n), x) in report.pairs_per_rule.iter_mut().zip(per_rule_total) {
-        *n = x;
-    }
-    (model, out, report)
+    (out, per_rule_total)
 }
 
 /// The candidates a run scores (after training, so `max_candidates` keeps the best by the

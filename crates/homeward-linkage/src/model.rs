@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::compare::Kind;
+use crate::decisions::Calibration;
 use crate::kin::KinParams;
 use crate::linker::{Gamma, Linker, PreparedRecord};
 use crate::neighbours::NeighbourParams;
@@ -47,6 +48,9 @@ pub struct Model {
     /// The neighbour class (`[kin] neighbours`): unrelated children of the same event.
     #[serde(default)]
     pub neighbours: Option<NeighbourParams>,
+    /// What caseworkers' decisions taught (see [`crate::decisions`]).
+    #[serde(default)]
+    pub calibration: Calibration,
 }
 
 /// One field's part in a pair's score.
@@ -205,6 +209,7 @@ impl Model {
             lambda: linker.config.training.prior.unwrap_or(1e-4),
             kin: KinParams::start(linker),
             neighbours: neighbour_start(linker),
+            calibration: Calibration::default(),
         }
     }
 
@@ -448,52 +453,6 @@ impl Model {
         report
     }
 
-    /// Refine m and u from pairs a caseworker confirmed (`true`) or rejected (`false`). The
-    /// labelled counts are blended with the current values, which weigh as much as `strength`
-    /// labelled pairs (e.g. 20: a handful of decisions nudges the model, hundreds reshape it).
-    pub fn fit_labels(
-        &mut self,
-        linker: &Linker,
-        labelled: &[(&PreparedRecord, &PreparedRecord, bool)],
-        strength: f64,
-    ) {
-        let vectors: Vec<(Gamma, bool)> = labelled
-            .iter()
-            .map(|(a, b, m)| (linker.gamma(a, b), *m))
-            .collect();
-        self.fit_label_vectors(&vectors, strength);
-    }
-
-    /// `fit_labels` on comparison vectors already computed.
-    pub fn fit_label_vectors(&mut self, labelled: &[(Gamma, bool)], strength: f64) {
-        let nf = self.fields.len();
-        for f in 0..nf {
-            let k = self.fields[f].levels.len();
-            let mut cm = vec![0.0; k];
-            let mut cu = vec![0.0; k];
-            for &(g, is_match) in labelled {
-                let l = g.level(f);
-                if l == 0 {
-                    continue;
-                }
-                if is_match {
-                    cm[l] += 1.0;
-                } else {
-                    cu[l] += 1.0;
-                }
-            }
-            let (tm, tu): (f64, f64) = (cm.iter().sum(), cu.iter().sum());
-            for (l, level) in self.fields[f].levels.iter_mut().enumerate().skip(1) {
-                if tm > 0.0 {
-                    level.m = (cm[l] + strength * level.m) / (tm + strength);
-                }
-                if tu > 0.0 {
-                    level.u = (cu[l] + strength * level.u) / (tu + strength);
-                }
-            }
-        }
-    }
-
     /// Score one pair of records prepared by `linker` (the configuration these parameters were
     /// trained for). `tf`: value frequencies for term-frequency adjustment (`TfTable::build`
     /// over the records at hand), or `&[]` to score without it.
@@ -574,6 +533,7 @@ impl Model {
             prior: (lambda / (1.0 - lambda)).log2(),
             kin,
             neighbours,
+            calibration: self.calibration,
         }
     }
 }

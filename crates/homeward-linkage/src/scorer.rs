@@ -5,6 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::decisions::Calibration;
 use crate::kin;
 use crate::linker::{Gamma, PreparedRecord};
 use crate::model::{Contribution, Model};
@@ -157,6 +158,8 @@ pub struct Scorer {
     pub kin: Option<KinScorer>,
     /// The weight against unrelated children of the same event.
     pub neighbours: Option<NeighbourScorer>,
+    /// The correction learnt from caseworkers' decisions.
+    pub calibration: Calibration,
 }
 
 /// Precomputed weights against the neighbour class.
@@ -180,12 +183,22 @@ pub struct KinScorer {
 /// Name of the explanation row that holds the sibling check.
 pub const KIN_ROW: &str = "relative_check";
 
+/// Name of the explanation row that holds what caseworkers' decisions changed.
+pub const DECISIONS_ROW: &str = "caseworker_decisions";
+
 impl Scorer {
     /// Weight of field `f` at its level in `g`, adjusted for the frequency of `a`'s value:
     /// the exact level weighs log2(m / frequency), and a close level (same words, sounds
     /// alike) of a common name weighs less, and of a rare one more, by the same ratio.
     #[inline]
     pub fn field_weight(&self, f: usize, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
+        self.field_weight_tf(f, g, tf.get(f).and_then(|t| t.frequency_for(f, a)))
+    }
+
+    /// Weight of field `f` at its level in `g`, the querying value having frequency `freq`
+    /// (`None`: no adjustment).
+    #[inline]
+    fn field_weight_tf(&self, f: usize, g: Gamma, freq: Option<f64>) -> f64 {
         let l = g.level(f);
         let base = self.weights[f].get(l).copied().unwrap_or(0.0);
         if l == 0 || l > self.tf_levels[f] {
@@ -194,7 +207,7 @@ impl Scorer {
         let Some(lm) = self.tf_log_m[f] else {
             return base;
         };
-        let Some(freq) = tf.get(f).and_then(|t| t.frequency_for(f, a)) else {
+        let Some(freq) = freq else {
             return base;
         };
         if l == 1 {
@@ -211,10 +224,26 @@ impl Scorer {
     /// pair.
     #[inline]
     pub fn weight(&self, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
+        self.calibration.apply(
+            self.weight_before_decisions(g, |f| tf.get(f).and_then(|t| t.frequency_for(f, a))),
+        )
+    }
+
+    /// The weight of a comparison vector without term-frequency adjustment (for learning from
+    /// decisions on vectors alone).
+    pub fn weight_of_vector(&self, g: Gamma) -> f64 {
+        self.calibration
+            .apply(self.weight_before_decisions(g, |_| None))
+    }
+
+    /// The weight before the correction learnt from decisions; `freq(f)` is the frequency of
+    /// the querying value of field `f`.
+    #[inline]
+    pub fn weight_before_decisions(&self, g: Gamma, freq: impl Fn(usize) -> Option<f64>) -> f64 {
         let mut w = self.prior;
         let mut shared = 0.0;
         for f in 0..self.weights.len() {
-            let fw = self.field_weight(f, g, a, tf);
+            let fw = self.field_weight_tf(f, g, freq(f));
             w += fw;
             if self.neighbours.as_ref().is_some_and(|n| n.shared[f]) {
                 shared += fw;
@@ -262,11 +291,13 @@ impl Scorer {
                 weight: self.field_weight(f, g, a, tf),
             })
             .collect();
+        let decided = self.weight(g, a, tf);
+        let full =
+            self.weight_before_decisions(g, |f| tf.get(f).and_then(|t| t.frequency_for(f, a)));
         if self.kin.is_some() || self.neighbours.is_some() {
             // What the relative and neighbour checks take away: the child-specific fields must
             // make this child likelier than a brother, sister, twin or cousin, and the other
             // fields likelier than another child of the same flood.
-            let full = self.weight(g, a, tf);
             let unrelated = self.unrelated_weight(g, a, tf);
             rows.push(Contribution {
                 field: KIN_ROW.to_owned(),
@@ -276,6 +307,13 @@ impl Scorer {
                     "not a relative".to_owned()
                 },
                 weight: full - unrelated,
+            });
+        }
+        if self.calibration.decisions > 0 {
+            rows.push(Contribution {
+                field: DECISIONS_ROW.to_owned(),
+                level: format!("learnt from {} decisions", self.calibration.decisions),
+                weight: decided - full,
             });
         }
         rows
