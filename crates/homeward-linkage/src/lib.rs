@@ -10,11 +10,13 @@
 //! The crate knows nothing of databases or HTTP.
 
 pub mod blocking;
+pub mod candidates;
 pub mod cli;
 pub mod compare;
 pub mod compete;
 pub mod config;
 pub mod decisions;
+pub mod em;
 pub mod error;
 pub mod index;
 pub mod kin;
@@ -27,6 +29,7 @@ pub mod normalise;
 pub mod places;
 pub mod quick;
 pub mod scorer;
+pub mod similarity;
 pub mod translit;
 
 pub use config::{LinkConfig, PROFILES};

@@ -1,0 +1,311 @@
+//! Gathering one querying record's candidates from the blocks of every rule: each indexed
+//! record once, with the evidence its shared keys give or its quick score, and only the best
+//! `max_candidates` of them when there are more. Records are laid out by district so that a
+//! request's candidates sit close together in memory.
+
+use rayon::prelude::*;
+
+use crate::blocking::{build_blocks_in, Blocks, Candidates};
+use crate::linker::{Linker, PreparedRecord};
+use crate::model::Model;
+use crate::quick::QuickTable;
+
+/// Reusable buffers for gathering one querying record's candidates (one per thread): the
+/// evidence each indexed record has collected so far, marked by generation so that nothing
+/// needs clearing between records.
+#[derive(Default)]
+pub struct Gather {
+    evidence: Vec<f32>,
+    stamp: Vec<u32>,
+    first_rule: Vec<u16>,
+    touched: Vec<u32>,
+    generation: u32,
+}
+
+impl Gather {
+    fn start(&mut self, n: usize) {
+        if self.stamp.len() < n {
+            self.evidence.resize(n, 0.0);
+            self.stamp.resize(n, 0);
+            self.first_rule.resize(n, 0);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+        self.touched.clear();
+    }
+}
+
+/// The candidates of each querying record, generated on demand: a large run streams them
+/// (count patterns for training, then score and keep the best per request) instead of holding
+/// every pair in memory at once.
+///
+/// Every rule whose key a pair shares adds evidence `log2(n / block size)`: a shared rare key
+/// says more than a shared common one, and a pair that several rules bring together more than
+/// a pair one rule does. When `max_candidates` is set, only that many candidates with the most
+/// evidence are kept per querying record: on 200,000 records a common given name in a district
+/// brings hundreds of namesakes, of which only those that also share a parent's name, the
+/// village or the family name are worth scoring.
+pub struct CandidateSource<'a> {
+    left: &'a [PreparedRecord],
+    right: &'a [PreparedRecord],
+    /// Block lists hold slots: positions in `order`.
+    blocks: Vec<Blocks>,
+    /// Slot → indexed record. Records are laid out by district (see [`locality_order`]), so
+    /// that a request's candidates, mostly from a few districts, sit close together in memory.
+    order: Vec<u32>,
+    /// The querying records, by district too: consecutive requests reuse what is in cache.
+    left_order: Vec<u32>,
+    /// Pairs within one file: only partners after the querying record, so each pair once.
+    within_one_file: bool,
+    /// Records a rule may bring together across one record's near(...) keys.
+    max_block: usize,
+    max_candidates: Option<usize>,
+    /// Quick keys of both sides, to choose the `max_candidates` best by quick score (see
+    /// [`crate::quick`]); without them, by evidence.
+    quick: Option<(Vec<u32>, QuickTable)>,
+}
+
+impl<'a> CandidateSource<'a> {
+    /// Candidates for linking `left` (querying role) with `right` (indexed role); `locality`
+    /// is the field (a district) records are laid out by.
+    pub fn link(
+        left: &'a [PreparedRecord],
+        right: &'a [PreparedRecord],
+        n_rules: usize,
+        max_block: Option<usize>,
+        locality: Option<usize>,
+    ) -> Self {
+        let order = locality_order(right, locality);
+        CandidateSource {
+            left,
+            right,
+            blocks: build_blocks_in(right, n_rules, max_block, &order),
+            left_order: locality_order(left, locality),
+            order,
+            within_one_file: false,
+            max_block: max_block.unwrap_or(usize::MAX),
+            max_candidates: None,
+            quick: None,
+        }
+    }
+
+    /// Candidates (i < j) within one file, for deduplication.
+    pub fn dedupe(
+        records: &'a [PreparedRecord],
+        n_rules: usize,
+        max_block: Option<usize>,
+        locality: Option<usize>,
+    ) -> Self {
+        let order = locality_order(records, locality);
+        CandidateSource {
+            left: records,
+            right: records,
+            blocks: build_blocks_in(records, n_rules, max_block, &order),
+            left_order: order.clone(),
+            order,
+            within_one_file: true,
+            max_block: max_block.unwrap_or(usize::MAX),
+            max_candidates: None,
+            quick: None,
+        }
+    }
+
+    /// Keep at most `max` candidates per querying record, those with the best quick score
+    /// once [`set_quick_weights`](Self::set_quick_weights) has run, else the most evidence.
+    pub fn with_max_candidates(mut self, linker: &Linker, max: Option<usize>) -> Self {
+        self.max_candidates = max;
+        if max.is_some() {
+            let table = QuickTable::new(linker, self.right, &self.order);
+            let left = table.rows_of(linker, self.left);
+            self.quick = Some((left, table));
+        }
+        self
+    }
+
+    /// Weigh quick scores with a model's parameters (start values, then trained ones).
+    pub fn set_quick_weights(&mut self, linker: &Linker, model: &Model) {
+        if let Some((_, table)) = &mut self.quick {
+            table.set_weights(linker, model);
+        }
+    }
+
+    /// Number of querying records.
+    pub fn len(&self) -> usize {
+        self.left.len()
+    }
+
+    /// The querying records in the order that keeps memory access local (by district): run
+    /// them in this order where order does not matter.
+    pub fn left_order(&self) -> &[u32] {
+        &self.left_order
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.left.is_empty()
+    }
+
+    /// An upper bound on the candidates of querying record `i` (the sizes of its blocks,
+    /// before pairs shared by two rules are removed, and at most `max_candidates`); cheap, for
+    /// sizing samples.
+    pub fn bound(&self, i: usize) -> usize {
+        let a = &self.left[i];
+        let n: usize = self
+            .blocks
+            .iter()
+            .enumerate()
+            .flat_map(|(r, b)| a.query_keys(r).filter_map(move |k| b.get(&k)))
+            .map(|list| {
+                if self.within_one_file {
+                    // about half the block comes after record i
+                    list.len().div_ceil(2)
+                } else {
+                    list.len()
+                }
+            })
+            .sum();
+        n.min(self.max_candidates.unwrap_or(usize::MAX))
+    }
+
+    /// Append the partners of querying record `i` to `out`, each once, ordered by the first
+    /// rule that found them, then by index; `per_rule[r]` counts the partners rule `r` found
+    /// first. `gather` is scratch space reused across calls.
+    pub fn partners(
+        &self,
+        i: usize,
+        gather: &mut Gather,
+        out: &mut Vec<u32>,
+        per_rule: &mut [u64],
+    ) {
+        self.gather_all(i, gather);
+        let g = gather;
+        self.keep_best(g, out, per_rule);
+    }
+
+    /// Every partner of querying record `i` with its evidence (unordered, no cap): for
+    /// diagnostics and for choosing `max_candidates`.
+    pub fn partners_with_evidence(&self, i: usize, gather: &mut Gather) -> Vec<(u32, f32)> {
+        self.gather_all(i, gather);
+        gather
+            .touched
+            .iter()
+            .map(|&slot| (self.order[slot as usize], gather.evidence[slot as usize]))
+            .collect()
+    }
+
+    /// Collect every partner of querying record `i` into `g` with its evidence, or with its
+    /// quick score when those are ready (then shared keys add nothing: the score is the
+    /// ranking).
+    fn gather_all(&self, i: usize, g: &mut Gather) {
+        let a = &self.left[i];
+        g.start(self.right.len());
+        let quick = match (&self.quick, self.max_candidates) {
+            (Some((left, table)), Some(_)) if table.is_ready() => {
+                let w = table.width();
+                Some((&left[i * w..(i + 1) * w], table))
+            }
+            _ => None,
+        };
+        let n = (self.right.len() + 1) as f32;
+        for r in 0..a.keys.len() {
+            // A rule's own-district block first, then the neighbours' while their records
+            // together stay within the block limit: past it the key says too little.
+            let mut taken = 0usize;
+            for k in a.query_keys(r) {
+                let Some(list) = self.blocks[r].get(&k) else {
+                    continue;
+                };
+                taken += list.len();
+                if taken > self.max_block && taken > list.len() {
+                    break;
+                }
+                let w = (n / list.len() as f32).log2();
+                for &j in list {
+                    let ju = j as usize;
+                    if self.within_one_file && self.order[ju] as usize <= i {
+                        continue;
+                    }
+                    if g.stamp[ju] != g.generation {
+                        g.stamp[ju] = g.generation;
+                        g.evidence[ju] = match quick {
+                            Some((q, table)) => table.score(q, ju),
+                            None => 0.0,
+                        };
+                        g.first_rule[ju] = r as u16;
+                        g.touched.push(j);
+                    }
+                    if quick.is_none() {
+                        g.evidence[ju] += w;
+                    }
+                }
+            }
+        }
+    }
+
+    fn keep_best(&self, g: &mut Gather, out: &mut Vec<u32>, per_rule: &mut [u64]) {
+        if let Some(max) = self.max_candidates {
+            if g.touched.len() > max {
+                let ev = &g.evidence;
+                g.touched.select_nth_unstable_by(max, |&x, &y| {
+                    ev[y as usize].total_cmp(&ev[x as usize]).then(x.cmp(&y))
+                });
+                g.touched.truncate(max);
+            }
+        }
+        let first = &g.first_rule;
+        let order = &self.order;
+        g.touched
+            .sort_unstable_by_key(|&j| (first[j as usize], order[j as usize]));
+        for &j in &g.touched {
+            per_rule[first[j as usize] as usize] += 1;
+        }
+        out.extend(g.touched.iter().map(|&j| order[j as usize]));
+    }
+
+    /// Every candidate pair, in a deterministic order (by querying index, then rule, then
+    /// indexed record), with pairs per rule. For small runs and tests; large runs stream.
+    pub fn collect(&self) -> Candidates {
+        let n_rules = self.blocks.len();
+        let per: Vec<Candidates> = (0..self.left.len())
+            .into_par_iter()
+            .map_init(Gather::default, |gather, i| {
+                let mut out = Vec::new();
+                let mut per_rule = vec![0u64; n_rules];
+                self.partners(i, gather, &mut out, &mut per_rule);
+                let pairs = out.into_iter().map(|j| (i as u32, j)).collect();
+                Candidates { pairs, per_rule }
+            })
+            .collect();
+        let mut all = Candidates {
+            pairs: Vec::with_capacity(per.iter().map(|p| p.pairs.len()).sum()),
+            per_rule: vec![0u64; n_rules],
+        };
+        for part in per {
+            all.pairs.extend(part.pairs);
+            for (t, x) in all.per_rule.iter_mut().zip(part.per_rule) {
+                *t += x;
+            }
+        }
+        all
+    }
+}
+
+/// Record indices ordered by the value of field `field` (a district), then by the first
+/// field's (the given name's) value: the layout that keeps a request's candidates close
+/// together. Identity without a field.
+pub fn locality_order(records: &[PreparedRecord], field: Option<usize>) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..records.len() as u32).collect();
+    if let Some(f) = field {
+        let key = |i: u32| {
+            let r = &records[i as usize];
+            (
+                r.fields.get(f).map_or(0, |v| v.hash),
+                r.fields.first().map_or(0, |v| v.hash),
+            )
+        };
+        order.par_sort_by_key(|&i| (key(i), i));
+    }
+    order
+}
