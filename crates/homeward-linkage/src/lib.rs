@@ -23,6 +23,7 @@ pub mod kin;
 pub mod link;
 pub mod linker;
 pub mod model;
+pub mod name_compare;
 pub mod names;
 pub mod neighbours;
 pub mod normalise;

@@ -1,0 +1,222 @@
+//! How two written names compare: their token, phonetic, Double Metaphone and nickname keys
+//! (computed once per value), and the name comparator's ladder — exact, the same words in
+//! another order, swapped with the other name field, sounding alike (or a short form), one
+//! record's pet name as the other's given name, close spelling (Jaro–Winkler), different.
+
+use rphonetic::DoubleMetaphone;
+
+use crate::compare::{hash_str, jw_from, Comparator, FieldValue};
+use crate::names;
+use crate::similarity::phonetic_hash;
+
+/// Phonetic and token keys of a name or text value, in one allocation (one pointer to follow
+/// per comparison): token hashes, phonetic-key hashes, Double Metaphone hashes (two per
+/// token, names only) and nickname groups (names only).
+#[derive(Clone, Debug, Default)]
+pub struct NameKeys {
+    data: Box<[u64]>,
+    n_tokens: u16,
+    /// Names carry phonetic keys, metaphones and nicknames; text only its token hashes.
+    is_name: bool,
+}
+
+impl NameKeys {
+    /// Keys holding only word hashes (compared like text).
+    pub fn from_words(words: &[u64]) -> NameKeys {
+        NameKeys {
+            data: words.into(),
+            n_tokens: words.len().min(u16::MAX as usize) as u16,
+            is_name: false,
+        }
+    }
+
+    /// Hash of each token, in written order.
+    #[inline]
+    pub fn tokens(&self) -> &[u64] {
+        &self.data[..self.n_tokens as usize]
+    }
+    /// Hash of each token's South-Asian phonetic key, in written order (empty for text).
+    #[inline]
+    pub fn phon(&self) -> &[u64] {
+        let n = self.n_tokens as usize;
+        if self.is_name {
+            &self.data[n..2 * n]
+        } else {
+            &[]
+        }
+    }
+    /// Double Metaphone primary and alternate hashes, two per token (empty for text).
+    #[inline]
+    pub fn dm(&self) -> &[u64] {
+        let n = self.n_tokens as usize;
+        if self.is_name {
+            &self.data[2 * n..4 * n]
+        } else {
+            &[]
+        }
+    }
+    /// Nickname groups as `token index << 32 | group` (empty for text).
+    #[inline]
+    pub fn nick(&self) -> &[u64] {
+        let n = self.n_tokens as usize;
+        if self.is_name {
+            &self.data[4 * n..]
+        } else {
+            &[]
+        }
+    }
+}
+
+/// Keys of a name or text value; phonetic keys, Double Metaphone codes and nickname groups only
+/// for names (text is compared by its words, and those codes are the costly part of
+/// preparation).
+pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
+    let n = tokens.len().min(u16::MAX as usize);
+    let tokens = &tokens[..n];
+    let mut data: Vec<u64> = Vec::with_capacity(if is_name { 4 * n + 2 } else { n });
+    data.extend(tokens.iter().map(|t| hash_str(t)));
+    if is_name {
+        let mut buf = Vec::with_capacity(32);
+        data.extend(tokens.iter().map(|t| phonetic_hash(t, &mut buf)));
+        let dmeta = DoubleMetaphone::default();
+        for t in tokens {
+            if t.is_ascii() {
+                // A one-letter code ("M" for Maa, Maya and Mia) says nothing: the token
+                // itself stands in for it.
+                let r = dmeta.double_metaphone(t);
+                let code = |c: String| {
+                    if c.len() < 2 {
+                        hash_str(t)
+                    } else {
+                        hash_str(&c)
+                    }
+                };
+                data.push(code(r.primary()));
+                data.push(code(r.alternate()));
+            } else {
+                data.push(hash_str(t));
+                data.push(hash_str(t));
+            }
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            for g in names::groups(t) {
+                data.push(((i as u64) << 32) | u64::from(*g));
+            }
+        }
+    }
+    NameKeys {
+        data: data.into_boxed_slice(),
+        n_tokens: n as u16,
+        is_name,
+    }
+}
+
+impl Comparator {
+    pub(crate) fn compare_names(
+        &self,
+        f: usize,
+        a: &[FieldValue],
+        b: &[FieldValue],
+        last: u8,
+    ) -> u8 {
+        let (x, y) = (&a[f], &b[f]);
+        if x.hash == y.hash {
+            return 1;
+        }
+        let (kx, ky) = match (&x.keys, &y.keys) {
+            (Some(p), Some(q)) => (p, q),
+            _ => return last,
+        };
+        if same_token_set(kx.tokens(), ky.tokens()) {
+            return 2;
+        }
+        let mut next = 3u8;
+        if let Some(o) = self.swap_with {
+            let (xo, yo) = (&a[o], &b[o]);
+            // Swapped: one cross pair equal and the other equal or close.
+            if !xo.is_blank() && !yo.is_blank() && (x.hash == yo.hash || xo.hash == y.hash) {
+                let cross1 = x.hash == yo.hash || jw_from(x, yo, 0.92) >= 0.92;
+                if cross1 && (xo.hash == y.hash || jw_from(xo, y, 0.92) >= 0.92) {
+                    return next;
+                }
+            }
+            next += 1;
+        }
+        if sounds_alike(kx, ky) {
+            return next;
+        }
+        next += 1;
+        if let Some(p) = self.pet_name {
+            if is_pet_name(x, &b[p]) || is_pet_name(y, &a[p]) {
+                return next;
+            }
+            next += 1;
+        }
+        let sim = jw_from(x, y, self.jw.last().copied().unwrap_or(0.0));
+        for (i, t) in self.jw.iter().enumerate() {
+            if sim >= *t {
+                return next + i as u8;
+            }
+        }
+        last
+    }
+}
+
+/// Same multiset-free set of tokens, in any order, and more than one token (one token equal
+/// would already be exact).
+pub(crate) fn same_token_set(a: &[u64], b: &[u64]) -> bool {
+    if a.len() < 2 && b.len() < 2 {
+        return false;
+    }
+    a.iter().all(|t| b.contains(t)) && b.iter().all(|t| a.contains(t))
+}
+
+pub(crate) fn shared_token_share(a: &[u64], b: &[u64]) -> f64 {
+    let shared = a.iter().filter(|t| b.contains(t)).count();
+    let n = a.len().max(b.len());
+    if n == 0 {
+        0.0
+    } else {
+        shared as f64 / n as f64
+    }
+}
+
+/// Every token of the shorter name sounds like (phonetic key or Double Metaphone) or is a
+/// nickname of some token of the longer one.
+/// Whether a name is (or sounds like) a pet name written on the other record.
+fn is_pet_name(name: &FieldValue, pet: &FieldValue) -> bool {
+    if pet.is_blank() {
+        return false;
+    }
+    if name.hash == pet.hash {
+        return true;
+    }
+    match (&name.keys, &pet.keys) {
+        (Some(n), Some(p)) => sounds_alike(n, p),
+        _ => false,
+    }
+}
+
+fn sounds_alike(a: &NameKeys, b: &NameKeys) -> bool {
+    let (s, l) = if a.n_tokens <= b.n_tokens {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if s.n_tokens == 0 {
+        return false;
+    }
+    let (s_phon, l_phon, s_dm, l_dm) = (s.phon(), l.phon(), s.dm(), l.dm());
+    let (s_nick, l_nick) = (s.nick(), l.nick());
+    (0..s.n_tokens as usize).all(|i| {
+        l_phon.contains(&s_phon[i])
+            || s_dm.get(2 * i).is_some_and(|d| l_dm.contains(d))
+            || s_dm.get(2 * i + 1).is_some_and(|d| l_dm.contains(d))
+            || s_nick.iter().any(|&x| {
+                (x >> 32) as usize == i
+                    && l_nick
+                        .iter()
+                        .any(|&y| (y & 0xffff_ffff) == (x & 0xffff_ffff))
+            })
+    })
+}
