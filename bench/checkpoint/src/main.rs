@@ -806,7 +806,13 @@ async fn run(name: &str, url: String, cases: usize, n_logs: usize) {
     let matcher = probe.matcher().await.expect("index");
     for (expect, concerns, body) in misses.iter().take(MISSES_SHOWN) {
         // The same screening without thresholds: where the wanted record ranked, if at all.
-        let all = matcher.screen_transit(body, 0.0, 0.0).unwrap_or_default();
+        let screening = homeward_matching::Screening {
+            threshold: 0.0,
+            sought_share: homeward_domain::prevention::PreventionSettings::default()
+                .screening_sought_share,
+            watch_threshold: 0.0,
+        };
+        let all = matcher.screen_transit(body, screening).unwrap_or_default();
         let wanted = match **expect {
             Expect::Sought { request, .. } => {
                 let s = &sought[request];

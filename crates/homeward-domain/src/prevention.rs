@@ -44,6 +44,10 @@ pub struct PreventionSettings {
     /// registered or sought: lower than for proposing a match, because missing a child being
     /// moved costs more than a phone call to check.
     pub screening_threshold: f64,
+    /// Share of the children logged at checkpoints who are sought by a tracing request: the
+    /// prior from which screening weighs a logged child against the children sought (the
+    /// linking model's own prior is that of a request and a registered child, far lower).
+    pub screening_sought_share: f64,
     /// Match probability from which an accompanying adult is reported as possibly a person on
     /// the watch list.
     pub watch_list_threshold: f64,
@@ -91,6 +95,7 @@ impl Default for PreventionSettings {
             ),
             checkpoint_alert: 6,
             screening_threshold: 0.2,
+            screening_sought_share: 0.05,
             watch_list_threshold: 0.3,
             visit_days_high: 7,
             visit_days_medium: 30,
@@ -124,6 +129,7 @@ impl PreventionSettings {
         }
         for (name, value) in [
             ("screening_threshold", self.screening_threshold),
+            ("screening_sought_share", self.screening_sought_share),
             ("watch_list_threshold", self.watch_list_threshold),
         ] {
             if !(0.01..=1.0).contains(&value) {

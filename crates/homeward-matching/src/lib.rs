@@ -45,6 +45,17 @@ pub struct Screened {
     pub probability: f64,
 }
 
+/// How a checkpoint log is screened (the `[prevention]` settings).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Screening {
+    /// Probability from which a registered or sought child is reported.
+    pub threshold: f64,
+    /// Share of logged children who are sought by a tracing request (the prior).
+    pub sought_share: f64,
+    /// Probability from which a watch-listed adult is reported.
+    pub watch_threshold: f64,
+}
+
 /// What a checkpoint log may concern.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitScreening {
@@ -344,19 +355,38 @@ impl Matcher {
     pub fn screen_transit(
         &self,
         doc: &Document,
-        threshold: f64,
-        watch_threshold: f64,
+        screening: Screening,
     ) -> Result<TransitScreening, LinkError> {
         let (child, adult) = transit_records(doc);
-        let cases = screened(self.cases.query(&child, CANDIDATES)?, threshold);
-        let sought = screened(self.sought.query(&child, CANDIDATES)?, threshold);
+        let cases = screened(self.cases.query(&child, CANDIDATES)?, screening.threshold);
+        // The linking model's prior is that of a request and a registered child; a child
+        // stopped at a checkpoint is one of the children sought with the configured share,
+        // spread over the children sought. The same shift for every candidate keeps their
+        // order (and, to a close approximation, what their competition gave each).
+        let lambda = self.model().lambda.clamp(1e-15, 0.5);
+        let per_child = screening.sought_share.clamp(1e-9, 1.0) / self.sought.len().max(1) as f64;
+        let shift = (per_child / lambda).log2();
+        let sought = self
+            .sought
+            .query(&child, CANDIDATES)?
+            .into_iter()
+            .map(|mut m| {
+                m.weight += shift;
+                m.probability = homeward_linkage::model::probability(m.weight);
+                m
+            })
+            .collect();
+        let sought = screened(sought, screening.threshold);
         let watch = match adult {
             Some(adult) => {
                 let listed = self.watch_list.read().unwrap_or_else(|e| e.into_inner());
-                screened(self.persons.query(&adult, CANDIDATES)?, watch_threshold)
-                    .into_iter()
-                    .filter(|m| listed.contains(&m.id))
-                    .collect()
+                screened(
+                    self.persons.query(&adult, CANDIDATES)?,
+                    screening.watch_threshold,
+                )
+                .into_iter()
+                .filter(|m| listed.contains(&m.id))
+                .collect()
             }
             None => Vec::new(),
         };
@@ -503,6 +533,12 @@ mod screening_tests {
     use super::*;
     use serde_json::json;
 
+    const SCREENING: Screening = Screening {
+        threshold: 0.5,
+        sought_share: 0.05,
+        watch_threshold: 0.3,
+    };
+
     fn doc(v: serde_json::Value) -> Document {
         v.as_object().unwrap().clone()
     }
@@ -529,7 +565,7 @@ mod screening_tests {
             json!({"sex": "female", "adult_name": "Mofizul Haque"}),
             json!({"sex": "female", "adult_name": "Mofizul Hoque", "adult_sex": "male"}),
         ] {
-            let s = m.screen_transit(&doc(adult.clone()), 0.5, 0.3).unwrap();
+            let s = m.screen_transit(&doc(adult.clone()), SCREENING).unwrap();
             assert_eq!(s.watch.len(), 1, "{adult}: {s:?}");
             assert_eq!(s.watch[0].id, listed.to_string());
         }
@@ -537,8 +573,7 @@ mod screening_tests {
         let s = m
             .screen_transit(
                 &doc(json!({"sex": "male", "adult_name": "Ranjit Basumatary"})),
-                0.5,
-                0.3,
+                SCREENING,
             )
             .unwrap();
         assert!(s.watch.is_empty(), "{s:?}");

@@ -248,17 +248,16 @@ impl MatchService {
     pub async fn screen_transit(
         &self,
         doc: &homeward_domain::Document,
-        threshold: f64,
-        watch_threshold: f64,
+        screening: homeward_matching::Screening,
     ) -> Result<TransitScreening, MatchingError> {
         let matcher = self.matcher().await?;
         self.settled().await;
         let doc = doc.clone();
-        Ok(tokio::task::spawn_blocking(move || {
-            matcher.screen_transit(&doc, threshold, watch_threshold)
-        })
-        .await
-        .map_err(|e| MatchingError::Task(e.to_string()))??)
+        Ok(
+            tokio::task::spawn_blocking(move || matcher.screen_transit(&doc, screening))
+                .await
+                .map_err(|e| MatchingError::Task(e.to_string()))??,
+        )
     }
 
     /// Looks for other cases of the same child; stores and alerts new possible duplicates.

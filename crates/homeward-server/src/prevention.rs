@@ -135,8 +135,11 @@ async fn screen(state: &AppState, doc: &Document) -> Result<Vec<Concern>, ApiErr
         .matching
         .screen_transit(
             doc,
-            state.config.prevention.screening_threshold,
-            state.config.prevention.watch_list_threshold,
+            homeward_matching::Screening {
+                threshold: state.config.prevention.screening_threshold,
+                sought_share: state.config.prevention.screening_sought_share,
+                watch_threshold: state.config.prevention.watch_list_threshold,
+            },
         )
         .await
         .map_err(|e| ApiError::internal(&e))?;

@@ -246,11 +246,12 @@ impl Settings {
             format!("{{ {} }}", items.join(", "))
         };
         format!(
-            "\n[prevention]\nhome_visit_high = {}\nhome_visit_medium = {}\ncheckpoint_alert = {}\nscreening_threshold = {}\nwatch_list_threshold = {}\nvisit_days_high = {}\nvisit_days_medium = {}\nvisit_days_low = {}\nhome_visit_weights = {}\ncheckpoint_weights = {}\n",
+            "\n[prevention]\nhome_visit_high = {}\nhome_visit_medium = {}\ncheckpoint_alert = {}\nscreening_threshold = {}\nscreening_sought_share = {}\nwatch_list_threshold = {}\nvisit_days_high = {}\nvisit_days_medium = {}\nvisit_days_low = {}\nhome_visit_weights = {}\ncheckpoint_weights = {}\n",
             p.home_visit_high,
             p.home_visit_medium,
             p.checkpoint_alert,
             p.screening_threshold,
+            p.screening_sought_share,
             p.watch_list_threshold,
             p.visit_days_high,
             p.visit_days_medium,
