@@ -203,8 +203,8 @@ impl Rule {
             return Vec::new();
         };
         crate::places::near_hashes(&fields[f])
-            .into_iter()
-            .map(|n| Self::key_with(&self.parts, index, fields, Some(n)))
+            .iter()
+            .map(|&n| Self::key_with(&self.parts, index, fields, Some(n)))
             .filter(|&k| k != 0)
             .collect()
     }

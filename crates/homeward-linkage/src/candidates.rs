@@ -78,18 +78,7 @@ impl<'a> CandidateSource<'a> {
         max_block: Option<usize>,
         locality: Option<usize>,
     ) -> Self {
-        let order = locality_order(right, locality);
-        CandidateSource {
-            left,
-            right,
-            blocks: build_blocks_in(right, n_rules, max_block, &order),
-            left_order: locality_order(left, locality),
-            order,
-            within_one_file: false,
-            max_block: max_block.unwrap_or(usize::MAX),
-            max_candidates: None,
-            quick: None,
-        }
+        Self::new(left, right, false, n_rules, max_block, locality)
     }
 
     /// Candidates (i < j) within one file, for deduplication.
@@ -99,14 +88,29 @@ impl<'a> CandidateSource<'a> {
         max_block: Option<usize>,
         locality: Option<usize>,
     ) -> Self {
-        let order = locality_order(records, locality);
+        Self::new(records, records, true, n_rules, max_block, locality)
+    }
+
+    fn new(
+        left: &'a [PreparedRecord],
+        right: &'a [PreparedRecord],
+        within_one_file: bool,
+        n_rules: usize,
+        max_block: Option<usize>,
+        locality: Option<usize>,
+    ) -> Self {
+        let order = locality_order(right, locality);
         CandidateSource {
-            left: records,
-            right: records,
-            blocks: build_blocks_in(records, n_rules, max_block, &order),
-            left_order: order.clone(),
+            left,
+            right,
+            blocks: build_blocks_in(right, n_rules, max_block, &order),
+            left_order: if within_one_file {
+                order.clone()
+            } else {
+                locality_order(left, locality)
+            },
             order,
-            within_one_file: true,
+            within_one_file,
             max_block: max_block.unwrap_or(usize::MAX),
             max_candidates: None,
             quick: None,

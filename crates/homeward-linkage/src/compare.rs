@@ -14,7 +14,7 @@ use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
 pub use crate::name_compare::NameKeys;
-use crate::name_compare::{name_keys, same_token_set, shared_token_share};
+use crate::name_compare::{exact_or_reordered, name_keys, shared_token_share};
 use crate::normalise::{self, LooseDate};
 pub use crate::similarity::{
     double_metaphone, jaro_winkler, osa_distance, osa_distance_bounded, phonetic_key,
@@ -91,6 +91,8 @@ impl FieldValue {
 pub struct Prepared {
     pub value: FieldValue,
     pub sex_hint: Option<normalise::Sex>,
+    /// Names only: the value as written began with an honorific.
+    pub leading_honorific: bool,
 }
 
 /// Why a raw value was rejected.
@@ -187,12 +189,14 @@ impl Kind {
     /// Prepare a raw value for this kind of comparison.
     pub fn prepare(self, raw: &str) -> Result<Prepared, BadValue> {
         let mut sex_hint = None;
+        let mut leading_honorific = false;
         let value = match self {
             Kind::Exact | Kind::Edit => text_value(normalise::normalise_text(raw)),
             Kind::Sex => text_value(normalise::normalise_sex(raw)),
             Kind::Name => {
                 let n = normalise::normalise_name(raw);
                 sex_hint = n.sex_hint();
+                leading_honorific = n.leading_honorific;
                 let mut v = text_value(n.text());
                 if !v.is_blank() {
                     let refs: Vec<&str> = n.tokens.iter().map(String::as_str).collect();
@@ -235,7 +239,11 @@ impl Kind {
                 v
             }
         };
-        Ok(Prepared { value, sex_hint })
+        Ok(Prepared {
+            value,
+            sex_hint,
+            leading_honorific,
+        })
     }
 }
 
@@ -457,16 +465,10 @@ impl Comparator {
             Kind::Village => crate::places::compare_village(x, y),
             Kind::Name => self.compare_names(f, a, b, last),
             Kind::Text | Kind::Phrase => {
-                if x.hash == y.hash {
-                    return 1;
-                }
-                let (kx, ky) = match (&x.keys, &y.keys) {
-                    (Some(p), Some(q)) => (p, q),
-                    _ => return last,
+                let (kx, ky) = match exact_or_reordered(x, y, last) {
+                    Ok(keys) => keys,
+                    Err(level) => return level,
                 };
-                if same_token_set(kx.tokens(), ky.tokens()) {
-                    return 2;
-                }
                 if let Some(&floor) = self.jw.last() {
                     let sim = jw_from(x, y, floor);
                     for (i, t) in self.jw.iter().enumerate() {

@@ -208,6 +208,7 @@ impl Linker {
         let mut fields = Vec::with_capacity(self.config.fields.len());
         let mut hint: Option<Option<Sex>> = None;
         let mut only_titles = Vec::new();
+        let mut leading_honorific = Vec::with_capacity(self.config.fields.len());
         for (i, f) in self.config.fields.iter().enumerate() {
             let raw = value(f.column()).unwrap_or("");
             let p = f.comparator.prepare(raw).map_err(|b| FieldProblem {
@@ -218,6 +219,7 @@ impl Linker {
             if p.value.is_blank() && !raw.trim().is_empty() && f.comparator == Kind::Name {
                 only_titles.push(i);
             }
+            leading_honorific.push(p.leading_honorific);
             if f.relative {
                 fields.push(p.value);
                 continue;
@@ -255,8 +257,7 @@ impl Linker {
         // given name: the two were written in each other's place.
         for (i, c) in self.comparators.iter().enumerate() {
             let Some(o) = c.swap_with else { continue };
-            let other_raw = value(self.config.fields[o].column()).unwrap_or("");
-            if !fields[i].is_blank() && !fields[o].is_blank() && begins_with_honorific(other_raw) {
+            if !fields[i].is_blank() && !fields[o].is_blank() && leading_honorific[o] {
                 fields.swap(i, o);
             }
         }
@@ -320,14 +321,6 @@ impl Linker {
         }
         Gamma(g)
     }
-}
-
-/// Whether a written name begins with an honorific (Md., Sri, Mst.).
-fn begins_with_honorific(raw: &str) -> bool {
-    let text = crate::normalise::normalise_text(raw);
-    text.split(' ')
-        .next()
-        .is_some_and(|w| matches!(crate::names::role(w, 0), crate::names::Role::Honorific(_)))
 }
 
 /// A prepared name of two or more words split into its given name (all but the last word)

@@ -120,16 +120,10 @@ impl Comparator {
         last: u8,
     ) -> u8 {
         let (x, y) = (&a[f], &b[f]);
-        if x.hash == y.hash {
-            return 1;
-        }
-        let (kx, ky) = match (&x.keys, &y.keys) {
-            (Some(p), Some(q)) => (p, q),
-            _ => return last,
+        let (kx, ky) = match exact_or_reordered(x, y, last) {
+            Ok(keys) => keys,
+            Err(level) => return level,
         };
-        if same_token_set(kx.tokens(), ky.tokens()) {
-            return 2;
-        }
         let mut next = 3u8;
         if let Some(o) = self.swap_with {
             let (xo, yo) = (&a[o], &b[o]);
@@ -160,6 +154,27 @@ impl Comparator {
         }
         last
     }
+}
+
+/// The first levels every word comparator shares: exact (1), the same words in another order
+/// (2), or different when either value has no words; otherwise the two values' keys, for the
+/// comparator's own further levels.
+pub(crate) fn exact_or_reordered<'v>(
+    x: &'v FieldValue,
+    y: &'v FieldValue,
+    last: u8,
+) -> Result<(&'v NameKeys, &'v NameKeys), u8> {
+    if x.hash == y.hash {
+        return Err(1);
+    }
+    let (kx, ky) = match (&x.keys, &y.keys) {
+        (Some(p), Some(q)) => (p, q),
+        _ => return Err(last),
+    };
+    if same_token_set(kx.tokens(), ky.tokens()) {
+        return Err(2);
+    }
+    Ok((kx, ky))
 }
 
 /// Same multiset-free set of tokens, in any order, and more than one token (one token equal

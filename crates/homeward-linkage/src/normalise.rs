@@ -37,6 +37,8 @@ pub struct NormalisedName {
     pub tokens: Vec<String>,
     /// Honorifics and affixes that were separated from the name (normalised spelling).
     pub titles: Vec<String>,
+    /// The name as written began with an honorific (Md., Sri, Mst.).
+    pub leading_honorific: bool,
 }
 
 impl NormalisedName {
@@ -162,11 +164,15 @@ pub fn normalise_name(s: &str) -> NormalisedName {
     let text = normalise_text(s);
     let mut out = NormalisedName::default();
     let mut middles = Vec::new();
-    for t in text.split(' ').filter(|t| !t.is_empty()) {
+    for (i, t) in text.split(' ').filter(|t| !t.is_empty()).enumerate() {
         match names::role(t, out.tokens.len()) {
             Role::Name => out.tokens.push(t.to_owned()),
             Role::Middle => middles.push(t.to_owned()),
-            Role::Honorific(_) | Role::Marker(_) => out.titles.push(t.to_owned()),
+            Role::Honorific(_) => {
+                out.leading_honorific |= i == 0;
+                out.titles.push(t.to_owned());
+            }
+            Role::Marker(_) => out.titles.push(t.to_owned()),
         }
     }
     if out.tokens.is_empty() {

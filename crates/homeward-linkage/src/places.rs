@@ -66,6 +66,8 @@ struct Tables {
     by_phonetic: HashMap<String, u16>,
     parent: Vec<Option<u16>>,
     neighbours: Vec<Vec<u16>>,
+    /// Per district: the hashes of the districts near it (see [`near_hashes`]).
+    near: Vec<Vec<u64>>,
     /// Village suffix spelling → canonical suffix.
     suffix: HashMap<String, String>,
     /// Hashes of the canonical suffixes: sharing "gaon" says nothing.
@@ -111,12 +113,12 @@ fn build(file: PlacesFile) -> Tables {
     for key in clashes {
         by_phonetic.remove(&key);
     }
-    let parent = file
+    let parent: Vec<Option<u16>> = file
         .district
         .iter()
         .map(|d| d.parent.as_deref().and_then(id_of))
         .collect();
-    let neighbours = file
+    let neighbours: Vec<Vec<u16>> = file
         .district
         .iter()
         .map(|d| d.neighbours.iter().filter_map(|n| id_of(n)).collect())
@@ -152,6 +154,7 @@ fn build(file: PlacesFile) -> Tables {
         })
         .collect();
     synonyms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    let near = near_table(&names, &parent, &neighbours);
     Tables {
         names,
         by_spelling,
@@ -159,6 +162,7 @@ fn build(file: PlacesFile) -> Tables {
         by_phonetic,
         parent,
         neighbours,
+        near,
         suffix,
         suffix_hashes,
         suffixes_by_length,
@@ -307,26 +311,34 @@ pub fn prepare_district(raw: &str) -> FieldValue {
 
 /// The hashes (as `prepare_district` gives them) of the districts near a prepared district:
 /// its parent, the districts carved out of it and its neighbours (empty for an unknown one).
-pub fn near_hashes(v: &FieldValue) -> Vec<u64> {
-    let Some(id) = v.num.and_then(|n| u16::try_from(n).ok()) else {
-        return Vec::new();
-    };
-    let t = tables();
-    let i = id as usize;
-    let mut near: Vec<u16> = t.neighbours.get(i).cloned().unwrap_or_default();
-    near.extend(t.parent.get(i).copied().flatten());
-    near.extend(
-        t.parent
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| **p == Some(id))
-            .map(|(c, _)| c as u16),
-    );
-    near.sort_unstable();
-    near.dedup();
-    near.retain(|&n| n != id);
-    near.into_iter()
-        .map(|n| hash_str(&t.names[n as usize]))
+pub fn near_hashes(v: &FieldValue) -> &'static [u64] {
+    v.num
+        .and_then(|n| usize::try_from(n).ok())
+        .and_then(|i| tables().near.get(i))
+        .map_or(&[], Vec::as_slice)
+}
+
+/// Per district id, the hashes of its parent, the districts carved out of it and its
+/// neighbours (computed once with the tables).
+fn near_table(names: &[String], parent: &[Option<u16>], neighbours: &[Vec<u16>]) -> Vec<Vec<u64>> {
+    (0..names.len())
+        .map(|i| {
+            let mut near: Vec<u16> = neighbours[i].clone();
+            near.extend(parent[i]);
+            near.extend(
+                parent
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| usize::from(p.unwrap_or(u16::MAX)) == i)
+                    .map(|(c, _)| c as u16),
+            );
+            near.sort_unstable();
+            near.dedup();
+            near.retain(|&n| usize::from(n) != i);
+            near.into_iter()
+                .map(|n| hash_str(&names[n as usize]))
+                .collect()
+        })
         .collect()
 }
 

@@ -363,7 +363,12 @@ impl Matcher {
         // stopped at a checkpoint is one of the children sought with the configured share,
         // spread over the children sought. The same shift for every candidate keeps their
         // order (and, to a close approximation, what their competition gave each).
-        let lambda = self.model().lambda.clamp(1e-15, 0.5);
+        let lambda = self
+            .model
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .lambda
+            .clamp(1e-15, 0.5);
         let per_child = screening.sought_share.clamp(1e-9, 1.0) / self.sought.len().max(1) as f64;
         let shift = (per_child / lambda).log2();
         let sought = self
