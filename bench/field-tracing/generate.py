@@ -36,7 +36,9 @@ COLUMNS = ["id", "name_first", "name_last", "name_nickname", "sex", "age", "date
            "mother_name", "father_name", "village", "district", "location_separation",
            "date_of_separation", "language"]
 
-SIZES = {"small": (2000, 1500), "large": (200_000, 150_000)}
+SIZES = {"small": (2000, 1500), "large": (200_000, 150_000),
+         # one new record against a million (the live index benchmark); no relations file
+         "index": (1_000_000, 20_000)}
 
 
 def zipf_pick(rng: random.Random, items: list, s: float = 1.1):
@@ -397,8 +399,9 @@ def generate(size: str, seed: int, out: Path) -> None:
         requests.append((request(rng, hh, kid, rng.choice(world.events[district["name"]]), "parent"), key))
     rng.shuffle(children)
     rng.shuffle(requests)
-    cid = rng.sample(range(100000, 999999), len(children))
-    rid = rng.sample(range(100000, 999999), len(requests))
+    ids = range(100000, 999999) if len(children) < 800_000 else range(1_000_000, 9_999_999)
+    cid = rng.sample(ids, len(children))
+    rid = rng.sample(ids, len(requests))
     out.mkdir(parents=True, exist_ok=True)
     child_rows = []
     for (row, key), i in zip(children, cid):
@@ -431,7 +434,7 @@ def generate(size: str, seed: int, out: Path) -> None:
     for row, key in child_rows:
         h, kid = kid_info[key]
         name_index.setdefault((kid["given"], h["surname"], kid["sex"]), []).append((row["id"], key))
-    for r, key in req_rows:
+    for r, key in req_rows if size != "index" else []:
         h, kid = kid_info[key]
         for c, k2 in by_hh.get(h["id"], []):
             if k2 != key:

@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 use crate::error::LinkError;
 use crate::linker::{FieldProblem, Linker, PreparedRecord, Record};
 use crate::model::{self, Contribution, Model, Scorer, TfTable};
+use crate::quick::QuickTable;
 
 /// A candidate returned by a query.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -33,6 +34,8 @@ struct Inner {
     by_id: FxHashMap<Box<str>, u32>,
     blocks: Vec<FxHashMap<u64, Vec<u32>>>,
     tf: Vec<TfTable>,
+    /// Quick keys per slot, to keep the `max_candidates` best as batch linking does.
+    quick: QuickTable,
 }
 
 /// A live index; `Send + Sync`, share it behind an `Arc`.
@@ -64,6 +67,8 @@ impl LinkIndex {
             .map(|_| TfTable::new(linker.tf_group))
             .collect();
         let blocks = linker.rules.iter().map(|_| FxHashMap::default()).collect();
+        let mut quick = QuickTable::empty(&linker);
+        quick.set_weights(&linker, &model);
         Ok(LinkIndex {
             linker: Arc::new(linker),
             inner: RwLock::new(Inner {
@@ -74,6 +79,7 @@ impl LinkIndex {
                 by_id: FxHashMap::default(),
                 blocks,
                 tf,
+                quick,
             }),
         })
     }
@@ -118,7 +124,7 @@ impl LinkIndex {
     pub fn insert_prepared(&self, rec: PreparedRecord) -> Result<(), LinkError> {
         self.check_shape(&rec)?;
         let mut g = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        Self::insert_locked(&mut g, rec);
+        Self::insert_locked(&self.linker, &mut g, rec);
         Ok(())
     }
 
@@ -130,12 +136,12 @@ impl LinkIndex {
         let mut g = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         for rec in recs {
             self.check_shape(&rec)?;
-            Self::insert_locked(&mut g, rec);
+            Self::insert_locked(&self.linker, &mut g, rec);
         }
         Ok(())
     }
 
-    fn insert_locked(inner: &mut Inner, rec: PreparedRecord) {
+    fn insert_locked(linker: &Linker, inner: &mut Inner, rec: PreparedRecord) {
         if let Some(&slot) = inner.by_id.get(&rec.id) {
             Self::detach(inner, slot);
         }
@@ -156,6 +162,7 @@ impl LinkIndex {
                 t.add_record(f, &rec);
             }
         }
+        inner.quick.put_row(slot as usize, linker, &rec);
         inner.by_id.insert(rec.id.clone(), slot);
         inner.slots[slot as usize] = Some(rec);
     }
@@ -217,6 +224,7 @@ impl LinkIndex {
         }
         let mut g = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         g.scorer = model.scorer();
+        g.quick.set_weights(&self.linker, &model);
         g.model = model;
         Ok(())
     }
@@ -247,29 +255,41 @@ impl LinkIndex {
         }
         let g = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         let max_block = self.linker.config.max_block_size.unwrap_or(usize::MAX);
-        // Evidence per candidate, as in batch linking (`blocking::CandidateSource`): each
-        // shared key adds log2(n / block size); at most `max_candidates` are scored.
-        let n = (g.by_id.len() + 1) as f32;
-        let mut evidence: rustc_hash::FxHashMap<u32, f32> = rustc_hash::FxHashMap::default();
+        // Candidates as in batch linking (`candidates::CandidateSource`): a rule's own-district
+        // block first, then its neighbours' while together they stay within the block limit;
+        // when there are more than `max_candidates`, those with the best quick score.
+        let mut cand: Vec<u32> = Vec::new();
         for r in 0..rec.keys.len() {
+            let mut taken = 0usize;
             for key in rec.query_keys(r) {
-                if let Some(list) = g.blocks[r].get(&key) {
-                    if list.len() <= max_block {
-                        let w = (n / list.len() as f32).log2();
-                        for &slot in list {
-                            *evidence.entry(slot).or_insert(0.0) += w;
-                        }
-                    }
+                let Some(list) = g.blocks[r].get(&key) else {
+                    continue;
+                };
+                if list.len() > max_block {
+                    continue;
                 }
+                taken += list.len();
+                if taken > max_block && taken > list.len() {
+                    break;
+                }
+                cand.extend_from_slice(list);
             }
         }
-        let mut cand: Vec<(u32, f32)> = evidence.into_iter().collect();
-        cand.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        if let Some(max) = self.linker.config.max_candidates {
-            cand.truncate(max);
-        }
-        let mut cand: Vec<u32> = cand.into_iter().map(|c| c.0).collect();
         cand.sort_unstable();
+        cand.dedup();
+        if let Some(max) = self.linker.config.max_candidates {
+            if cand.len() > max {
+                let q = g.quick.rows_of(&self.linker, std::slice::from_ref(rec));
+                let mut scored: Vec<(f32, u32)> = cand
+                    .iter()
+                    .map(|&slot| (g.quick.score(&q, slot as usize), slot))
+                    .collect();
+                scored.select_nth_unstable_by(max, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                scored.truncate(max);
+                cand = scored.into_iter().map(|(_, slot)| slot).collect();
+                cand.sort_unstable();
+            }
+        }
         let wanted = k;
         let compete = self.linker.config.one_match_per_left;
         let k = if compete {

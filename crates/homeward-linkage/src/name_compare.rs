@@ -7,7 +7,7 @@ use rphonetic::DoubleMetaphone;
 
 use crate::compare::{hash_str, jw_from, Comparator, FieldValue};
 use crate::names;
-use crate::similarity::phonetic_hash;
+use crate::similarity::{jaro_winkler, phonetic_hash};
 
 /// Phonetic and token keys of a name or text value, in one allocation (one pointer to follow
 /// per comparison): token hashes, phonetic-key hashes, Double Metaphone hashes (two per
@@ -134,6 +134,13 @@ impl Comparator {
                     return next;
                 }
             }
+            // Swapped on a record whose other side has no family name: the given name stands
+            // in the other record's family-name field.
+            if (xo.is_blank() && !yo.is_blank() && x.hash == yo.hash)
+                || (yo.is_blank() && !xo.is_blank() && y.hash == xo.hash)
+            {
+                return next;
+            }
             next += 1;
         }
         if sounds_alike(kx, ky) {
@@ -146,7 +153,8 @@ impl Comparator {
             }
             next += 1;
         }
-        let sim = jw_from(x, y, self.jw.last().copied().unwrap_or(0.0));
+        let floor = self.jw.last().copied().unwrap_or(0.0);
+        let sim = jw_from(x, y, floor).max(given_name_jw(x, kx, y, ky, floor));
         for (i, t) in self.jw.iter().enumerate() {
             if sim >= *t {
                 return next + i as u8;
@@ -175,6 +183,24 @@ pub(crate) fn exact_or_reordered<'v>(
         return Err(2);
     }
     Ok((kx, ky))
+}
+
+/// Jaro–Winkler of the first words when one name is a single word and the other has more:
+/// a child knows its father as "Raesh", the family writes "Ramesh Baruah", and the whole
+/// strings are too far apart to show the misspelt given name they share.
+fn given_name_jw(x: &FieldValue, kx: &NameKeys, y: &FieldValue, ky: &NameKeys, floor: f64) -> f64 {
+    let (short, long) = match (kx.n_tokens, ky.n_tokens) {
+        (1, n) if n > 1 => (x, y),
+        (n, 1) if n > 1 => (y, x),
+        _ => return 0.0,
+    };
+    let first = long.text.split(' ').next().unwrap_or_default();
+    let sim = jaro_winkler(&short.text, first);
+    if sim >= floor {
+        sim
+    } else {
+        0.0
+    }
 }
 
 /// Same multiset-free set of tokens, in any order, and more than one token (one token equal
@@ -234,4 +260,79 @@ fn sounds_alike(a: &NameKeys, b: &NameKeys) -> bool {
                         .any(|&y| (y & 0xffff_ffff) == (x & 0xffff_ffff))
             })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compare::{Comparator, FieldValue, Kind};
+
+    fn name(s: &str) -> FieldValue {
+        Kind::Name.prepare(s).map(|p| p.value).unwrap_or_default()
+    }
+
+    fn level(c: &Comparator, a: FieldValue, b: FieldValue) -> String {
+        c.labels()[c.compare(0, &[a], &[b]) as usize].clone()
+    }
+
+    #[test]
+    fn cross_script_names_are_exact_or_sound_alike() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        assert_eq!(level(&c, name("রহিম"), name("Rahim")), "exact");
+        assert_eq!(level(&c, name("राहुल"), name("Rahul")), "exact");
+        assert_eq!(level(&c, name("বৰুৱা"), name("Barua")), "exact");
+        assert_eq!(
+            level(&c, name("বৰুৱা"), name("Baruah")),
+            "sounds alike or nickname"
+        );
+        assert_eq!(level(&c, name("Md. Rahim"), name("Rahim")), "exact");
+    }
+
+    #[test]
+    fn nicknames_and_word_order() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        assert_eq!(
+            level(&c, name("Raju"), name("Rajesh")),
+            "sounds alike or nickname"
+        );
+        assert_eq!(
+            level(&c, name("Rahim Uddin"), name("Uddin Rahim")),
+            "same words, any order"
+        );
+        assert_eq!(
+            level(&c, name("Rahim"), name("Rahman")),
+            "jaro-winkler >= 0.8"
+        );
+        assert_eq!(level(&c, name("Rahim"), name("Pranjal")), "different");
+        assert_eq!(level(&c, name(""), name("Rahim")), "blank");
+    }
+
+    #[test]
+    fn swapped_names_are_seen() {
+        let c = Comparator::new(Kind::Name, None, None, None, Some(1));
+        let a = [name("Rahim"), name("Uddin")];
+        let b = [name("Uddin"), name("Rahim")];
+        assert_eq!(
+            c.labels()[c.compare(0, &a, &b) as usize],
+            "swapped with other name field"
+        );
+        // The other record has no family name: its given name stands in this one's family field.
+        let a = [name("Rajesh"), name("")];
+        let b = [name("Munda"), name("Rajesh")];
+        let swapped = "swapped with other name field";
+        assert_eq!(c.labels()[c.compare(0, &a, &b) as usize], swapped);
+        assert_eq!(c.labels()[c.compare(0, &b, &a) as usize], swapped);
+        let other = [name("Munda"), name("Ramesh")];
+        assert_ne!(c.labels()[c.compare(0, &a, &other) as usize], swapped);
+    }
+
+    #[test]
+    fn a_misspelt_given_name_is_seen_beside_a_family_name() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        // The whole strings are far apart; the given names are one letter off.
+        assert_eq!(
+            level(&c, name("Raesh"), name("Ramesh Baruah")),
+            "jaro-winkler >= 0.92"
+        );
+        assert_eq!(level(&c, name("Kamal"), name("Ramesh Baruah")), "different");
+    }
 }

@@ -77,6 +77,17 @@ impl QuickTable {
     /// The quick keys of `records` under `linker`'s fields (weights not yet set), one row per
     /// entry of `order` (record indices).
     pub fn new(linker: &Linker, records: &[PreparedRecord], order: &[u32]) -> QuickTable {
+        let mut table = QuickTable::empty(linker);
+        let mut rows = Vec::with_capacity(order.len() * table.n);
+        for &i in order {
+            rows.extend(table.row_of(linker, &records[i as usize]));
+        }
+        table.rows = rows;
+        table
+    }
+
+    /// A table without rows (weights not yet set), to fill slot by slot (the live index).
+    pub fn empty(linker: &Linker) -> QuickTable {
         let fields: Vec<(usize, QuickKind)> = linker
             .comparators
             .iter()
@@ -97,7 +108,7 @@ impl QuickTable {
                 };
             }
         }
-        let mut table = QuickTable {
+        QuickTable {
             bands: fields
                 .iter()
                 .map(|&(f, _)| linker.comparators[f].bands.clone())
@@ -108,13 +119,17 @@ impl QuickTable {
             weights: Vec::new(),
             relation,
             districts,
-        };
-        let mut rows = Vec::with_capacity(order.len() * table.n);
-        for &i in order {
-            rows.extend(table.row_of(linker, &records[i as usize]));
         }
-        table.rows = rows;
-        table
+    }
+
+    /// Write record `r`'s keys as row `slot`, growing the table as needed.
+    pub fn put_row(&mut self, slot: usize, linker: &Linker, r: &PreparedRecord) {
+        let n = self.n;
+        if self.rows.len() < (slot + 1) * n {
+            self.rows.resize((slot + 1) * n, 0);
+        }
+        let row: Vec<u32> = self.row_of(linker, r).collect();
+        self.rows[slot * n..(slot + 1) * n].copy_from_slice(&row);
     }
 
     /// The quick keys of `records`, row after row (for the querying side).
@@ -190,15 +205,8 @@ impl QuickTable {
             let level = match self.fields[k].1 {
                 QuickKind::Equal => usize::from(a != b),
                 QuickKind::Age => {
-                    let d = a.abs_diff(b) as i32;
-                    if d == 0 {
-                        1
-                    } else {
-                        self.bands[k]
-                            .iter()
-                            .position(|&band| d <= band)
-                            .map_or(w.len() - 1, |i| i + 2)
-                    }
+                    crate::compare::age_level(a as i32 - 1, b as i32 - 1, &self.bands[k])
+                        .unwrap_or(w.len() - 1)
                 }
                 QuickKind::District => {
                     let (x, y) = ((a - 1) as usize, (b - 1) as usize);
