@@ -177,15 +177,15 @@ fn edit_from(x: &FieldValue, y: &FieldValue, max: usize) -> usize {
 
 /// The level of two ages in years: 1 when equal, `2 + i` when within the `i`th band, `None`
 /// past the last band. A young child's age is a guess (a caseworker's estimate against a
-/// family's memory, the gap larger the younger the child): below six, the difference counts
-/// for less, by a quarter for each year younger.
+/// family's memory, the gap larger the younger the child): when the two ages average under
+/// six, the difference counts for less, by a quarter for each year younger.
 #[inline]
 pub(crate) fn age_level(p: i32, q: i32, bands: &[i32]) -> Option<usize> {
     let d = (p - q).abs();
     if d == 0 {
         return Some(1);
     }
-    let young = (6 - p.min(q)).clamp(0, 6);
+    let young = (6 - (p + q) / 2).clamp(0, 6);
     // d / (1 + young / 4), in integers: d * 4 <= band * (4 + young).
     bands
         .iter()
@@ -587,8 +587,9 @@ mod tests {
         assert_eq!(level(&c, age("7"), age("10")), "within 3 years");
         assert_eq!(level(&c, age("7"), age("12")), "different");
         // A young child's age is a guess: the gap counts for less the younger the child.
-        assert_eq!(level(&c, age("0"), age("5")), "within 3 years");
-        assert_eq!(level(&c, age("2"), age("4")), "within 1 year");
+        assert_eq!(level(&c, age("0"), age("4")), "within 3 years");
+        assert_eq!(level(&c, age("1"), age("3")), "within 1 year");
+        assert_eq!(level(&c, age("2"), age("13")), "different");
         assert_eq!(level(&c, age("5"), age("10")), "different");
         assert_eq!(level(&c, age("12"), age("15")), "within 3 years");
         assert_eq!(level(&c, age(""), age("12")), "blank");

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use crate::blocking::{KeyPart, Rule};
 use crate::compare::{Comparator, FieldValue, Kind};
 use crate::config::LinkConfig;
+use crate::name_compare::SWAPPED;
 use crate::normalise::Sex;
 
 /// A comparison vector: the level of each field, 4 bits per field (at most 16 fields).
@@ -319,6 +320,20 @@ impl Linker {
         for (f, c) in self.comparators.iter().enumerate() {
             g |= u64::from(c.compare(f, &a.fields, &b.fields)) << (4 * f);
         }
+        for (f, c) in self.comparators.iter().enumerate() {
+            // Given and family names cleanly swapped: the family-name field compared its
+            // straight values as different, yet its value is written on both records.
+            let Some(o) = c.swap_with else { continue };
+            let levels = Gamma(g);
+            let (x, y) = (&a.fields, &b.fields);
+            if levels.level(f) == usize::from(SWAPPED)
+                && levels.level(o) + 1 == self.comparators[o].n_levels()
+                && x[f].hash == y[o].hash
+                && x[o].hash == y[f].hash
+            {
+                g = (g & !(0xf << (4 * o))) | (1 << (4 * o));
+            }
+        }
         Gamma(g)
     }
 }
@@ -329,4 +344,37 @@ fn split_full_name(v: &crate::compare::FieldValue) -> Option<(FieldValue, FieldV
     let (given, family) = v.text.rsplit_once(' ')?;
     let prepare = |s: &str| Kind::Name.prepare(s).ok().map(|p| p.value);
     Some((prepare(given)?, prepare(family)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn levels(first: (&str, &str), other: (&str, &str)) -> (String, String) {
+        let cfg = LinkConfig::profile("tracing").unwrap_or_else(|e| panic!("{e}"));
+        let linker = Linker::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+        let prepare = |id: &str, (given, family): (&str, &str)| {
+            let rec = Record::new(id.to_owned())
+                .with("name_first", given.to_owned())
+                .with("name_last", family.to_owned());
+            linker
+                .prepare(&rec)
+                .unwrap_or_else(|p| panic!("{}", p.expected))
+        };
+        let g = linker.gamma(&prepare("a", first), &prepare("b", other));
+        let label = |f: usize| linker.comparators[f].labels()[g.level(f)].clone();
+        (label(0), label(1))
+    }
+
+    #[test]
+    fn a_cleanly_swapped_family_name_agrees() {
+        let (given, family) = levels(("Monuj", "Pegu"), ("Pegu", "Monuj"));
+        assert_eq!(given, "swapped with other name field");
+        assert_eq!(family, "exact");
+        // A given name only close to the other's (a brother's name beside a sister's) is no
+        // clean swap: the family-name field keeps its own comparison.
+        let (given, family) = levels(("Narzary", "Swmkhwr"), ("Swmkhwri", "Narzary"));
+        assert_eq!(given, "swapped with other name field");
+        assert_eq!(family, "different");
+    }
 }

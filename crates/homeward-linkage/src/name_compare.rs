@@ -111,6 +111,10 @@ pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
     }
 }
 
+/// The level of a name swapped with the other name field (after blank, exact and reordered),
+/// for comparators that check a swap.
+pub(crate) const SWAPPED: u8 = 3;
+
 impl Comparator {
     pub(crate) fn compare_names(
         &self,
@@ -124,7 +128,7 @@ impl Comparator {
             Ok(keys) => keys,
             Err(level) => return level,
         };
-        let mut next = 3u8;
+        let mut next = SWAPPED;
         if let Some(o) = self.swap_with {
             let (xo, yo) = (&a[o], &b[o]);
             // Swapped: one cross pair equal and the other equal or close.
