@@ -4,8 +4,9 @@
 //! compact row of *quick keys* (one `u64` per field, in one contiguous table): a name's
 //! phonetic key, a village's core name, the district, the age, the sex. A candidate's quick
 //! score sums the model's weight of the level those keys imply (agreeing names score as
-//! "sounds alike", differing ones as "different"); only the best few per request are then
-//! compared in full.
+//! "sounds alike", differing ones as "different", unless one record's pet name is the other's
+//! given name or the two names are swapped); only the best few per request are then compared
+//! in full.
 
 use crate::compare::{FieldValue, Kind};
 use crate::linker::{Linker, PreparedRecord};
@@ -20,7 +21,9 @@ enum QuickKind {
     Age,
     /// District ids, compared by the place table.
     District,
-    /// Not pre-scored (dates, free text): costs more than it tells at this stage.
+    /// Not pre-scored (dates, free text): costs more than it tells at this stage. An event's
+    /// date in particular is shared by the sought child's brothers, sisters and neighbours:
+    /// ranking by it keeps them and loses duplicates registered with another date.
     Skip,
 }
 
@@ -40,6 +43,21 @@ pub struct QuickTable {
     /// District relation levels, `relation[a * districts + b]`.
     relation: Vec<u8>,
     districts: usize,
+    /// Per pre-scored field: the columns of its pet-name field and of the name it may be
+    /// swapped with, when it has them; their levels' weights follow "agree" and "differ"
+    /// in `weights`.
+    cross: Vec<Cross>,
+}
+
+/// A name column's links to other columns: a pet name written as the given name, given and
+/// family names swapped.
+#[derive(Clone, Copy, Debug, Default)]
+struct Cross {
+    pet: Option<usize>,
+    swap: Option<usize>,
+    /// The given-name column whose swap check points here (the family name agrees when the
+    /// two are swapped, as in [`Linker::gamma`]).
+    swapped_by: Option<usize>,
 }
 
 fn kind_of(kind: Kind) -> QuickKind {
@@ -108,7 +126,25 @@ impl QuickTable {
                 };
             }
         }
+        let column = |f: Option<usize>| f.and_then(|f| fields.iter().position(|&(g, _)| g == f));
+        let cross = fields
+            .iter()
+            .map(|&(f, _)| {
+                let c = &linker.comparators[f];
+                Cross {
+                    pet: column(c.pet_name),
+                    swap: column(c.swap_with),
+                    swapped_by: column(
+                        linker
+                            .comparators
+                            .iter()
+                            .position(|other| other.swap_with == Some(f)),
+                    ),
+                }
+            })
+            .collect();
         QuickTable {
+            cross,
             bands: fields
                 .iter()
                 .map(|&(f, _)| linker.comparators[f].bands.clone())
@@ -159,14 +195,21 @@ impl QuickTable {
     /// Take the level weights of a trained (or starting) model.
     pub fn set_weights(&mut self, linker: &Linker, model: &Model) {
         let scorer = model.scorer();
+        // Per column, the level weights in the order `score` indexes them.
         self.weights = self
             .fields
             .iter()
-            .map(|&(f, _)| {
+            .map(|&(f, kind)| {
                 let c = &linker.comparators[f];
                 let w = &scorer.weights[f];
                 let last = w.len() - 1;
-                match kind_of(c.kind) {
+                let level = |label: &str| {
+                    c.labels()
+                        .iter()
+                        .position(|l| l == label)
+                        .map_or(w[last], |i| w[i])
+                };
+                match kind {
                     QuickKind::Equal => {
                         // Agreeing first words: the level that says "the same name"
                         // (sounds alike for names, same core for villages), else exact.
@@ -178,7 +221,12 @@ impl QuickTable {
                                     || l == "same name, other qualifiers"
                             })
                             .unwrap_or(1);
-                        vec![w[agree] as f32, w[last] as f32]
+                        vec![
+                            w[agree] as f32,
+                            w[last] as f32,
+                            level("pet name on one side") as f32,
+                            level("swapped with other name field") as f32,
+                        ]
                     }
                     QuickKind::Age | QuickKind::District => w.iter().map(|&x| x as f32).collect(),
                     QuickKind::Skip => vec![0.0, 0.0],
@@ -203,7 +251,8 @@ impl QuickTable {
             }
             let w = &self.weights[k];
             let level = match self.fields[k].1 {
-                QuickKind::Equal => usize::from(a != b),
+                QuickKind::Equal if a == b => 0,
+                QuickKind::Equal => self.cross_level(k, q, row),
                 QuickKind::Age => {
                     crate::compare::age_level(a as i32 - 1, b as i32 - 1, &self.bands[k])
                         .unwrap_or(w.len() - 1)
@@ -223,5 +272,90 @@ impl QuickTable {
             s += w.get(level).copied().unwrap_or(0.0);
         }
         s
+    }
+
+    /// The level of differing name keys in column `k`: one record's pet name as the other's
+    /// given name (2), given and family names swapped (3 in the given name's column, agreeing
+    /// (0) in the family name's), or different (1).
+    #[inline]
+    fn cross_level(&self, k: usize, q: &[u32], row: &[u32]) -> usize {
+        let Cross {
+            pet,
+            swap,
+            swapped_by,
+        } = self.cross[k];
+        let same = |x: u32, y: u32| x != 0 && x == y;
+        if let Some(p) = pet {
+            if same(q[p], row[k]) || same(q[k], row[p]) {
+                return 2;
+            }
+        }
+        if let Some(o) = swap {
+            if same(q[k], row[o]) && same(q[o], row[k]) {
+                return 3;
+            }
+        }
+        if let Some(o) = swapped_by {
+            if same(q[k], row[o]) && same(q[o], row[k]) {
+                return 0;
+            }
+        }
+        1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LinkConfig;
+    use crate::linker::Record;
+
+    fn record(linker: &Linker, id: &str, fields: &[(&str, &str)]) -> PreparedRecord {
+        let mut rec = Record::new(id.to_owned());
+        for (k, v) in fields {
+            rec = rec.with(*k, (*v).to_owned());
+        }
+        linker
+            .prepare(&rec)
+            .unwrap_or_else(|p| panic!("{}", p.expected))
+    }
+
+    #[test]
+    fn a_pet_name_as_given_name_and_swapped_names_rank_above_a_stranger() {
+        let cfg = LinkConfig::profile("tracing").unwrap_or_else(|e| panic!("{e}"));
+        let linker = Linker::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+        let model = Model::start(&linker);
+        let query = record(
+            &linker,
+            "q",
+            &[
+                ("name_first", "Monuj"),
+                ("name_last", "Pegu"),
+                ("name_nickname", "Tutu"),
+            ],
+        );
+        let candidates = [
+            record(
+                &linker,
+                "pet",
+                &[("name_first", "Tutu"), ("name_last", "Pegu")],
+            ),
+            record(
+                &linker,
+                "swapped",
+                &[("name_first", "Pegu"), ("name_last", "Monuj")],
+            ),
+            record(
+                &linker,
+                "stranger",
+                &[("name_first", "Ramen"), ("name_last", "Pegu")],
+            ),
+        ];
+        let mut table = QuickTable::new(&linker, &candidates, &[0, 1, 2]);
+        table.set_weights(&linker, &model);
+        let q = table.rows_of(&linker, std::slice::from_ref(&query));
+        let (pet, swapped, stranger) = (table.score(&q, 0), table.score(&q, 1), table.score(&q, 2));
+        assert!(pet > stranger, "{pet} {stranger}");
+        assert!(swapped > stranger, "{swapped} {stranger}");
     }
 }
