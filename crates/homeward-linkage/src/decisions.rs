@@ -2,8 +2,10 @@
 //! levels refine m (how the same child is written twice). Every decision, confirmed or
 //! rejected, also says how far the model's weights are to be trusted on this programme's data:
 //! a logistic correction `scale · weight + shift` is fitted to them by maximum likelihood,
-//! held towards no correction by a prior worth `strength` decisions. A rejected sibling that
-//! scored 0.9 pulls the high weights down; confirmed children at 0.4 pull the middle up.
+//! held towards no correction by a prior worth `strength` decisions, and kept only when it
+//! explains the decisions significantly better than no correction. A rejected sibling that
+//! scored 0.9 pulls the high weights down; confirmed children at 0.4 pull the middle up. The
+//! correction is fitted to the weights as the scorer gives them, term frequencies included.
 //!
 //! u is left alone: rejected pairs are the hardest non-matches the review queue shows, not a
 //! sample of random pairs.
@@ -11,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::linker::{Gamma, Linker, PreparedRecord};
-use crate::model::Model;
+use crate::model::{Model, TfTable};
 
 /// The correction of match weights learnt from decisions (none by default).
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
@@ -97,12 +99,42 @@ impl Calibration {
                 break;
             }
         }
+        let (a, b) = (a.min(5.0), b);
+        // A correction is kept only when the decisions show the weights miscalibrated beyond
+        // chance: two parameters must raise the log-likelihood by more than 3 (the 95% point
+        // of a likelihood-ratio test). Otherwise a few hundred decisions, sampled where the
+        // weights are already right, would shift every threshold decision by noise.
+        let gain = log_likelihood(labelled, a, b) - log_likelihood(labelled, 1.0, 0.0);
+        let (scale, shift) = if gain > SIGNIFICANT_GAIN {
+            (a, b)
+        } else {
+            (1.0, 0.0)
+        };
         Calibration {
-            scale: a.min(5.0),
-            shift: b,
+            scale,
+            shift,
             decisions: labelled.len() as u64,
         }
     }
+}
+
+/// Log-likelihood gain (natural units) a correction must bring: χ²(2 d.f.) at 95% over two.
+const SIGNIFICANT_GAIN: f64 = 3.0;
+
+/// Log-likelihood (natural units) of the decisions under the correction `a · w + b`.
+fn log_likelihood(labelled: &[(f64, bool)], a: f64, b: f64) -> f64 {
+    let ln2 = std::f64::consts::LN_2;
+    labelled
+        .iter()
+        .map(|&(w, y)| {
+            let z = (a * w + b) * ln2;
+            -if y {
+                (-z).exp().ln_1p()
+            } else {
+                z.exp().ln_1p()
+            }
+        })
+        .sum()
 }
 
 /// A correction never turns the order of weights around.
@@ -111,7 +143,9 @@ const MIN_SCALE: f64 = 0.05;
 impl Model {
     /// Learn from pairs a caseworker confirmed (`true`) or rejected (`false`): m from the
     /// confirmed ones (blended with the current values, which weigh as much as `strength`
-    /// labelled pairs), then the weight correction from all of them (see the module doc).
+    /// labelled pairs), then the weight correction from all of them (see the module doc),
+    /// fitted to the weights the scorer gives with the value frequencies `tf` (those of the
+    /// records being matched; empty for none), so that it corrects what it is applied to.
     /// Learning again from the same decisions gives the same model only when started from the
     /// same model: keep the unsupervised one and learn from all decisions each time.
     pub fn fit_labels(
@@ -119,16 +153,25 @@ impl Model {
         linker: &Linker,
         labelled: &[(&PreparedRecord, &PreparedRecord, bool)],
         strength: f64,
+        tf: &[TfTable],
     ) {
         let vectors: Vec<(Gamma, bool)> = labelled
             .iter()
             .map(|(a, b, m)| (linker.gamma(a, b), *m))
             .collect();
-        self.fit_label_vectors(&vectors, strength);
+        self.refine_m(&vectors, strength);
+        self.calibration = Calibration::default();
+        let scorer = self.scorer();
+        let weighed: Vec<(f64, bool)> = labelled
+            .iter()
+            .zip(&vectors)
+            .map(|((a, _, _), &(g, y))| (scorer.weight(g, a, tf), y))
+            .collect();
+        self.calibration = Calibration::fit(&weighed, strength);
     }
 
-    /// `fit_labels` on comparison vectors already computed.
-    pub fn fit_label_vectors(&mut self, labelled: &[(Gamma, bool)], strength: f64) {
+    /// m from confirmed pairs, blended with the current values (worth `strength` pairs).
+    fn refine_m(&mut self, labelled: &[(Gamma, bool)], strength: f64) {
         for (f, field) in self.fields.iter_mut().enumerate() {
             let k = field.levels.len();
             let mut cm = vec![0.0; k];
@@ -145,13 +188,6 @@ impl Model {
                 }
             }
         }
-        self.calibration = Calibration::default();
-        let scorer = self.scorer();
-        let weighed: Vec<(f64, bool)> = labelled
-            .iter()
-            .map(|&(g, y)| (scorer.weight_of_vector(g), y))
-            .collect();
-        self.calibration = Calibration::fit(&weighed, strength);
     }
 }
 
@@ -167,6 +203,18 @@ mod tests {
         let c = Calibration::fit(&labelled, 20.0);
         let p = crate::model::probability(c.apply(6.0));
         assert!((p - 0.5).abs() < 0.1, "{c:?} {p}");
+    }
+
+    #[test]
+    fn decisions_that_bear_the_weights_out_change_nothing() {
+        // At each weight, as many confirmed as the weight's probability says.
+        let mut labelled = Vec::new();
+        for w in [-4.0, -2.0, 0.0, 2.0, 4.0] {
+            let confirmed = (100.0 * crate::model::probability(w)).round() as usize;
+            labelled.extend((0..100).map(|i| (w, i < confirmed)));
+        }
+        let c = Calibration::fit(&labelled, 20.0);
+        assert_eq!((c.scale, c.shift, c.decisions), (1.0, 0.0, 500), "{c:?}");
     }
 
     #[test]

@@ -229,6 +229,19 @@ impl LinkIndex {
         Ok(())
     }
 
+    /// Refine `model` from caseworkers' decisions on pairs prepared with this index's
+    /// configuration (see [`Model::fit_labels`]), weighing them with the value frequencies of
+    /// the records indexed here, as queries do.
+    pub fn fit_labels(
+        &self,
+        model: &mut Model,
+        labelled: &[(&PreparedRecord, &PreparedRecord, bool)],
+        strength: f64,
+    ) {
+        let g = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        model.fit_labels(&self.linker, labelled, strength, &g.tf);
+    }
+
     /// The current model parameters.
     pub fn model(&self) -> Model {
         self.inner

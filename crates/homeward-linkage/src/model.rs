@@ -482,7 +482,7 @@ comparator = "age"
         let a = rec(&l, "a", "Barua", "Bikash", "3");
         let b = rec(&l, "b", "Barua", "Bikash", "12");
         let labelled: Vec<_> = (0..100).map(|_| (&a, &b, true)).collect();
-        model.fit_labels(&l, &labelled, 10.0);
+        model.fit_labels(&l, &labelled, 10.0, &[]);
         assert!(model.fields[2].levels[1].m < before);
         assert!(model.fields[0].levels[1].m > 0.9);
         let json = serde_json::to_string(&model).unwrap_or_default();

@@ -214,7 +214,8 @@ fn two_hundred_decisions_refine_the_model() {
             })
             .collect();
         let mut refined = model.clone();
-        refined.fit_labels(&linker, &labelled, 20.0);
+        let tf = link::tf_tables(&linker, &model, task);
+        refined.fit_labels(&linker, &labelled, 20.0, &tf);
         // F1 at 0.5 over the requests nobody decided on.
         let f1 = |found: &[link::ScoredPair]| {
             let kept: Vec<&link::ScoredPair> = found

@@ -423,7 +423,7 @@ impl Matcher {
         }
         let labelled: Vec<_> = pairs.iter().map(|(a, b, m)| (a, b, *m)).collect();
         let mut model = self.base.clone();
-        model.fit_labels(self.cases.linker(), &labelled, PRIOR_STRENGTH);
+        self.cases.fit_labels(&mut model, &labelled, PRIOR_STRENGTH);
         self.cases.set_model(model.clone())?;
         self.sought.set_model(model.clone())?;
         *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
