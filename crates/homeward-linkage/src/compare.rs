@@ -528,14 +528,16 @@ fn compare_dates(x: &FieldValue, y: &FieldValue) -> u8 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn name(s: &str) -> FieldValue {
+    /// A prepared name (also for the name comparator's tests).
+    pub(crate) fn name(s: &str) -> FieldValue {
         Kind::Name.prepare(s).map(|p| p.value).unwrap_or_default()
     }
 
-    fn level(c: &Comparator, a: FieldValue, b: FieldValue) -> String {
+    /// The label of the level `c` gives two one-field records.
+    pub(crate) fn level(c: &Comparator, a: FieldValue, b: FieldValue) -> String {
         c.labels()[c.compare(0, &[a], &[b]) as usize].clone()
     }
 

@@ -268,15 +268,8 @@ fn sounds_alike(a: &NameKeys, b: &NameKeys) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::compare::{Comparator, FieldValue, Kind};
-
-    fn name(s: &str) -> FieldValue {
-        Kind::Name.prepare(s).map(|p| p.value).unwrap_or_default()
-    }
-
-    fn level(c: &Comparator, a: FieldValue, b: FieldValue) -> String {
-        c.labels()[c.compare(0, &[a], &[b]) as usize].clone()
-    }
+    use crate::compare::tests::{level, name};
+    use crate::compare::{Comparator, Kind};
 
     #[test]
     fn cross_script_names_are_exact_or_sound_alike() {
