@@ -160,6 +160,16 @@ impl ApiError {
         Self::new(status, "bad_request", message)
     }
 
+    /// 413: a record body with more keys and list items than any record has; refused as soon
+    /// as the bound is passed, before the rest is read.
+    pub fn too_many_entries(max: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_entries",
+            format!("the record has more than {max} fields and list entries, more than any record holds; send only the catalogue's fields (see /api/v1/openapi.json)"),
+        )
+    }
+
     /// 409: a workflow rule refuses the step; the message says which and what to do.
     pub fn workflow(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "workflow_rule", message)

@@ -92,7 +92,11 @@ async fn actor(
             user: user.id,
             team: user.team_id,
             agency: user.agency_id,
-            committee: user.committee.clone(),
+            // Only volunteers belong to committees (see the server's `Caller::context`).
+            committee: user
+                .committee
+                .clone()
+                .filter(|_| role == Role::CommunityVolunteer),
         },
         reveal_personal: role.allows(Action::personal_view(kind)),
     };
