@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub login_limits: LoginLimits,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Connection cap and the header, body and whole-request deadlines.
+    pub connections: crate::serve::ConnectionLimits,
     /// Match probability at which a potential match is proposed to caseworkers.
     pub match_threshold: f64,
     /// Deadlines, follow-up intervals and the minimum tracing period (the figures the
@@ -61,6 +63,7 @@ impl Default for ServerConfig {
             api_token_lifetime: Duration::from_secs(90 * 24 * 3600),
             login_limits: LoginLimits::default(),
             max_body_bytes: 2 * 1024 * 1024,
+            connections: crate::serve::ConnectionLimits::default(),
             match_threshold: 0.5,
             workflow: homeward_domain::workflow::WorkflowSettings::default(),
             emergency_active: true,

@@ -298,3 +298,31 @@ impl IntoResponse for ApiError {
         res
     }
 }
+
+/// Gives a JSON body to an error response that has none: those made by a layer rather than a
+/// handler (the request deadline's 408, for one), so every error a client sees has the same
+/// shape and the security headers added around it.
+pub async fn json_for_bare_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return res;
+    }
+    let message = match status {
+        StatusCode::REQUEST_TIMEOUT => "the request took too long to arrive or to answer; send it again, and if it keeps happening, send less at once".to_string(),
+        other => format!(
+            "the request was refused ({}); see /api/v1/openapi.json for what the API accepts",
+            other.canonical_reason().unwrap_or("error")
+        ),
+    };
+    let mut json = ApiError::with_status(status, message).into_response();
+    for (name, value) in res.headers() {
+        json.headers_mut().entry(name).or_insert(value.clone());
+    }
+    json
+}

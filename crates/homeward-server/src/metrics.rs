@@ -52,9 +52,18 @@ pub async fn track(req: Request, next: Next) -> Response {
     res
 }
 
-/// Serves `/metrics` on its own listener.
+/// Serves `/metrics` on its own listener, with the same security headers and connection
+/// deadlines as the API.
 pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
     let handle = recorder();
-    let app = Router::new().route("/metrics", get(move || async move { handle.render() }));
-    axum::serve(listener, app).await
+    let app = Router::new()
+        .route("/metrics", get(move || async move { handle.render() }))
+        .layer(axum::middleware::from_fn(crate::security_headers::add));
+    crate::serve::serve(
+        app,
+        listener,
+        &crate::serve::ConnectionLimits::default(),
+        std::future::pending(),
+    )
+    .await
 }

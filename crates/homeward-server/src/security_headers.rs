@@ -1,5 +1,11 @@
 //! Security headers on every response: no framing, no sniffing, no referrer leaking a record
-//! reference, a strict Content-Security-Policy, and no caching of personal data.
+//! reference, a strict Content-Security-Policy, no caching of personal data, and the
+//! cross-origin isolation pair (COOP, CORP) so no other site's window or page can hold a
+//! reference to ours or embed what it answers.
+//!
+//! `Strict-Transport-Security` is not set here: Homeward speaks plain HTTP to the TLS proxy in
+//! front of it (see the README), and HSTS is only meaningful, and only honoured, on the HTTPS
+//! responses that proxy sends; it belongs in the proxy's configuration.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -22,6 +28,16 @@ pub async fn add(req: Request, next: Next) -> Response {
         h,
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        h,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        header::HeaderName::from_static("cross-origin-resource-policy"),
+        "same-origin",
     );
     res
 }
