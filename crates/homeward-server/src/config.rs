@@ -2,17 +2,23 @@
 
 use std::time::Duration;
 
-/// How many login attempts are let through, per account and per client address.
+/// How many login attempts are let through (see [`crate::ratelimit`]).
 #[derive(Debug, Clone)]
 pub struct LoginLimits {
-    /// Attempts in a burst for one username.
+    /// Attempts in a burst at one username from one address.
     pub per_account_burst: u32,
-    /// One more attempt for a username after this long.
+    /// One more attempt at a username from an address after this long.
     pub per_account_period: Duration,
     /// Attempts in a burst from one address.
     pub per_address_burst: u32,
     /// One more attempt from an address after this long.
     pub per_address_period: Duration,
+    /// Failed attempts at one username, from all addresses together, before it is guarded.
+    pub account_failures_burst: u32,
+    /// One more failure is allowed after this long.
+    pub account_failures_period: Duration,
+    /// How long a guarded account only lets in the addresses it logged in from before.
+    pub account_guard: Duration,
 }
 
 impl Default for LoginLimits {
@@ -22,6 +28,9 @@ impl Default for LoginLimits {
             per_account_period: Duration::from_secs(60),
             per_address_burst: 20,
             per_address_period: Duration::from_secs(6),
+            account_failures_burst: 20,
+            account_failures_period: Duration::from_secs(60),
+            account_guard: Duration::from_secs(15 * 60),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod login;
 pub mod matching;
 pub mod metrics;
 pub mod openapi;

@@ -661,6 +661,7 @@ alert-home_visit_risk = Home visit at risk: a red flag or a high score
 alert-checkpoint_match = A child logged at a checkpoint may be sought
 alert-checkpoint_sighting = A child you follow may have been seen at a checkpoint
 alert-checkpoint_risk = A child in transit needs attention
+alert-login_attempts = Many wrong passwords were tried for your account; if it was not you, tell your administrator and change your password
 screening-concerns = { $n ->
     [one] This child may concern 1 record: act on it now.
    *[other] This child may concern { $n } records: act on them now.

@@ -696,6 +696,7 @@ alert-home_visit_risk = जोखिम वाला गृह भ्रमण: 
 alert-checkpoint_match = चेकपोस्ट पर दर्ज बच्चे की तलाश हो सकती है
 alert-checkpoint_sighting = आपके देखे जा रहे बच्चे को चेकपोस्ट पर देखा गया हो सकता है
 alert-checkpoint_risk = यात्रा कर रहे बच्चे पर ध्यान देना ज़रूरी है
+alert-login_attempts = आपके खाते पर कई बार गलत पासवर्ड डाले गए; अगर यह आप नहीं थे, तो अपने प्रशासक को बताएँ और पासवर्ड बदलें
 screening-concerns = यह बच्चा { $n } रिकॉर्ड से जुड़ा हो सकता है: अभी कार्रवाई करें।
 
 # सत्यापन संदेश, डोमेन के दिए कोड के अनुसार (homeward_domain::VALIDATION_CODES)।

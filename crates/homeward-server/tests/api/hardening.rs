@@ -8,13 +8,14 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{child, Api, TestServer};
+use crate::helpers::{child, Api, TestServer, PASSWORD};
 
 both_backends!(
     a_body_of_170000_unknown_keys_is_refused_at_once,
     many_unknown_keys_get_a_short_list_of_errors,
     input_the_catalogue_refuses_names_the_field,
     only_volunteers_belong_to_committees,
+    wrong_passwords_from_one_address_do_not_stop_the_owner_from_another,
 );
 
 /// `{"x000000":0,"x000001":0,...}`: the 1.9 MB body of unknown keys.
@@ -225,4 +226,97 @@ async fn only_volunteers_belong_to_committees(s: TestServer) {
     assert_eq!(status, StatusCode::OK, "{user}");
     assert!(user["committee"].is_null(), "{user}");
     assert_eq!(user["role"], "caseworker");
+}
+
+/// A client whose connections come from `address` (any of 127.0.0.0/8 on loopback).
+fn client_from(address: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(Some(address.parse().unwrap()))
+        .build()
+        .unwrap()
+}
+
+async fn login_from(s: &TestServer, address: &str, password: &str) -> StatusCode {
+    client_from(address)
+        .post(format!("{}/api/v1/sessions", s.base))
+        .json(&json!({"username": "cw_b", "password": password, "kind": "api"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn audit_count(s: &TestServer, action: &str) -> usize {
+    let entries = s.store.audit_entries(0, 100_000).await.unwrap();
+    entries.iter().filter(|e| e.action == action).count()
+}
+
+async fn wrong_passwords_from_one_address_do_not_stop_the_owner_from_another(s: TestServer) {
+    // Someone at one address tries passwords until refused (5 a minute in the test settings).
+    for _ in 0..5 {
+        assert_eq!(
+            login_from(&s, "127.0.0.1", "wrong password!").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login_from(&s, "127.0.0.1", "wrong password!").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        login_from(&s, "127.0.0.1", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner, on their own machine, logs in.
+    assert_eq!(
+        login_from(&s, "127.0.0.2", PASSWORD).await,
+        StatusCode::CREATED
+    );
+    // Every refused attempt is in the audit trail, as is every wrong password.
+    assert_eq!(audit_count(&s, "session.login_throttled").await, 2);
+    assert_eq!(audit_count(&s, "session.login_failed").await, 5);
+
+    // Guessing spread over many addresses (10 failures in the test settings) guards the
+    // account: a new address must wait, the owner's known one still gets in, and the owner
+    // is told.
+    for address in ["127.0.0.3", "127.0.0.4"] {
+        for _ in 0..3 {
+            assert_eq!(
+                login_from(&s, address, "wrong password!").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+    }
+    assert_eq!(audit_count(&s, "session.account_guarded").await, 1);
+    assert_eq!(
+        login_from(&s, "127.0.0.5", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        login_from(&s, "127.0.0.2", PASSWORD).await,
+        StatusCode::CREATED
+    );
+    // (From the owner's machine: this one has used up its attempts at cw_b.)
+    let client = client_from("127.0.0.2");
+    let session: Value = client
+        .post(format!("{}/api/v1/sessions", s.base))
+        .json(&json!({"username": "cw_b", "password": PASSWORD, "kind": "api"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let owner = Api {
+        base: s.base.clone(),
+        client,
+        token: session["token"].as_str().unwrap().to_string(),
+    };
+    let (status, alerts) = owner.get("/api/v1/alerts").await;
+    assert_eq!(status, StatusCode::OK, "{alerts}");
+    assert!(
+        alerts.to_string().contains("login_attempts"),
+        "the owner is told: {alerts}"
+    );
+    assert_eq!(audit_count(&s, "session.login_throttled").await, 3);
 }
