@@ -134,3 +134,87 @@ fn formula_looking_values_leave_an_export_neutralised() {
     assert!(text_again.contains("'+SUM(1+1)"), "{text_again}");
     assert!(!text_again.contains("''+SUM"), "{text_again}");
 }
+
+/// A rewrite by someone holding only the database, thorough enough to also drop the record of
+/// where keyed hashing began (so that the next start treats the whole trail as written before
+/// keying), still disagrees with the anchor written beside a backup.
+#[test]
+fn an_anchor_outside_the_database_finds_a_wholesale_rewrite() {
+    let h = Home::new();
+    let o = h.run(&["demo", "--no-serve", "--children", "3", "--requests", "1"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let backup = h.path("b.sqlite3");
+    let o = h.run(&["backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let anchor = h.path("b.sqlite3.audit-anchor");
+    assert!(anchor.exists(), "{}", text(&o));
+    let o = h.run(&["audit", "verify", "--anchor", anchor.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("agrees with every anchor"),
+        "{}",
+        text(&o)
+    );
+
+    // Remove entry 3, recompute every hash with plain SHA-256 (the keyed ones cannot be
+    // recomputed without the key), move the head, and delete the keying record.
+    let db = h.dir.path().join("data").join("homeward.sqlite3");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::{Connection, Row};
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, target, detail, hash FROM audit_log ORDER BY seq",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        sqlx::query("DELETE FROM audit_log")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        let mut prev = homeward_store::audit::GENESIS.to_string();
+        let mut seq = 0i64;
+        for (i, r) in rows.iter().enumerate() {
+            if i == 2 {
+                continue;
+            }
+            seq += 1;
+            let (at, actor, action, target, detail): (String, String, String, Option<String>, String) =
+                (r.get("at"), r.get("actor"), r.get("action"), r.get("target"), r.get("detail"));
+            let hash = homeward_store::audit::entry_hash(
+                &prev,
+                seq,
+                &at,
+                &actor,
+                &action,
+                target.as_deref(),
+                &detail,
+            );
+            sqlx::query("INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(seq).bind(&at).bind(&actor).bind(&action).bind(&target).bind(&detail).bind(&prev).bind(&hash)
+                .execute(&mut c)
+                .await
+                .unwrap();
+            prev = hash;
+        }
+        sqlx::query("UPDATE meta SET value = ? WHERE key = 'audit_head'")
+            .bind(format!("{seq}:{prev}"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM meta WHERE key = 'audit_keyed_from'")
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    // The database alone is fooled: opening it records keying as beginning after the rewrite...
+    let o = h.run(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // ...but not the anchor kept beside the backup.
+    let o = h.run(&["audit", "verify", "--anchor", anchor.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("BROKEN"), "{}", text(&o));
+}

@@ -16,6 +16,7 @@ both_backends!(
     input_the_catalogue_refuses_names_the_field,
     only_volunteers_belong_to_committees,
     wrong_passwords_from_one_address_do_not_stop_the_owner_from_another,
+    an_entry_removed_and_the_chain_recomputed_without_the_key_is_found,
 );
 
 /// `{"x000000":0,"x000001":0,...}`: the 1.9 MB body of unknown keys.
@@ -319,4 +320,66 @@ async fn wrong_passwords_from_one_address_do_not_stop_the_owner_from_another(s: 
         "the owner is told: {alerts}"
     );
     assert_eq!(audit_count(&s, "session.login_throttled").await, 3);
+}
+
+/// The rewrite: remove audit entries, then recompute every hash after them the way
+/// the chain used to be computed (plain SHA-256), and the head in `meta` too.
+async fn an_entry_removed_and_the_chain_recomputed_without_the_key_is_found(s: TestServer) {
+    use homeward_store::audit::entry_hash;
+
+    let cw = s.login("cw_a").await;
+    let (_, c) = cw.post("/api/v1/cases", child()).await;
+    for _ in 0..3 {
+        cw.get(&format!("/api/v1/cases/{}", c["id"].as_str().unwrap()))
+            .await;
+    }
+    let admin = s.login("admin").await;
+    let (status, verdict) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(verdict["Intact"]["entries"].as_i64().is_some(), "{verdict}");
+
+    let entries = s.store.audit_entries(0, 100_000).await.unwrap();
+    let removed = 4;
+    let pool = s.store.pool();
+    sqlx::query("DELETE FROM audit_log WHERE seq >= $1")
+        .bind(removed)
+        .execute(pool)
+        .await
+        .unwrap();
+    let mut prev = entries[removed as usize - 2].hash.clone();
+    let mut seq = removed - 1;
+    for e in entries.iter().skip(removed as usize) {
+        seq += 1;
+        let hash = entry_hash(
+            &prev,
+            seq,
+            &e.at,
+            &e.actor,
+            &e.action,
+            e.target.as_deref(),
+            &e.detail,
+        );
+        sqlx::query("INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(seq)
+            .bind(&e.at)
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(e.target.as_deref())
+            .bind(&e.detail)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(pool)
+            .await
+            .unwrap();
+        prev = hash;
+    }
+    sqlx::query("UPDATE meta SET value = $1 WHERE key = 'audit_head'")
+        .bind(format!("{seq}:{prev}"))
+        .execute(pool)
+        .await
+        .unwrap();
+
+    let (status, verdict) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(verdict["Broken"]["seq"], removed, "{verdict}");
 }
