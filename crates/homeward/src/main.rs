@@ -8,6 +8,7 @@ mod commands;
 mod csv_records;
 mod demo_data;
 mod demo_prevention;
+mod operator;
 mod settings;
 
 use std::net::SocketAddr;

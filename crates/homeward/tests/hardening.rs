@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+const DEMO_PASSWORD: &str = "homeward-demo";
+
 struct Home {
     dir: tempfile::TempDir,
 }
@@ -23,12 +25,22 @@ impl Home {
         c.env_remove("HOMEWARD_KEY")
             .env_remove("HOMEWARD_DATABASE_URL")
             .env_remove("HOMEWARD_PASSWORD")
+            .env_remove("HOMEWARD_TOKEN")
             .env("HOMEWARD_METRICS_LISTEN", "");
         c
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    /// Runs with no credential in the environment.
+    fn run_bare(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
+    }
+
+    /// Runs as an operator who knows the demo password.
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args)
+            .env("HOMEWARD_PASSWORD", DEMO_PASSWORD)
+            .output()
+            .unwrap()
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -217,4 +229,136 @@ fn an_anchor_outside_the_database_finds_a_wholesale_rewrite() {
     let o = h.run(&["audit", "verify", "--anchor", anchor.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("BROKEN"), "{}", text(&o));
+}
+
+/// `export --as USERNAME` used to take the name on trust. Now the operator proves who they are,
+/// refusals are audited, and the export's audit entry says how the operator proved it.
+#[test]
+fn an_export_needs_the_operators_password_or_token() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+
+    let h = Home::new();
+    let o = h.run(&["demo", "--no-serve", "--children", "2", "--requests", "1"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = h.path("out.csv");
+    let export = [
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        out.to_str().unwrap(),
+        "--as",
+        "supervisor",
+    ];
+
+    // No credential at all: refused, and told how to give one.
+    let o = h.run_bare(&export);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("HOMEWARD_PASSWORD"), "{}", text(&o));
+    assert!(!out.exists());
+    // A wrong password or a made-up token: refused.
+    let o = h
+        .cmd(&export)
+        .env("HOMEWARD_PASSWORD", "not the password")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("password given for `supervisor` is wrong"),
+        "{}",
+        text(&o)
+    );
+    let o = h
+        .cmd(&export)
+        .env("HOMEWARD_TOKEN", "made-up-token")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(!out.exists());
+
+    // The password on standard input (never on the command line).
+    let mut child = h
+        .cmd(&[&export[..], &["--password-stdin"]].concat())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{DEMO_PASSWORD}\n").as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(out.exists());
+
+    // An API token of the account.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let token = homeward_auth::new_token();
+    let entries = rt.block_on(async {
+        let data = h.dir.path().join("data");
+        let key = std::fs::read_to_string(data.join("homeward.key")).unwrap();
+        let store = homeward_store::Store::open(&homeward_store::StoreSettings::new(
+            format!("sqlite://{}", data.join("homeward.sqlite3").display()),
+            Some(homeward_store::EncryptionKey::parse(key.trim()).unwrap()),
+        ))
+        .await
+        .unwrap();
+        let user = store.user_by_username("supervisor").await.unwrap().unwrap();
+        store
+            .create_session(
+                &homeward_auth::token_digest(&token),
+                user.id,
+                homeward_store::SessionKind::Api,
+                "unused",
+                chrono::Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        store.close().await;
+        token.clone()
+    });
+    let o = h
+        .cmd(&export)
+        .env("HOMEWARD_TOKEN", &entries)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+
+    // The trail holds each refusal and says how each export's operator proved who they were.
+    let audit = rt.block_on(async {
+        let data = h.dir.path().join("data");
+        let key = std::fs::read_to_string(data.join("homeward.key")).unwrap();
+        let store = homeward_store::Store::open(&homeward_store::StoreSettings::new(
+            format!("sqlite://{}", data.join("homeward.sqlite3").display()),
+            Some(homeward_store::EncryptionKey::parse(key.trim()).unwrap()),
+        ))
+        .await
+        .unwrap();
+        let entries = store.audit_entries(0, 1_000_000).await.unwrap();
+        store.close().await;
+        entries
+    });
+    let failed = audit
+        .iter()
+        .filter(|e| e.action == "session.login_failed" && e.detail.contains("\"cli\""))
+        .count();
+    assert_eq!(failed, 2);
+    let exports: Vec<&str> = audit
+        .iter()
+        .filter(|e| e.action == "records.export")
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(exports.len(), 2, "{exports:?}");
+    assert!(
+        exports[0].contains("\"authenticated\":\"password\""),
+        "{exports:?}"
+    );
+    assert!(
+        exports[1].contains("\"authenticated\":\"api_token\""),
+        "{exports:?}"
+    );
 }
