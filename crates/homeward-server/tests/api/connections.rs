@@ -251,3 +251,29 @@ async fn errors_and_the_metrics_listener_carry_the_security_headers() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn made_up_methods_do_not_grow_the_metrics() {
+    on_both(
+        "made_up_methods",
+        with_limits(ConnectionLimits::default()),
+        |s| async move {
+            // Installed on first use; requests before it would be recorded nowhere.
+            let _ = homeward_server::metrics::recorder();
+            let client = reqwest::Client::new();
+            for i in 0..20 {
+                let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+                let res = client
+                    .request(method, format!("{}/healthz", s.base))
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(res.status().is_client_error());
+            }
+            let text = homeward_server::metrics::recorder().render();
+            assert!(!text.contains("MADEUP"), "one series per made-up method");
+            assert!(text.contains("method=\"other\""), "{text}");
+        },
+    )
+    .await;
+}
