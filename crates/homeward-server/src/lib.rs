@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+mod bare_errors;
 pub mod config;
 pub mod error;
 pub mod login;

@@ -8,7 +8,9 @@
 //! - a connection that has not sent a whole request head within
 //!   [`ConnectionLimits::header_read`] is closed by hyper (this also ends idle keep-alive
 //!   connections);
-//! - the body-read and whole-request deadlines are tower-http layers in [`crate::app_with`].
+//! - the body-read and whole-request deadlines are tower-http layers in [`crate::app_with`];
+//! - the answers hyper writes itself for requests it cannot parse get the security headers
+//!   ([`crate::bare_errors`]).
 //!
 //! Shutdown stops accepting, asks every connection to finish its request and close, and gives
 //! them [`ConnectionLimits::shutdown_grace`] to do so.
@@ -27,6 +29,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
+
+use crate::bare_errors::WithSecurityHeaders;
 
 /// Deadlines and the connection cap.
 #[derive(Debug, Clone)]
@@ -99,8 +103,10 @@ pub async fn serve(
                 req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 req.map(axum::body::Body::new)
             });
-        let conn =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let conn = builder.serve_connection(
+            TokioIo::new(WithSecurityHeaders::new(stream)),
+            TowerToHyperService::new(service),
+        );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             if let Err(e) = conn.await {

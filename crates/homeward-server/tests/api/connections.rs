@@ -277,3 +277,50 @@ async fn made_up_methods_do_not_grow_the_metrics() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn requests_hyper_cannot_parse_get_the_security_headers_too() {
+    on_both(
+        "unparseable",
+        with_limits(ConnectionLimits::default()),
+        |s| async move {
+            let mut too_many = String::from("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+            for i in 0..150 {
+                too_many.push_str(&format!("X-H{i}: y\r\n"));
+            }
+            too_many.push_str("\r\n");
+            for (request, status) in [
+                (
+                    "GET /healthz HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n".to_string(),
+                    "400",
+                ),
+                (too_many, "431"),
+            ] {
+                let mut stream = TcpStream::connect(addr(&s)).await.unwrap();
+                stream.write_all(request.as_bytes()).await.unwrap();
+                let answer = read_response(&mut stream, Duration::from_secs(5)).await;
+                assert!(
+                    answer.starts_with(&format!("HTTP/1.1 {status} ")),
+                    "{answer}"
+                );
+                assert_security_headers(&answer);
+            }
+            // Homeward's own answers are left as they were: the headers once each.
+            let mut stream = TcpStream::connect(addr(&s)).await.unwrap();
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                .await
+                .unwrap();
+            let answer = read_response(&mut stream, Duration::from_secs(5)).await;
+            assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+            assert_eq!(
+                answer
+                    .to_ascii_lowercase()
+                    .matches("x-frame-options:")
+                    .count(),
+                1
+            );
+        },
+    )
+    .await;
+}
