@@ -32,6 +32,12 @@ use tower::ServiceExt;
 
 use crate::bare_errors::WithSecurityHeaders;
 
+/// glibc allocator tunables for a long-running server: large buffers (a 2 MB request body)
+/// always come from and go back to the kernel, instead of staying in the heaps once the first
+/// one is freed. The `homeward` binary starts its server with them; see its `malloc_tuning`.
+pub const GLIBC_MALLOC_TUNABLES: &str =
+    "glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072";
+
 /// Deadlines and the connection cap.
 #[derive(Debug, Clone)]
 pub struct ConnectionLimits {
