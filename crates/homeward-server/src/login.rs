@@ -38,6 +38,20 @@ pub async fn authenticate(
     via: &str,
 ) -> Result<User, LoginError> {
     let username = username.trim();
+    // No account name or password holds a NUL, and PostgreSQL cannot even look one up (nor
+    // store it in the audit entry): such an attempt is a wrong one, audited without the NUL.
+    if username.contains('\0') || password.contains('\0') {
+        state
+            .store
+            .audit(
+                "anonymous",
+                "session.login_failed",
+                None,
+                json!({"username": username.replace('\0', "\u{fffd}"), "address": address.to_string(), "via": via, "reason": "nul_character"}),
+            )
+            .await?;
+        return Err(LoginError::BadCredentials);
+    }
     if let Err(refusal) = state.login_limiter.check(username, address) {
         state
             .store

@@ -17,6 +17,7 @@ both_backends!(
     only_volunteers_belong_to_committees,
     wrong_passwords_from_one_address_do_not_stop_the_owner_from_another,
     an_entry_removed_and_the_chain_recomputed_without_the_key_is_found,
+    a_nul_in_a_login_form_is_a_wrong_login_not_a_server_error,
 );
 
 /// `{"x000000":0,"x000001":0,...}`: the 1.9 MB body of unknown keys.
@@ -382,4 +383,20 @@ async fn an_entry_removed_and_the_chain_recomputed_without_the_key_is_found(s: T
     let (status, verdict) = admin.get("/api/v1/audit/verify").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(verdict["Broken"]["seq"], removed, "{verdict}");
+}
+
+/// The web login form (urlencoded, so `%00` arrives as a NUL) shares this check with the API.
+async fn a_nul_in_a_login_form_is_a_wrong_login_not_a_server_error(s: TestServer) {
+    use homeward_server::login::{authenticate, LoginError};
+
+    let state = homeward_server::AppState::new(s.store.clone(), crate::helpers::test_config());
+    let address = "127.0.0.1".parse().unwrap();
+    for (username, password) in [("cw_a\u{0}", PASSWORD), ("cw_a", "a long\u{0}password")] {
+        let outcome = authenticate(&state, username, password, address, "web").await;
+        assert!(
+            matches!(outcome, Err(LoginError::BadCredentials)),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(audit_count(&s, "session.login_failed").await, 2);
 }
