@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod change;
 pub mod hlc;
 pub mod ids;
+pub mod json_input;
 pub mod prevention;
 pub mod reference;
 pub mod validate;
@@ -20,8 +21,9 @@ pub use catalogue::{FieldKind, FieldSpec, RecordKind, Sensitivity};
 pub use change::{Change, FieldChanges};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{AgencyId, RecordId, TeamId, UserId};
+pub use json_input::check_json_input;
 pub use reference::{Reference, ReferenceError};
 pub use validate::{
     describe_unknown_field, linked_references, validate_create, validate_update, Document,
-    FieldError, ValidationErrors, CODES as VALIDATION_CODES,
+    FieldError, ValidationErrors, CODES as VALIDATION_CODES, MAX_REPORTED_ERRORS,
 };

@@ -59,7 +59,15 @@ pub const CODES: &[&str] = &[
     "unknown_reference",
     "record_out_of_scope",
     "no_consent_to_share",
+    "more_problems",
+    "control_character",
+    "blank",
 ];
+
+/// At most this many problems are listed for one submission; the rest are counted in one
+/// closing `more_problems` entry. A caseworker fixes a form a screen at a time, and a hostile
+/// body with thousands of bad keys must cost the server no more than a form with a few.
+pub const MAX_REPORTED_ERRORS: usize = 50;
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,11 +126,58 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-struct Errors(Vec<FieldError>);
+/// The problems found so far: the first [`MAX_REPORTED_ERRORS`], and a count of the rest.
+struct Errors {
+    list: Vec<FieldError>,
+    omitted: usize,
+}
 
 impl Errors {
+    fn new() -> Self {
+        Self {
+            list: Vec::new(),
+            omitted: 0,
+        }
+    }
+
+    /// Whether the list is full, so a caller can skip building an error only to count it.
+    fn full(&self) -> bool {
+        self.list.len() >= MAX_REPORTED_ERRORS
+    }
+
     fn push(&mut self, error: FieldError) {
-        self.0.push(error);
+        if self.full() {
+            self.omitted += 1;
+        } else {
+            self.list.push(error);
+        }
+    }
+
+    /// Counts a problem without describing it (the list is full).
+    fn skip(&mut self) {
+        self.omitted += 1;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    fn finish(mut self) -> ValidationErrors {
+        if self.omitted > 0 {
+            let n = self.omitted;
+            self.list.push(
+                FieldError::new(
+                    "",
+                    "more_problems",
+                    format!(
+                        "{n} more problems were found and not listed; correct the ones above \
+                         and send it again"
+                    ),
+                )
+                .arg("count", n),
+            );
+        }
+        ValidationErrors(self.list)
     }
 }
 
@@ -132,13 +187,13 @@ pub fn validate_create(
     input: &Document,
     today: NaiveDate,
 ) -> Result<Document, ValidationErrors> {
-    let mut errors = Errors(Vec::new());
+    let mut errors = Errors::new();
     reject_system_fields(kind, input, &mut errors);
     let mut doc = normalise_fields(kind.fields(), input, "", today, &mut errors);
     check_required(kind.fields(), &doc, "", &mut errors);
     check_rules(kind, &doc, today, &mut errors);
-    if !errors.0.is_empty() {
-        return Err(ValidationErrors(errors.0));
+    if !errors.is_empty() {
+        return Err(errors.finish());
     }
     doc.insert("status".into(), Value::String(kind.initial_status().into()));
     if kind == RecordKind::Case {
@@ -155,7 +210,7 @@ pub fn validate_update(
     patch: &Document,
     today: NaiveDate,
 ) -> Result<Document, ValidationErrors> {
-    let mut errors = Errors(Vec::new());
+    let mut errors = Errors::new();
     reject_system_fields(kind, patch, &mut errors);
     let changed = normalise_fields(kind.fields(), patch, "", today, &mut errors);
     let mut doc = existing.clone();
@@ -169,10 +224,10 @@ pub fn validate_update(
     }
     check_required(kind.fields(), &doc, "", &mut errors);
     check_rules(kind, &doc, today, &mut errors);
-    if errors.0.is_empty() {
+    if errors.is_empty() {
         Ok(doc)
     } else {
-        Err(ValidationErrors(errors.0))
+        Err(errors.finish())
     }
 }
 
@@ -206,11 +261,16 @@ fn normalise_fields(
 ) -> Document {
     let mut out = Document::new();
     for (name, raw) in input {
-        let path = format!("{prefix}{name}");
         let Some(spec) = specs.iter().find(|s| s.name == name) else {
-            errors.push(unknown_field_error(specs, &path, name));
+            // The suggestion costs an edit distance per catalogue field: only for listed ones.
+            if errors.full() {
+                errors.skip();
+            } else {
+                errors.push(unknown_field_error(specs, &format!("{prefix}{name}"), name));
+            }
             continue;
         };
+        let path = format!("{prefix}{name}");
         if spec.system {
             continue;
         }
@@ -291,6 +351,14 @@ fn normalise_value(
                     return None;
                 }
             };
+            if text.contains('\0') {
+                errors.push(FieldError::new(
+                    path,
+                    "control_character",
+                    "contains a NUL character, which cannot be stored; type the value again",
+                ));
+                return None;
+            }
             let text: String = text
                 .chars()
                 .filter(|c| !c.is_control() || *c == '\n')
@@ -482,6 +550,10 @@ fn normalise_value(
                     continue;
                 }
                 let c = canonical_choice(&item);
+                if !choices.contains(&c.as_str()) && errors.full() {
+                    errors.skip();
+                    continue;
+                }
                 if !choices.contains(&c.as_str()) {
                     errors.push(
                         FieldError::new(
@@ -645,7 +717,7 @@ fn check_required(specs: &[FieldSpec], doc: &Document, prefix: &str, errors: &mu
                 _ => String::new(),
             };
             let already_invalid = errors
-                .0
+                .list
                 .iter()
                 .any(|e| e.field == format!("{prefix}{}", spec.name));
             if !already_invalid {

@@ -131,7 +131,13 @@ impl Caller {
                 user: self.user.id,
                 team: self.user.team_id,
                 agency: self.user.agency_id,
-                committee: self.user.committee.clone(),
+                // Only volunteers belong to committees; a committee left on another role
+                // (from before the rule) must not widen what that role sees.
+                committee: self
+                    .user
+                    .committee
+                    .clone()
+                    .filter(|_| self.role == Some(Role::CommunityVolunteer)),
             },
             reveal_personal: self.can(Action::PersonalDataView),
         }

@@ -2,17 +2,23 @@
 
 use std::time::Duration;
 
-/// How many login attempts are let through, per account and per client address.
+/// How many login attempts are let through (see [`crate::ratelimit`]).
 #[derive(Debug, Clone)]
 pub struct LoginLimits {
-    /// Attempts in a burst for one username.
+    /// Attempts in a burst at one username from one address.
     pub per_account_burst: u32,
-    /// One more attempt for a username after this long.
+    /// One more attempt at a username from an address after this long.
     pub per_account_period: Duration,
     /// Attempts in a burst from one address.
     pub per_address_burst: u32,
     /// One more attempt from an address after this long.
     pub per_address_period: Duration,
+    /// Failed attempts at one username, from all addresses together, before it is guarded.
+    pub account_failures_burst: u32,
+    /// One more failure is allowed after this long.
+    pub account_failures_period: Duration,
+    /// How long a guarded account only lets in the addresses it logged in from before.
+    pub account_guard: Duration,
 }
 
 impl Default for LoginLimits {
@@ -22,6 +28,9 @@ impl Default for LoginLimits {
             per_account_period: Duration::from_secs(60),
             per_address_burst: 20,
             per_address_period: Duration::from_secs(6),
+            account_failures_burst: 20,
+            account_failures_period: Duration::from_secs(60),
+            account_guard: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -41,6 +50,8 @@ pub struct ServerConfig {
     pub login_limits: LoginLimits,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Connection cap and the header, body and whole-request deadlines.
+    pub connections: crate::serve::ConnectionLimits,
     /// Match probability at which a potential match is proposed to caseworkers.
     pub match_threshold: f64,
     /// Deadlines, follow-up intervals and the minimum tracing period (the figures the
@@ -61,6 +72,7 @@ impl Default for ServerConfig {
             api_token_lifetime: Duration::from_secs(90 * 24 * 3600),
             login_limits: LoginLimits::default(),
             max_body_bytes: 2 * 1024 * 1024,
+            connections: crate::serve::ConnectionLimits::default(),
             match_threshold: 0.5,
             workflow: homeward_domain::workflow::WorkflowSettings::default(),
             emergency_active: true,

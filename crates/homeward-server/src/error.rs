@@ -160,6 +160,16 @@ impl ApiError {
         Self::new(status, "bad_request", message)
     }
 
+    /// 413: a record body with more keys and list items than any record has; refused as soon
+    /// as the bound is passed, before the rest is read.
+    pub fn too_many_entries(max: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_entries",
+            format!("the record has more than {max} fields and list entries, more than any record holds; send only the catalogue's fields (see /api/v1/openapi.json)"),
+        )
+    }
+
     /// 409: a workflow rule refuses the step; the message says which and what to do.
     pub fn workflow(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "workflow_rule", message)
@@ -287,4 +297,32 @@ impl IntoResponse for ApiError {
         }
         res
     }
+}
+
+/// Gives a JSON body to an error response that has none: those made by a layer rather than a
+/// handler (the request deadline's 408, for one), so every error a client sees has the same
+/// shape and the security headers added around it.
+pub async fn json_for_bare_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return res;
+    }
+    let message = match status {
+        StatusCode::REQUEST_TIMEOUT => "the request took too long to arrive or to answer; send it again, and if it keeps happening, send less at once".to_string(),
+        other => format!(
+            "the request was refused ({}); see /api/v1/openapi.json for what the API accepts",
+            other.canonical_reason().unwrap_or("error")
+        ),
+    };
+    let mut json = ApiError::with_status(status, message).into_response();
+    for (name, value) in res.headers() {
+        json.headers_mut().entry(name).or_insert(value.clone());
+    }
+    json
 }

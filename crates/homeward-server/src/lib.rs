@@ -8,8 +8,10 @@
 
 pub mod api;
 pub mod auth;
+mod bare_errors;
 pub mod config;
 pub mod error;
+pub mod login;
 pub mod matching;
 pub mod metrics;
 pub mod openapi;
@@ -17,8 +19,8 @@ pub mod prevention;
 pub mod ratelimit;
 pub mod reminders;
 mod security_headers;
+pub mod serve;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -61,16 +63,25 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// The application router with extra routes (the web interface) served beside the API, behind
-/// the same metrics, security headers and body limit.
+/// the same deadlines, metrics, security headers and body limit.
 pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (api, _docs) = api::routes();
+    let limits = &state.config.connections;
     Router::new()
         .merge(api)
         .merge(extra)
         .route("/healthz", axum::routing::get(api::health::healthz))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            limits.request,
+        ))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_read,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(error::json_for_bare_errors))
         .layer(axum::middleware::from_fn(security_headers::add))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.max_body_bytes,
@@ -78,23 +89,29 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Serves the application on `listener` until `shutdown` resolves.
+/// Serves the application on `listener` until `shutdown` resolves, under the connection
+/// limits of its settings.
 pub async fn launch(
     state: AppState,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_router(app(state), listener, shutdown).await
+    let limits = state.config.connections.clone();
+    serve::serve(app(state), listener, &limits, shutdown).await
 }
 
-/// Serves a router built with [`app_with`] on `listener` until `shutdown` resolves.
+/// Serves a router built with [`app_with`] on `listener` until `shutdown` resolves, under the
+/// default connection limits.
 pub async fn serve_router(
     router: Router,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve::serve(
+        router,
+        listener,
+        &serve::ConnectionLimits::default(),
+        shutdown,
+    )
+    .await
 }

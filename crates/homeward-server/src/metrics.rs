@@ -1,6 +1,6 @@
 //! Request metrics and logs, labelled by route template (never by the concrete path, which would
-//! carry record references and explode the label set), and the Prometheus endpoint, served on
-//! its own listener so it is never exposed where the API is.
+//! carry record references and explode the label set) and by a bounded set of method names, and
+//! the Prometheus endpoint, served on its own listener so it is never exposed where the API is.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -28,10 +28,27 @@ pub fn recorder() -> PrometheusHandle {
         .clone()
 }
 
+/// The method as a label: the standard ones by name, anything else (HTTP allows any token, so
+/// a client could make up a new one per request) as `other`, so the set of series, which the
+/// recorder keeps for the life of the process, stays bounded.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 /// Records and logs one request.
 pub async fn track(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -40,8 +57,8 @@ pub async fn track(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     let elapsed = started.elapsed().as_secs_f64();
-    metrics::counter!("homeward_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.clone()).increment(1);
-    metrics::histogram!("homeward_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone()).record(elapsed);
+    metrics::counter!("homeward_http_requests_total", "method" => method, "route" => route.clone(), "status" => status.clone()).increment(1);
+    metrics::histogram!("homeward_http_request_duration_seconds", "method" => method, "route" => route.clone()).record(elapsed);
     tracing::info!(
         method,
         route,
@@ -52,9 +69,18 @@ pub async fn track(req: Request, next: Next) -> Response {
     res
 }
 
-/// Serves `/metrics` on its own listener.
+/// Serves `/metrics` on its own listener, with the same security headers and connection
+/// deadlines as the API.
 pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
     let handle = recorder();
-    let app = Router::new().route("/metrics", get(move || async move { handle.render() }));
-    axum::serve(listener, app).await
+    let app = Router::new()
+        .route("/metrics", get(move || async move { handle.render() }))
+        .layer(axum::middleware::from_fn(crate::security_headers::add));
+    crate::serve::serve(
+        app,
+        listener,
+        &crate::serve::ConnectionLimits::default(),
+        std::future::pending(),
+    )
+    .await
 }

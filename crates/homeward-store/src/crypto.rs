@@ -56,6 +56,11 @@ impl EncryptionKey {
         Ok(Self(Zeroizing::new(arr)))
     }
 
+    /// The raw key, for deriving other keys from it.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.as_ref()
+    }
+
     /// The key as base64, for writing a key file.
     pub fn to_base64(&self) -> Zeroizing<String> {
         Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(self.0.as_ref()))

@@ -10,7 +10,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 
-use crate::audit::{self, AuditEntry, AuditVerdict};
+use crate::audit::{self, AuditAnchor, AuditEntry, AuditKey, AuditVerdict, KeyedFrom};
 use crate::crypto::FieldCipher;
 use crate::error::{StoreError, StoreResult};
 use crate::settings::StoreSettings;
@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
     pub(crate) cipher: FieldCipher,
+    /// The key of the audit chain's MACs (derived from the encryption key, never stored).
+    pub(crate) audit_key: AuditKey,
     pub(crate) clock: HlcClock,
     pub(crate) device: String,
     /// Serialises this process's writers: the audit chain needs one writer at a time, and
@@ -65,6 +67,8 @@ pub(crate) struct WriteTx<'a> {
     _guard: Option<MutexGuard<'a, ()>>,
     /// The audit head, locked at the start of every write transaction.
     head: Option<(i64, String)>,
+    /// The key entries are hashed under.
+    audit_key: &'a AuditKey,
 }
 
 fn sqlite_url(url: &str) -> StoreResult<String> {
@@ -138,12 +142,15 @@ impl Store {
             .map_err(|e| StoreError::Migration(e.to_string()))?;
 
         let cipher = check_key(&pool, settings).await?;
+        let audit_key = AuditKey::derive(settings.key.as_ref().ok_or(StoreError::KeyMissing)?);
+        start_keying(&pool, &audit_key).await?;
         let node = node_id(&pool).await?;
         let store = Self {
             inner: Arc::new(Inner {
                 pool,
                 backend,
                 cipher,
+                audit_key,
                 clock: HlcClock::new(node),
                 device: settings.device.clone(),
                 write_lock: Mutex::new(()),
@@ -181,6 +188,7 @@ impl Store {
             tx,
             _guard: guard,
             head: None,
+            audit_key: &self.inner.audit_key,
         };
         // Every writer takes the audit head first. On SQLite this takes the write lock at once,
         // so a transaction that reads before it writes cannot deadlock on the upgrade; on
@@ -214,6 +222,44 @@ impl Store {
         rows.iter().map(audit_row).collect()
     }
 
+    /// The head of the audit trail with its MAC, to be kept outside the database (in the log,
+    /// beside a backup) and given back to [`Store::audit_verify_anchor`].
+    pub async fn audit_anchor(&self) -> StoreResult<AuditAnchor> {
+        let head = meta_get(&self.inner.pool, "audit_head").await?;
+        let (seq, hash) = match head {
+            Some(h) => parse_head(&h)?,
+            None => (0, audit::GENESIS.to_string()),
+        };
+        let mac = self.inner.audit_key.anchor_mac(seq, &hash);
+        Ok(AuditAnchor { seq, hash, mac })
+    }
+
+    /// Checks an anchor kept outside the database: it must be genuine (its MAC), and the entry
+    /// it names must still be in the trail with the same hash. `None` when it agrees, or what
+    /// is wrong.
+    pub async fn audit_verify_anchor(&self, anchor: &AuditAnchor) -> StoreResult<Option<String>> {
+        if self.inner.audit_key.anchor_mac(anchor.seq, &anchor.hash) != anchor.mac {
+            return Ok(Some(
+                "the anchor was not written by Homeward with this database's key".into(),
+            ));
+        }
+        if anchor.seq == 0 {
+            return Ok(None);
+        }
+        let entry = self.audit_entries(anchor.seq - 1, 1).await?;
+        Ok(match entry.first() {
+            Some(e) if e.seq == anchor.seq && e.hash == anchor.hash => None,
+            Some(e) if e.seq == anchor.seq => Some(format!(
+                "entry {} is not the one the anchor recorded: the trail up to it was rewritten",
+                anchor.seq
+            )),
+            _ => Some(format!(
+                "entry {} that the anchor recorded is gone: the trail was cut short or rewritten",
+                anchor.seq
+            )),
+        })
+    }
+
     /// Walks the whole audit chain and reports the first broken entry, if any.
     pub async fn audit_verify(&self) -> StoreResult<AuditVerdict> {
         let head: Option<String> =
@@ -221,6 +267,12 @@ impl Store {
                 .fetch_optional(&self.inner.pool)
                 .await?;
         let head = head.map(|h| parse_head(&h)).transpose()?;
+        let keyed_from = meta_get(&self.inner.pool, "audit_keyed_from").await?;
+        let keying = audit::Keying {
+            key: &self.inner.audit_key,
+            // A malformed record is as bad as a missing one.
+            keyed_from: keyed_from.as_deref().and_then(KeyedFrom::from_meta),
+        };
         let mut entries = Vec::new();
         let mut after = 0;
         loop {
@@ -229,7 +281,7 @@ impl Store {
             after = last.seq;
             entries.extend(batch);
         }
-        Ok(audit::verify_chain(&entries, head))
+        Ok(audit::verify_chain(&entries, head, &keying))
     }
 
     /// Writes a consistent copy of a SQLite database to `dest` while it stays in use.
@@ -293,7 +345,16 @@ impl WriteTx<'_> {
         let seq = prev_seq + 1;
         let at = time::now_text();
         let detail = detail.to_string();
-        let hash = audit::entry_hash(&prev_hash, seq, &at, actor, action, target, &detail);
+        let hash = audit::entry_mac(
+            self.audit_key,
+            &prev_hash,
+            seq,
+            &at,
+            actor,
+            action,
+            target,
+            &detail,
+        );
         sqlx::query("INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(seq)
             .bind(&at)
@@ -391,6 +452,35 @@ async fn check_key(pool: &AnyPool, settings: &StoreSettings) -> StoreResult<Fiel
             Ok(cipher)
         }
     }
+}
+
+/// Records, once, where keyed hashing of the audit trail begins: at the first entry of a new
+/// trail, or after the newest entry an older Homeward wrote with plain hashes.
+async fn start_keying(pool: &AnyPool, key: &AuditKey) -> StoreResult<()> {
+    if meta_get(pool, "audit_keyed_from").await?.is_some() {
+        return Ok(());
+    }
+    let (seq, hash) = match meta_get(pool, "audit_head").await? {
+        Some(h) => parse_head(&h)?,
+        None => (0, audit::GENESIS.to_string()),
+    };
+    let marker = KeyedFrom {
+        seq: seq + 1,
+        mac: key.keyed_from_mac(seq + 1, &hash),
+        prev_hash: hash,
+    };
+    if seq > 0 {
+        tracing::warn!(
+            from_entry = seq + 1,
+            "the audit trail is keyed from now on; earlier entries keep their plain hashes"
+        );
+    }
+    // Another process opening the same database at the same moment may have written it first.
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('audit_keyed_from', $1) ON CONFLICT (key) DO NOTHING")
+        .bind(marker.to_meta())
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 async fn node_id(pool: &AnyPool) -> StoreResult<String> {

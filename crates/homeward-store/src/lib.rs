@@ -27,7 +27,7 @@ mod workflow;
 #[doc(hidden)]
 pub mod testing;
 
-pub use audit::{AuditEntry, AuditVerdict};
+pub use audit::{AuditAnchor, AuditEntry, AuditVerdict};
 pub use crypto::{EncryptionKey, FieldCipher};
 pub use db::{Backend, Store};
 pub use duplicates::{DuplicateRow, Merge, MergeRecord, NewDuplicate};

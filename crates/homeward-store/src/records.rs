@@ -974,11 +974,13 @@ impl Store {
         })
     }
 
-    /// Every record of a kind in the caller's scope, for an export; the export is audited.
+    /// Every record of a kind in the caller's scope, for an export; the export is audited,
+    /// with `origin` (how and where the caller proved who they are) in the entry's detail.
     pub async fn export_records(
         &self,
         ctx: &ActorContext,
         kind: RecordKind,
+        origin: serde_json::Value,
     ) -> StoreResult<Vec<StoredRecord>> {
         let mut args = Args::default();
         let kind_p = args.text(kind.as_str());
@@ -996,7 +998,7 @@ impl Store {
             &ctx.user().to_string(),
             "records.export",
             None,
-            json!({"kind": kind.as_str(), "count": items.len(), "personal": ctx.reveal_personal}),
+            json!({"kind": kind.as_str(), "count": items.len(), "personal": ctx.reveal_personal, "origin": origin}),
         )
         .await?;
         Ok(items)

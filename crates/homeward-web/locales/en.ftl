@@ -661,6 +661,7 @@ alert-home_visit_risk = Home visit at risk: a red flag or a high score
 alert-checkpoint_match = A child logged at a checkpoint may be sought
 alert-checkpoint_sighting = A child you follow may have been seen at a checkpoint
 alert-checkpoint_risk = A child in transit needs attention
+alert-login_attempts = Many wrong passwords were tried for your account; if it was not you, tell your administrator and change your password
 screening-concerns = { $n ->
     [one] This child may concern 1 record: act on it now.
    *[other] This child may concern { $n } records: act on them now.
@@ -703,3 +704,6 @@ validation-child_member_age = is 18 or more, so this member is not a child; corr
 validation-unknown_reference = no { $kind } has the reference { $reference }; check it against the card or register the { $kind } first
 validation-record_out_of_scope = names a record that exists but is outside your scope; import it as a user who can see it, or leave the id blank to register a new record
 validation-no_consent_to_share = { $reference } does not record consent for services and consent to share with other organisations, and { $provider } is an outside organisation; record the family's consent first, or refer to a service inside your agency
+validation-more_problems = { $count } more problems were found and not listed; correct the ones above and send it again
+validation-control_character = contains a NUL character, which cannot be stored; type the value again
+validation-blank = is empty or only spaces; write the value, or leave the field out

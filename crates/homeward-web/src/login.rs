@@ -13,8 +13,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use chrono::Duration;
-use homeward_auth::{constant_time_eq, new_token, token_digest, verify_password};
+use homeward_auth::{constant_time_eq, new_token, token_digest};
 use homeward_server::auth::SESSION_COOKIE;
+use homeward_server::login::LoginError;
 use homeward_server::AppState;
 use homeward_store::SessionKind;
 use serde::Deserialize;
@@ -149,50 +150,32 @@ pub async fn submit(
             username,
         );
     }
-    if let Err(wait) = state.login_limiter.check(&username, peer.ip()) {
-        let secs = wait.as_secs().max(1).to_string();
-        let page = login_page(
-            &state,
-            lang,
-            StatusCode::TOO_MANY_REQUESTS,
-            tr.t_args("login-error-rate", &[("seconds", secs.clone())]),
-            username,
-            next.clone(),
-            expected.clone(),
-        );
-        let mut page = page;
-        if let Ok(v) = secs.parse() {
-            page.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return page;
-    }
-    let user = match state.store.user_by_username(&username).await {
-        Ok(u) => u,
-        Err(e) => return internal_error(&tr, &e),
-    };
-    let hash = user.as_ref().map(|u| u.password_hash().to_string());
-    // argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
-        .await
-        .unwrap_or(false);
-    let user = match user {
-        Some(u) if ok && !u.disabled => u,
-        _ => {
-            let audit = state
-                .store
-                .audit(
-                    "anonymous",
-                    "session.login_failed",
-                    None,
-                    json!({"username": username, "address": peer.ip().to_string(), "via": "web"}),
-                )
-                .await;
-            if let Err(e) = audit {
-                return internal_error(&tr, &e);
+    let user =
+        match homeward_server::login::authenticate(&state, &username, &password, peer.ip(), "web")
+            .await
+        {
+            Ok(u) => u,
+            Err(LoginError::Throttled(wait)) => {
+                let secs = wait.as_secs().max(1).to_string();
+                let mut page = login_page(
+                    &state,
+                    lang,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    tr.t_args("login-error-rate", &[("seconds", secs.clone())]),
+                    username,
+                    next.clone(),
+                    expected.clone(),
+                );
+                if let Ok(v) = secs.parse() {
+                    page.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return page;
             }
-            return again(StatusCode::UNAUTHORIZED, "login-error-wrong", username);
-        }
-    };
+            Err(LoginError::BadCredentials) => {
+                return again(StatusCode::UNAUTHORIZED, "login-error-wrong", username)
+            }
+            Err(e) => return internal_error(&tr, &e),
+        };
     let token = new_token();
     let csrf = new_token();
     let lifetime =

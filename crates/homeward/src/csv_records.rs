@@ -2,6 +2,11 @@
 //! (family members, children sought) are spread over numbered columns such as
 //! `family_details.1.relation_name`, and multiple choices are written `as; bn`, so a file
 //! opens and edits cleanly in a spreadsheet.
+//!
+//! A cell a spreadsheet would read as a formula (`=HYPERLINK(…)`, `+SUM(…)`, `@cmd`, or one
+//! starting with a tab or carriage return) is written with a leading `'`, which spreadsheets
+//! take as "this is text" and do not show; a caseworker's typing never runs on a supervisor's
+//! machine. Import takes the `'` off again, so an export re-imports unchanged.
 
 use std::collections::BTreeMap;
 
@@ -62,7 +67,27 @@ fn cell(v: Option<&Value>) -> String {
     }
 }
 
-/// One record as a row under `headers`.
+/// What makes a spreadsheet read a cell as a formula, as OWASP lists it.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as written to a file a spreadsheet may open: a formula-looking text gets a `'`.
+pub fn neutralise(cell: String) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// A cell as read from an import: the `'` [`neutralise`] added is taken off.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
+/// One record as a row under `headers`, every cell neutralised.
 pub fn row(headers: &[String], r: &StoredRecord) -> Vec<String> {
     headers
         .iter()
@@ -86,6 +111,7 @@ pub fn row(headers: &[String], r: &StoredRecord) -> Vec<String> {
                 _ => cell(r.fields.get(other)),
             },
         })
+        .map(neutralise)
         .collect()
 }
 
@@ -203,7 +229,7 @@ pub fn to_document(
     let mut groups: BTreeMap<String, BTreeMap<usize, Map<String, Value>>> = BTreeMap::new();
     let mut id = None;
     for (col, value) in cols.iter().zip(record.iter()) {
-        let value = value.trim();
+        let value = unneutralise(value.trim());
         if value.is_empty() {
             continue;
         }
@@ -228,6 +254,26 @@ pub fn to_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_looking_cells_are_neutralised_and_restored() {
+        for formula in [
+            "=HYPERLINK(\"http://x\",\"click\")",
+            "+SUM(A1:A9)",
+            "-2+3",
+            "@cmd",
+            "\t=1",
+            "\r=1",
+        ] {
+            let written = neutralise(formula.to_string());
+            assert_eq!(written, format!("'{formula}"));
+            assert_eq!(unneutralise(&written), formula);
+        }
+        for plain in ["Amina Khatun", "2024-06-30", "9", "'quoted", ""] {
+            assert_eq!(neutralise(plain.to_string()), plain);
+            assert_eq!(unneutralise(plain), plain);
+        }
+    }
 
     #[test]
     fn unknown_and_malformed_columns_are_named_with_a_fix() {

@@ -8,6 +8,8 @@ mod commands;
 mod csv_records;
 mod demo_data;
 mod demo_prevention;
+mod malloc_tuning;
+mod operator;
 mod settings;
 
 use std::net::SocketAddr;
@@ -113,6 +115,18 @@ fn main() -> ExitCode {
         Command::Serve { listen } | Command::Demo { listen, .. } => *listen,
         _ => None,
     };
+    // A server gives memory back after a flood of large requests (see malloc_tuning); before
+    // any thread or file is opened, since the process is replaced.
+    if matches!(
+        cli.command,
+        Command::Serve { .. }
+            | Command::Demo {
+                no_serve: false,
+                ..
+            }
+    ) {
+        malloc_tuning::restart_with_tunables();
+    }
     let overrides = Overrides {
         config_file: cli.config.clone(),
         data_dir: cli.data_dir.clone(),

@@ -28,8 +28,11 @@ impl Home {
             .arg("--data-dir")
             .arg(self.data())
             .args(args);
+        // Imports and exports prove the operator's identity: every demo user has this password.
         c.env_remove("HOMEWARD_KEY")
             .env_remove("HOMEWARD_DATABASE_URL")
+            .env_remove("HOMEWARD_TOKEN")
+            .env("HOMEWARD_PASSWORD", "homeward-demo")
             .env("HOMEWARD_METRICS_LISTEN", "");
         c
     }

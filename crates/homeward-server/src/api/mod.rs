@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod matches;
 pub mod prevention;
+pub mod record_body;
 pub mod records;
 pub mod sessions;
 pub mod users;

@@ -215,8 +215,9 @@ pub(super) fn routes(r: DocRouter) -> DocRouter {
 pub async fn create_checkpoint_log(
     auth: Authorized<act::TransitCreate>,
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<Document>,
+    body: super::record_body::RecordBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body = body.checked(RecordKind::CheckpointLog)?;
     let record =
         records::create_record(&auth.caller, &state, RecordKind::CheckpointLog, &body).await?;
     let screening = crate::prevention::screening_view(&record, &state.config.prevention);

@@ -10,6 +10,7 @@ use homeward_store::{ChangeView, Page, RecordFilter, StoredRecord};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::record_body::RecordBody;
 use super::QueryParam;
 use crate::auth::{act, Authorized, RequiredAction};
 use crate::error::ApiError;
@@ -206,8 +207,9 @@ fn with_etag(record: StoredRecord, status: StatusCode) -> Response {
 pub async fn create<K: KindApi>(
     auth: Authorized<K::Create>,
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<Document>,
+    body: RecordBody,
 ) -> Result<Response, ApiError> {
+    let body = body.checked(K::KIND)?;
     let record = create_record(&auth.caller, &state, K::KIND, &body).await?;
     Ok(with_etag(record, StatusCode::CREATED))
 }
@@ -298,8 +300,9 @@ pub async fn update<K: KindApi>(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<Document>,
+    body: RecordBody,
 ) -> Result<Response, ApiError> {
+    let body = body.checked(K::KIND)?;
     let expected = if_match(&headers)?;
     let settings = state.config.prevention.clone();
     let derive = move |doc: &Document| crate::prevention::rederive(K::KIND, doc, &settings);

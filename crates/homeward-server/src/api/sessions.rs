@@ -2,7 +2,7 @@
 //!
 //! A browser gets an HttpOnly, SameSite=Strict, Secure cookie and a CSRF token to send back with
 //! every write; an API client asks for `kind: "api"` and gets a bearer token. Attempts are
-//! rate-limited per account and per address, and unknown usernames cost as much as known ones.
+//! checked by [`crate::login`], which the web interface's login form shares.
 
 use std::net::SocketAddr;
 
@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Duration;
-use homeward_auth::{new_token, token_digest, verify_password, Role};
+use homeward_auth::{new_token, token_digest, Role};
 use homeward_store::{SessionKind, User};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -19,6 +19,7 @@ use serde_json::json;
 use super::extract::ApiJson;
 use crate::auth::{Caller, SESSION_COOKIE};
 use crate::error::ApiError;
+use crate::login::LoginError;
 use crate::AppState;
 
 /// A login.
@@ -67,32 +68,14 @@ pub async fn login(
     if req.username.trim().is_empty() {
         return Err(ApiError::bad_field("username", "is required"));
     }
-    state
-        .login_limiter
-        .check(&req.username, peer.ip())
-        .map_err(ApiError::rate_limited)?;
-    let user = state.store.user_by_username(req.username.trim()).await?;
-    let hash = user.as_ref().map(|u| u.password_hash().to_string());
-    let password = req.password.clone();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
+    let user = crate::login::authenticate(&state, &req.username, &req.password, peer.ip(), "api")
         .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let user = match user {
-        Some(u) if ok && !u.disabled => u,
-        _ => {
-            state
-                .store
-                .audit(
-                    "anonymous",
-                    "session.login_failed",
-                    None,
-                    json!({"username": req.username, "address": peer.ip().to_string()}),
-                )
-                .await?;
-            return Err(ApiError::bad_credentials());
-        }
-    };
+        .map_err(|e| match e {
+            LoginError::Throttled(wait) => ApiError::rate_limited(wait),
+            LoginError::BadCredentials => ApiError::bad_credentials(),
+            LoginError::Store(e) => ApiError::from(e),
+            other @ LoginError::Hashing(_) => ApiError::internal(&other),
+        })?;
     let token = new_token();
     let csrf = new_token();
     let (kind, lifetime) = match req.kind {

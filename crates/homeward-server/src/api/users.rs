@@ -166,8 +166,44 @@ pub struct UserPatch {
     language: Option<String>,
     disabled: Option<bool>,
     password: Option<String>,
-    /// A committee's reference (`CM-…`), or empty to take the user out of their committee.
-    committee: Option<String>,
+    /// A committee's reference (`CM-…`), or empty to take the user out of their committee;
+    /// `Some(None)` is an explicit `null`, which is refused rather than silently ignored.
+    #[serde(default, deserialize_with = "present")]
+    committee: Option<Option<String>>,
+}
+
+/// Keeps an explicit `null` apart from an absent field.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Only community volunteers belong to a committee: the committee widens the records a user
+/// sees, so on any other role it would open households outside that role's own scope.
+fn check_committee_role(
+    role: Role,
+    committee_after: Option<&str>,
+    role_changed: bool,
+) -> Result<(), ApiError> {
+    if role == Role::CommunityVolunteer || committee_after.is_none() {
+        return Ok(());
+    }
+    if role_changed {
+        Err(ApiError::bad_field(
+            "role",
+            format!(
+                "this user belongs to a committee, which only community volunteers may; take them out of it in the same change (`\"committee\": \"\"`) to make them a {}",
+                role.as_str()
+            ),
+        ))
+    } else {
+        Err(ApiError::bad_field(
+            "committee",
+            format!(
+                "only community volunteers belong to a committee, and this user is a {}; a committee would let them see its households beyond their own scope",
+                role.as_str()
+            ),
+        ))
+    }
 }
 
 /// Changes a user.
@@ -179,12 +215,30 @@ pub async fn update(
 ) -> Result<Json<User>, ApiError> {
     let id = user_id(&id)?;
     let actor = auth.caller.actor();
-    state
+    let current = state
         .store
         .user_by_id(id)
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
+    let committee = match p.committee {
+        Some(None) => return Err(ApiError::bad_field(
+            "committee",
+            "null is not accepted: send a committee's reference (CM-…) to put the user in it, or \"\" to take them out",
+        )),
+        Some(Some(c)) => Some(c.trim().to_string()),
+        None => None,
+    };
     let role = p.role.as_deref().map(parse_role).transpose()?;
+    let role_after = match role {
+        Some(r) => r,
+        None => parse_role(&current.role)?,
+    };
+    let committee_after = match &committee {
+        Some(c) if c.is_empty() => None,
+        Some(c) => Some(c.as_str()),
+        None => current.committee.as_deref(),
+    };
+    check_committee_role(role_after, committee_after, role.is_some())?;
     let scope = p.scope.as_deref().map(parse_scope).transpose()?;
     if let Some(l) = &p.language {
         check_language(l)?;
@@ -212,7 +266,7 @@ pub async fn update(
     if let Some(d) = p.disabled {
         user = state.store.set_user_disabled(&actor, id, d).await?;
     }
-    if let Some(c) = p.committee.as_deref().map(str::trim) {
+    if let Some(c) = committee.as_deref() {
         let committee = if c.is_empty() {
             None
         } else {

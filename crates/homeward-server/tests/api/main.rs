@@ -2,6 +2,8 @@
 //! (when HOMEWARD_TEST_POSTGRES is set) PostgreSQL. One binary, as zero-to-production does.
 
 mod audit;
+mod connections;
+mod hardening;
 mod helpers;
 mod matching;
 mod openapi;

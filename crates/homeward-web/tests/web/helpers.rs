@@ -37,6 +37,8 @@ pub fn config() -> ServerConfig {
             per_account_period: Duration::from_secs(60),
             per_address_burst: 1000,
             per_address_period: Duration::from_millis(10),
+            account_failures_burst: 10,
+            ..LoginLimits::default()
         },
         ..ServerConfig::default()
     }

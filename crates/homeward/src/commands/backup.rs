@@ -16,10 +16,25 @@ use crate::settings::Settings;
 /// Writes a backup.
 pub async fn backup(settings: &Settings, file: &Path) -> Result<Outcome> {
     let store = open_store(settings).await?;
+    // Taken first: the backup holds at least the entries up to it.
+    let anchor = store.audit_anchor().await?;
     store.backup_to(file).await?;
     store.close().await;
-    println!("backup written to {} (it is encrypted with the same key as the database; keep the key apart)", file.display());
+    let anchor_file = anchor_path(file);
+    std::fs::write(
+        &anchor_file,
+        format!("{}\n", serde_json::to_string(&anchor)?),
+    )
+    .with_context(|| format!("cannot write the audit anchor {}", anchor_file.display()))?;
+    println!("backup written to {} (it is encrypted with the same key as the database; keep the key apart), and its audit anchor to {} (`homeward audit verify --anchor` checks a database against it)", file.display(), anchor_file.display());
     Ok(Outcome::Ok)
+}
+
+/// The file beside a backup that holds the audit anchor taken with it.
+pub fn anchor_path(backup: &Path) -> PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(".audit-anchor");
+    PathBuf::from(name)
 }
 
 fn sqlite_path(settings: &Settings) -> Result<PathBuf> {

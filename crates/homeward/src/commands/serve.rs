@@ -59,9 +59,24 @@ pub async fn serve_store(
     state.matching.warm_up();
     homeward_server::reminders::spawn(store.clone());
     let router = homeward_server::app_with(state, homeward_web::router());
+    log_audit_anchor(&store, "start").await;
     homeward_server::serve_router(router, listener, shutdown_signal()).await?;
+    log_audit_anchor(&store, "stop").await;
     store.close().await;
     Ok(Outcome::Ok)
+}
+
+/// Writes the audit trail's head to the log, outside the database, so a rewrite of the trail
+/// by someone holding only the database disagrees with the log
+/// (`homeward audit verify --anchor` reads these lines' `anchor` values).
+async fn log_audit_anchor(store: &Store, when: &str) {
+    match store.audit_anchor().await {
+        Ok(a) => match serde_json::to_string(&a) {
+            Ok(anchor) => tracing::info!(when, anchor = %anchor, "audit anchor"),
+            Err(e) => tracing::warn!(error = %e, "audit anchor not logged"),
+        },
+        Err(e) => tracing::warn!(error = %e, "audit anchor not logged"),
+    }
 }
 
 /// `homeward serve`.

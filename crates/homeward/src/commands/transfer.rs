@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{open_store, Outcome};
 use crate::csv_records;
+use crate::operator::Credential;
 use crate::settings::Settings;
 
 /// The kinds of record a file may hold, as typed on the command line: `case`,
@@ -45,9 +46,13 @@ pub struct ImportArgs {
     kind: RecordKind,
     /// The CSV file (first line: field names, as written by `homeward export`).
     file: PathBuf,
-    /// The user the records are registered by (their agency and team own them).
+    /// The user the records are registered by (their agency and team own them); prove it
+    /// with HOMEWARD_PASSWORD, --password-stdin or HOMEWARD_TOKEN.
     #[arg(long = "as", value_name = "USERNAME")]
     as_user: String,
+    /// Read the user's password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
 }
 
 /// `homeward export`.
@@ -59,23 +64,24 @@ pub struct ExportArgs {
     /// The CSV file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// Export what this user may see (their scope; personal fields only if their role allows).
+    /// Export what this user may see (their scope; personal fields only if their role
+    /// allows); prove it with HOMEWARD_PASSWORD, --password-stdin or HOMEWARD_TOKEN.
     #[arg(long = "as", value_name = "USERNAME")]
     as_user: String,
+    /// Read the user's password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
 }
 
+/// The operator, once they proved who they are, with their context and role.
 async fn actor(
     store: &Store,
     username: &str,
+    credential: &Credential,
     kind: RecordKind,
     needs: &[Action],
 ) -> Result<(ActorContext, Role)> {
-    let user = store.user_by_username(username).await?.with_context(|| {
-        format!("there is no user `{username}`; `homeward user list` shows them")
-    })?;
-    if user.disabled {
-        bail!("user `{username}` is disabled");
-    }
+    let user = crate::operator::authenticate(store, username, credential).await?;
     let role = Role::parse(&user.role)
         .with_context(|| format!("user `{username}` has an unknown role `{}`", user.role))?;
     if !needs.iter().any(|a| role.allows(*a)) {
@@ -92,7 +98,11 @@ async fn actor(
             user: user.id,
             team: user.team_id,
             agency: user.agency_id,
-            committee: user.committee.clone(),
+            // Only volunteers belong to committees (see the server's `Caller::context`).
+            committee: user
+                .committee
+                .clone()
+                .filter(|_| role == Role::CommunityVolunteer),
         },
         reveal_personal: role.allows(Action::personal_view(kind)),
     };
@@ -140,8 +150,16 @@ pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
         }
     };
     let records: Vec<Result<csv::StringRecord, csv::Error>> = reader.records().collect();
+    let credential = Credential::gather(a.password_stdin, &a.as_user)?;
     let store = open_store(settings).await?;
-    let (ctx, _) = actor(&store, &a.as_user, kind, &[create, Action::DataImport]).await?;
+    let (ctx, _) = actor(
+        &store,
+        &a.as_user,
+        &credential,
+        kind,
+        &[create, Action::DataImport],
+    )
+    .await?;
     let today = chrono::Utc::now().date_naive();
     let bar = progress(records.len() as u64, "checking");
     let mut rows = Vec::with_capacity(records.len());
@@ -227,8 +245,9 @@ fn csv_error_text(e: &csv::Error) -> String {
 /// Exports what the user may see.
 pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
     let kind = a.kind;
+    let credential = Credential::gather(a.password_stdin, &a.as_user)?;
     let store = open_store(settings).await?;
-    let (ctx, role) = actor(&store, &a.as_user, kind, &[Action::DataExport]).await?;
+    let (ctx, role) = actor(&store, &a.as_user, &credential, kind, &[Action::DataExport]).await?;
     // Exporting is reading in bulk: it needs the kind's read permission too, so incidents
     // never leave through a role that may not open them.
     let read = Action::for_records(kind, Verb::Read);
@@ -241,7 +260,13 @@ pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
             read.as_str()
         );
     }
-    let records = store.export_records(&ctx, kind).await?;
+    let records = store
+        .export_records(
+            &ctx,
+            kind,
+            serde_json::json!({"via": "cli", "authenticated": credential.method()}),
+        )
+        .await?;
     store.close().await;
     let headers = csv_records::headers(kind, &records);
     let tmp = a.out.with_extension("csv.partial");
