@@ -199,6 +199,10 @@ fn given_name_jw(x: &FieldValue, kx: &NameKeys, y: &FieldValue, ky: &NameKeys, f
         _ => return 0.0,
     };
     let first = long.text.split(' ').next().unwrap_or_default();
+    // A misspelt given name keeps its first letter; other pairs are not worth the comparison.
+    if short.text.chars().next() != first.chars().next() {
+        return 0.0;
+    }
     let sim = jaro_winkler(&short.text, first);
     if sim >= floor {
         sim
