@@ -1,83 +1,13 @@
 //! The `homeward` binary end to end: demo data, encryption at rest, audit verification after
 //! tampering, all-or-nothing imports, exports, backups while serving, restarts after a kill.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_homeward"));
-        c.current_dir(self.dir.path())
-            .arg("--data-dir")
-            .arg(self.data())
-            .args(args);
-        // Imports and exports prove the operator's identity: every demo user has this password.
-        c.env_remove("HOMEWARD_KEY")
-            .env_remove("HOMEWARD_DATABASE_URL")
-            .env_remove("HOMEWARD_TOKEN")
-            .env("HOMEWARD_PASSWORD", "homeward-demo")
-            .env("HOMEWARD_METRICS_LISTEN", "");
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn db_bytes(dir: &Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("homeward.sqlite3")
-        {
-            all.extend(std::fs::read(p).unwrap());
-        }
-    }
-    all
-}
-
-fn csv_rows(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let mut rows = vec![r.headers().unwrap().iter().map(str::to_string).collect()];
-    rows.extend(
-        r.records()
-            .map(|x| x.unwrap().iter().map(str::to_string).collect()),
-    );
-    rows
-}
+mod common;
+use common::{csv_rows, db_bytes, text, Home};
 
 #[test]
 fn the_demo_database_shows_no_child_name_to_strings() {

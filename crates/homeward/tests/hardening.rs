@@ -1,60 +1,7 @@
 //! Issue 16 at the command line: what an export writes and who may run one.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-const DEMO_PASSWORD: &str = "homeward-demo";
-
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_homeward"));
-        c.current_dir(self.dir.path())
-            .arg("--data-dir")
-            .arg(self.dir.path().join("data"))
-            .args(args);
-        c.env_remove("HOMEWARD_KEY")
-            .env_remove("HOMEWARD_DATABASE_URL")
-            .env_remove("HOMEWARD_PASSWORD")
-            .env_remove("HOMEWARD_TOKEN")
-            .env("HOMEWARD_METRICS_LISTEN", "");
-        c
-    }
-
-    /// Runs with no credential in the environment.
-    fn run_bare(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    /// Runs as an operator who knows the demo password.
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args)
-            .env("HOMEWARD_PASSWORD", DEMO_PASSWORD)
-            .output()
-            .unwrap()
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::{text, Home, DEMO_PASSWORD};
 
 /// Text a caseworker typed that a spreadsheet would run: it leaves in an export neutralised,
 /// and the export re-imports to the same text.
@@ -170,7 +117,7 @@ fn an_anchor_outside_the_database_finds_a_wholesale_rewrite() {
 
     // Remove entry 3, recompute every hash with plain SHA-256 (the keyed ones cannot be
     // recomputed without the key), move the head, and delete the keying record.
-    let db = h.dir.path().join("data").join("homeward.sqlite3");
+    let db = h.data().join("homeward.sqlite3");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         use sqlx::{Connection, Row};
@@ -299,7 +246,7 @@ fn an_export_needs_the_operators_password_or_token() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let token = homeward_auth::new_token();
     let entries = rt.block_on(async {
-        let data = h.dir.path().join("data");
+        let data = h.data();
         let key = std::fs::read_to_string(data.join("homeward.key")).unwrap();
         let store = homeward_store::Store::open(&homeward_store::StoreSettings::new(
             format!("sqlite://{}", data.join("homeward.sqlite3").display()),
@@ -330,7 +277,7 @@ fn an_export_needs_the_operators_password_or_token() {
 
     // The trail holds each refusal and says how each export's operator proved who they were.
     let audit = rt.block_on(async {
-        let data = h.dir.path().join("data");
+        let data = h.data();
         let key = std::fs::read_to_string(data.join("homeward.key")).unwrap();
         let store = homeward_store::Store::open(&homeward_store::StoreSettings::new(
             format!("sqlite://{}", data.join("homeward.sqlite3").display()),
