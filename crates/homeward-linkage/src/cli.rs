@@ -217,6 +217,17 @@ fn link_files(
     })
 }
 
+/// An id as a cell a spreadsheet may open: one that would be read as a formula (starting with
+/// `= + - @`, a tab or a carriage return, as OWASP lists them) gets a leading `'`, which
+/// spreadsheets take as "text" and `homeward import` removes.
+fn text_cell(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{id}").into()
+    } else {
+        id.into()
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_pairs(
     out: &Path,
@@ -252,6 +263,7 @@ fn write_pairs(
     for p in pairs {
         let a = &left[p.left as usize];
         let b = &right[p.right as usize];
+        let (a_id, b_id) = (text_cell(&a.id), text_cell(&b.id));
         let prob = format!("{:.6}", p.probability);
         let weight = format!("{:.3}", p.weight);
         if let Some(s) = &scorer {
@@ -261,10 +273,10 @@ fn write_pairs(
                 .filter(|c| c.level != "blank")
                 .map(|c| format!("{}: {} ({:+.2})", c.field, c.level, c.weight))
                 .collect();
-            w.write_record([&*a.id, &*b.id, &prob, &weight, &parts.join("; ")])
+            w.write_record([&*a_id, &*b_id, &prob, &weight, &parts.join("; ")])
                 .map_err(csv_err)?;
         } else {
-            w.write_record([&*a.id, &*b.id, &prob, &weight])
+            w.write_record([&*a_id, &*b_id, &prob, &weight])
                 .map_err(csv_err)?;
         }
     }
@@ -507,6 +519,27 @@ mod tests {
         assert!(text.contains("\nt1,c1,"), "{text}\n{s:?}");
         assert!(text.contains("\nt2,c2,"), "{text}\n{s:?}");
         assert!(!text.contains("t1,c3") && !text.contains("t2,c4"), "{text}");
+    }
+
+    #[test]
+    fn ids_a_spreadsheet_would_run_are_written_as_text() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let l = write(
+            dir.path(),
+            "requests.csv",
+            &format!("{HEADER}=HYPERLINK(1),Rahim,Uddin,,m,10,,Fatema Khatun,,,Barpeta,,,as\n"),
+        );
+        let r = write(
+            dir.path(),
+            "children.csv",
+            &format!(
+                "{HEADER}@c1,Md. Rahim,Uddin,,m,10,,Fatema Khatun,,,Barpeta,,,as\nc2,Rahul,Das,,m,12,,,,,Dhubri,,,hi\n"
+            ),
+        );
+        let out = dir.path().join("pairs.csv");
+        run(&args(&l, Some(&r), &out)).unwrap_or_else(|e| panic!("{e}"));
+        let text = std::fs::read_to_string(&out).unwrap_or_default();
+        assert!(text.contains("\n'=HYPERLINK(1),'@c1,"), "{text}");
     }
 
     #[test]
