@@ -407,6 +407,14 @@ impl Comparator {
         &self.labels
     }
 
+    /// The "sounds alike or nickname" level of a name comparator.
+    pub(crate) fn sounds_alike_level(&self) -> u8 {
+        self.labels
+            .iter()
+            .position(|l| l == "sounds alike or nickname")
+            .map_or((self.labels.len() - 1) as u8, |p| p as u8)
+    }
+
     /// Number of levels including blank and different.
     pub fn n_levels(&self) -> usize {
         self.labels.len()

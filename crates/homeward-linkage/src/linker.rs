@@ -321,17 +321,33 @@ impl Linker {
             g |= u64::from(c.compare(f, &a.fields, &b.fields)) << (4 * f);
         }
         for (f, c) in self.comparators.iter().enumerate() {
-            // Given and family names cleanly swapped: the family-name field compared its
-            // straight values as different, yet its value is written on both records.
+            // Given and family names swapped: the family-name field compared its straight
+            // values as different, yet its value is written on both records: exactly when
+            // the swap is clean, closely when one of the crossed names is misspelt (which
+            // of the two is the family name, neither record says). A brother's and a
+            // sister's given names can differ by a letter (Swmkhwr, Swmkhwri): where the
+            // records disagree on sex, a near swap says nothing of the family name.
             let Some(o) = c.swap_with else { continue };
             let levels = Gamma(g);
             let (x, y) = (&a.fields, &b.fields);
             if levels.level(f) == usize::from(SWAPPED)
                 && levels.level(o) + 1 == self.comparators[o].n_levels()
-                && x[f].hash == y[o].hash
-                && x[o].hash == y[f].hash
+                && !x[o].is_blank()
+                && !y[o].is_blank()
             {
-                g = (g & !(0xf << (4 * o))) | (1 << (4 * o));
+                let clean = x[f].hash == y[o].hash && x[o].hash == y[f].hash;
+                let sexes_differ = self.sex_field.is_some_and(|s| {
+                    levels.level(s) + 1 == self.comparators[s].n_levels()
+                });
+                if !clean && sexes_differ {
+                    continue;
+                }
+                let level = if clean {
+                    1
+                } else {
+                    self.comparators[o].sounds_alike_level()
+                };
+                g = (g & !(0xf << (4 * o))) | (u64::from(level) << (4 * o));
             }
         }
         Gamma(g)
@@ -350,13 +366,14 @@ fn split_full_name(v: &crate::compare::FieldValue) -> Option<(FieldValue, FieldV
 mod tests {
     use super::*;
 
-    fn levels(first: (&str, &str), other: (&str, &str)) -> (String, String) {
+    fn levels(first: (&str, &str, &str), other: (&str, &str, &str)) -> (String, String) {
         let cfg = LinkConfig::profile("tracing").unwrap_or_else(|e| panic!("{e}"));
         let linker = Linker::new(cfg).unwrap_or_else(|e| panic!("{e}"));
-        let prepare = |id: &str, (given, family): (&str, &str)| {
+        let prepare = |id: &str, (given, family, sex): (&str, &str, &str)| {
             let rec = Record::new(id.to_owned())
                 .with("name_first", given.to_owned())
-                .with("name_last", family.to_owned());
+                .with("name_last", family.to_owned())
+                .with("sex", sex.to_owned());
             linker
                 .prepare(&rec)
                 .unwrap_or_else(|p| panic!("{}", p.expected))
@@ -367,13 +384,19 @@ mod tests {
     }
 
     #[test]
-    fn a_cleanly_swapped_family_name_agrees() {
-        let (given, family) = levels(("Monuj", "Pegu"), ("Pegu", "Monuj"));
+    fn a_swapped_family_name_agrees() {
+        let (given, family) = levels(("Monuj", "Pegu", "m"), ("Pegu", "Monuj", ""));
         assert_eq!(given, "swapped with other name field");
         assert_eq!(family, "exact");
-        // A given name only close to the other's (a brother's name beside a sister's) is no
-        // clean swap: the family-name field keeps its own comparison.
-        let (given, family) = levels(("Narzary", "Swmkhwr"), ("Swmkhwri", "Narzary"));
+        // One crossed name misspelt: the family name is on both records, spelt alike.
+        let (given, family) = levels(("Das", "Buli", "f"), ("Bulih", "Das", "f"));
+        assert_eq!(given, "swapped with other name field");
+        assert_eq!(family, "sounds alike or nickname");
+    }
+
+    #[test]
+    fn a_brothers_name_beside_a_sisters_is_no_swap_of_the_family_name() {
+        let (given, family) = levels(("Narzary", "Swmkhwr", "m"), ("Swmkhwri", "Narzary", "f"));
         assert_eq!(given, "swapped with other name field");
         assert_eq!(family, "different");
     }

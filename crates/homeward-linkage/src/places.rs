@@ -359,13 +359,15 @@ pub fn compare_district(x: &FieldValue, y: &FieldValue) -> u8 {
 }
 
 /// Prepare a village: `hash` identifies the whole canonical name (core and qualifiers), `text`
-/// holds the core name, `num` a 32-bit hash of the core, and `keys` its words.
+/// holds the core name, `num` a 32-bit hash of the core, and `keys` its words. The core is
+/// written without spaces: "Bor Moin Baripur" and "Bor moinbaripur" are one village, its
+/// words split or joined by whoever wrote it.
 pub fn prepare_village(raw: &str) -> FieldValue {
     let v = village(&normalise_text(raw));
     if v.core.is_empty() {
         return FieldValue::default();
     }
-    let core = v.core.join(" ");
+    let core = v.core.concat();
     let full = if v.qualifiers.is_empty() {
         core.clone()
     } else {
