@@ -55,12 +55,22 @@ impl NameKeys {
             &[]
         }
     }
+    /// Hash of each token's consonant skeleton (empty for text): see [`skeleton_hash`].
+    #[inline]
+    pub fn skeleton(&self) -> &[u64] {
+        let n = self.n_tokens as usize;
+        if self.is_name {
+            &self.data[4 * n..5 * n]
+        } else {
+            &[]
+        }
+    }
     /// Nickname groups as `token index << 32 | group` (empty for text).
     #[inline]
     pub fn nick(&self) -> &[u64] {
         let n = self.n_tokens as usize;
         if self.is_name {
-            &self.data[4 * n..]
+            &self.data[5 * n..]
         } else {
             &[]
         }
@@ -73,7 +83,7 @@ impl NameKeys {
 pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
     let n = tokens.len().min(u16::MAX as usize);
     let tokens = &tokens[..n];
-    let mut data: Vec<u64> = Vec::with_capacity(if is_name { 4 * n + 2 } else { n });
+    let mut data: Vec<u64> = Vec::with_capacity(if is_name { 5 * n + 2 } else { n });
     data.extend(tokens.iter().map(|t| hash_str(t)));
     if is_name {
         let mut buf = Vec::with_capacity(32);
@@ -98,6 +108,7 @@ pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
                 data.push(hash_str(t));
             }
         }
+        data.extend(tokens.iter().map(|t| skeleton_hash(t, &mut buf)));
         for (i, t) in tokens.iter().enumerate() {
             for g in names::groups(t) {
                 data.push(((i as u64) << 32) | u64::from(*g));
@@ -109,6 +120,29 @@ pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
         n_tokens: n as u16,
         is_name,
     }
+}
+
+/// The hash of a token's consonant skeleton: its phonetic key's first letter and its
+/// consonants (Rejaul, Rezaul, Razaul → rjl), when they are at least three; otherwise of its
+/// whole phonetic key. Transliterators disagree on the vowels of Bengali and Assamese names
+/// (e/a, i/e, u/o) more than on their consonants; two or fewer consonants say too little.
+fn skeleton_hash(token: &str, buf: &mut Vec<u8>) -> u64 {
+    if !token.is_ascii() {
+        return hash_str(token);
+    }
+    let phon = phonetic_hash(token, buf);
+    let mut skeleton: Vec<u8> = Vec::with_capacity(buf.len());
+    for (i, &c) in buf.iter().enumerate() {
+        if (i == 0 || !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u'))
+            && skeleton.last() != Some(&c)
+        {
+            skeleton.push(c);
+        }
+    }
+    if skeleton.len() < 3 {
+        return phon;
+    }
+    std::str::from_utf8(&skeleton).map_or(phon, hash_str)
 }
 
 /// The level of a name swapped with the other name field (after blank, exact and reordered),
@@ -257,8 +291,10 @@ fn sounds_alike(a: &NameKeys, b: &NameKeys) -> bool {
     }
     let (s_phon, l_phon, s_dm, l_dm) = (s.phon(), l.phon(), s.dm(), l.dm());
     let (s_nick, l_nick) = (s.nick(), l.nick());
+    let (s_skel, l_skel) = (s.skeleton(), l.skeleton());
     (0..s.n_tokens as usize).all(|i| {
         l_phon.contains(&s_phon[i])
+            || l_skel.contains(&s_skel[i])
             || s_dm.get(2 * i).is_some_and(|d| l_dm.contains(d))
             || s_dm.get(2 * i + 1).is_some_and(|d| l_dm.contains(d))
             || s_nick.iter().any(|&x| {
@@ -274,6 +310,18 @@ fn sounds_alike(a: &NameKeys, b: &NameKeys) -> bool {
 mod tests {
     use crate::compare::tests::{level, name};
     use crate::compare::{Comparator, Kind};
+
+    #[test]
+    fn vowels_written_differently_sound_alike_when_three_consonants_agree() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        for (a, b) in [("Rejaul", "Razaul"), ("Jesmina", "Jasmina"), ("Mofidul", "Mafidal")] {
+            assert_eq!(level(&c, name(a), name(b)), "sounds alike or nickname", "{a} {b}");
+        }
+        // Consonants that differ are other names.
+        for (a, b) in [("Rajib", "Rakib"), ("Rahim", "Rahul"), ("Jamal", "Kamal")] {
+            assert_ne!(level(&c, name(a), name(b)), "sounds alike or nickname", "{a} {b}");
+        }
+    }
 
     #[test]
     fn cross_script_names_are_exact_or_sound_alike() {
