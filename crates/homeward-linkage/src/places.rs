@@ -368,14 +368,20 @@ pub fn prepare_village(raw: &str) -> FieldValue {
         return FieldValue::default();
     }
     let core = v.core.concat();
+    // Identity by sound: Bakrikandi and Baqrikandi, Tamulibari and Tamuleebari.
+    let sound: String = v
+        .core
+        .iter()
+        .map(|w| crate::similarity::phonetic_key(w))
+        .collect();
     let full = if v.qualifiers.is_empty() {
-        core.clone()
+        sound.clone()
     } else {
-        format!("{core} #{}", v.qualifiers.join(" #"))
+        format!("{sound} #{}", v.qualifiers.join(" #"))
     };
     let mut out = text_value(core);
     out.hash = hash_str(&full);
-    out.num = Some(hash_str(&out.text) as i32);
+    out.num = Some(hash_str(&sound) as i32);
     let words: Vec<u64> = v.core.iter().map(|w| hash_str(w)).collect();
     out.keys = Some(crate::compare::NameKeys::from_words(&words));
     out
@@ -442,6 +448,20 @@ mod tests {
         assert_eq!(rel("biswanath", "sonitpur"), Some(DistrictRelation::Parent));
         assert_eq!(rel("dhubri", "goalpara"), Some(DistrictRelation::Neighbour));
         assert_eq!(rel("dhubri", "tinsukia"), Some(DistrictRelation::Different));
+    }
+
+    #[test]
+    fn one_village_written_many_ways_is_the_same_village() {
+        let level = |a: &str, b: &str| compare_village(&prepare_village(a), &prepare_village(b));
+        for (a, b) in [
+            ("Bor Moin Baripur", "Bor moinbaripur"),
+            ("Bakrikandi", "BAQRIKANDI"),
+            ("No. 2 Tamulibari", "Tamuleebari 2 No."),
+        ] {
+            assert_eq!(level(a, b), 1, "{a} / {b}");
+        }
+        assert_eq!(level("No. 2 Kathgaon", "Kathgaon"), 2);
+        assert_eq!(level("Kathgaon", "Silapathar"), 5);
     }
 
     #[test]
