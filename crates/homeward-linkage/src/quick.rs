@@ -2,7 +2,7 @@
 //! district gathers hundreds of namesakes per tracing request; comparing each of them field by
 //! field (Jaro–Winkler, phonetic sets, villages) would take minutes. Each record instead gets a
 //! compact row of *quick keys* (one `u64` per field, in one contiguous table): a name's
-//! phonetic key, a village's core name, the district, the age, the sex. A candidate's quick
+//! consonant skeleton (vowels are where transliterations disagree), a village's core name, the district, the age, the sex. A candidate's quick
 //! score sums the model's weight of the level those keys imply (agreeing names score as
 //! "sounds alike", differing ones as "different", unless one record's pet name is the other's
 //! given name or the two names are swapped); only the best few per request are then compared
@@ -15,7 +15,7 @@ use crate::model::Model;
 /// How a field's quick key compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum QuickKind {
-    /// Equal keys agree (names: first word's phonetic key; village: core name; sex).
+    /// Equal keys agree (names: first word's consonant skeleton; village: core name; sex).
     Equal,
     /// Ages in years, compared by the comparator's bands.
     Age,
@@ -81,7 +81,7 @@ fn key(kind: Kind, v: &FieldValue) -> u32 {
         Kind::Name => fold(
             v.keys
                 .as_ref()
-                .and_then(|k| k.phon().first().copied())
+                .and_then(|k| k.skeleton().first().copied())
                 .unwrap_or(v.hash),
         ),
         Kind::Village => v.num.map_or(fold(v.hash), |n| (n as u32).max(1)),
