@@ -336,9 +336,9 @@ impl Linker {
                 && !y[o].is_blank()
             {
                 let clean = x[f].hash == y[o].hash && x[o].hash == y[f].hash;
-                let sexes_differ = self.sex_field.is_some_and(|s| {
-                    levels.level(s) + 1 == self.comparators[s].n_levels()
-                });
+                let sexes_differ = self
+                    .sex_field
+                    .is_some_and(|s| levels.level(s) + 1 == self.comparators[s].n_levels());
                 if !clean && sexes_differ {
                     continue;
                 }

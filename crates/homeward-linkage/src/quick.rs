@@ -2,11 +2,11 @@
 //! district gathers hundreds of namesakes per tracing request; comparing each of them field by
 //! field (Jaro–Winkler, phonetic sets, villages) would take minutes. Each record instead gets a
 //! compact row of *quick keys* (one `u64` per field, in one contiguous table): a name's
-//! consonant skeleton (vowels are where transliterations disagree), a village's core name, the district, the age, the sex. A candidate's quick
-//! score sums the model's weight of the level those keys imply (agreeing names score as
-//! "sounds alike", differing ones as "different", unless one record's pet name is the other's
-//! given name or the two names are swapped); only the best few per request are then compared
-//! in full.
+//! consonant skeleton (vowels are where transliterations disagree), a village's core name,
+//! the district, the age, the sex. A candidate's quick score sums the model's weight of the
+//! level those keys imply (agreeing names score as "sounds alike", differing ones as
+//! "different", unless one record's pet name is the other's given name or the two names are
+//! swapped); only the best few per request are then compared in full.
 
 use crate::compare::{FieldValue, Kind};
 use crate::linker::{Linker, PreparedRecord};
