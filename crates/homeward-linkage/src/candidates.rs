@@ -10,31 +10,42 @@ use crate::linker::{Linker, PreparedRecord};
 use crate::model::Model;
 use crate::quick::QuickTable;
 
-/// Reusable buffers for gathering one querying record's candidates (one per thread): the
-/// evidence each indexed record has collected so far, marked by generation so that nothing
-/// needs clearing between records.
+/// Reusable buffers for gathering one querying record's candidates (one per thread). Each
+/// indexed record is marked by generation when first reached, so that nothing needs clearing
+/// between records; what is known of a candidate (slot, first rule, score) is written in the
+/// order candidates are found, not by slot: on 200,000 records the gathering is bound by
+/// memory, and one random access per block entry is all it can afford.
 #[derive(Default)]
 pub struct Gather {
+    /// Evidence by slot, when candidates are ranked by shared keys (no quick table).
     evidence: Vec<f32>,
     stamp: Vec<u32>,
-    first_rule: Vec<u16>,
-    touched: Vec<u32>,
+    found: Vec<Found>,
     generation: u32,
 }
 
+/// A candidate of the querying record: its slot, the first rule that found it and its score.
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    slot: u32,
+    rule: u16,
+    score: f32,
+}
+
 impl Gather {
-    fn start(&mut self, n: usize) {
+    fn start(&mut self, n: usize, by_evidence: bool) {
         if self.stamp.len() < n {
-            self.evidence.resize(n, 0.0);
             self.stamp.resize(n, 0);
-            self.first_rule.resize(n, 0);
+        }
+        if by_evidence && self.evidence.len() < n {
+            self.evidence.resize(n, 0.0);
         }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamp.iter_mut().for_each(|s| *s = 0);
             self.generation = 1;
         }
-        self.touched.clear();
+        self.found.clear();
     }
 }
 
@@ -193,18 +204,17 @@ impl<'a> CandidateSource<'a> {
     pub fn partners_with_evidence(&self, i: usize, gather: &mut Gather) -> Vec<(u32, f32)> {
         self.gather_all(i, gather);
         gather
-            .touched
+            .found
             .iter()
-            .map(|&slot| (self.order[slot as usize], gather.evidence[slot as usize]))
+            .map(|c| (self.order[c.slot as usize], c.score))
             .collect()
     }
 
-    /// Collect every partner of querying record `i` into `g` with its evidence, or with its
-    /// quick score when those are ready (then shared keys add nothing: the score is the
-    /// ranking).
+    /// Collect every partner of querying record `i` into `g` with its quick score when those
+    /// are ready (shared keys then add nothing: the score is the ranking), else with the
+    /// evidence its shared keys give.
     fn gather_all(&self, i: usize, g: &mut Gather) {
         let a = &self.left[i];
-        g.start(self.right.len());
         let quick = match (&self.quick, self.max_candidates) {
             (Some((left, table)), Some(_)) if table.is_ready() => {
                 let w = table.width();
@@ -212,6 +222,7 @@ impl<'a> CandidateSource<'a> {
             }
             _ => None,
         };
+        g.start(self.right.len(), quick.is_none());
         let n = (self.right.len() + 1) as f32;
         for r in 0..a.keys.len() {
             // A rule's own-district block first, then the neighbours' while their records
@@ -233,12 +244,14 @@ impl<'a> CandidateSource<'a> {
                     }
                     if g.stamp[ju] != g.generation {
                         g.stamp[ju] = g.generation;
-                        g.evidence[ju] = match quick {
-                            Some((q, table)) => table.score(q, ju),
-                            None => 0.0,
-                        };
-                        g.first_rule[ju] = r as u16;
-                        g.touched.push(j);
+                        g.found.push(Found {
+                            slot: j,
+                            rule: r as u16,
+                            score: 0.0,
+                        });
+                        if quick.is_none() {
+                            g.evidence[ju] = 0.0;
+                        }
                     }
                     if quick.is_none() {
                         g.evidence[ju] += w;
@@ -246,26 +259,38 @@ impl<'a> CandidateSource<'a> {
                 }
             }
         }
+        // Scored apart from the walk over the blocks: each candidate's row is read once, in
+        // a loop whose reads do not wait on one another.
+        match quick {
+            Some((q, table)) => {
+                for c in &mut g.found {
+                    c.score = table.score(q, c.slot as usize);
+                }
+            }
+            None => {
+                for c in &mut g.found {
+                    c.score = g.evidence[c.slot as usize];
+                }
+            }
+        }
     }
 
     fn keep_best(&self, g: &mut Gather, out: &mut Vec<u32>, per_rule: &mut [u64]) {
         if let Some(max) = self.max_candidates {
-            if g.touched.len() > max {
-                let ev = &g.evidence;
-                g.touched.select_nth_unstable_by(max, |&x, &y| {
-                    ev[y as usize].total_cmp(&ev[x as usize]).then(x.cmp(&y))
+            if g.found.len() > max {
+                g.found.select_nth_unstable_by(max, |x, y| {
+                    y.score.total_cmp(&x.score).then(x.slot.cmp(&y.slot))
                 });
-                g.touched.truncate(max);
+                g.found.truncate(max);
             }
         }
-        let first = &g.first_rule;
         let order = &self.order;
-        g.touched
-            .sort_unstable_by_key(|&j| (first[j as usize], order[j as usize]));
-        for &j in &g.touched {
-            per_rule[first[j as usize] as usize] += 1;
+        g.found
+            .sort_unstable_by_key(|c| (c.rule, order[c.slot as usize]));
+        for c in &g.found {
+            per_rule[usize::from(c.rule)] += 1;
         }
-        out.extend(g.touched.iter().map(|&j| order[j as usize]));
+        out.extend(g.found.iter().map(|c| order[c.slot as usize]));
     }
 
     /// Every candidate pair, in a deterministic order (by querying index, then rule, then
