@@ -93,6 +93,11 @@ pub struct LinkConfig {
     /// another.
     #[serde(default)]
     pub one_match_per_left: bool,
+    /// Deduplication only: a child has one record or a few, so a pair competes with the
+    /// other candidates of both its records (see [`crate::compete`]), except candidates that
+    /// may be records of the same child themselves.
+    #[serde(default)]
+    pub one_child_per_record: bool,
 }
 
 /// `[kin]`: which fields describe the family rather than the child, so that a brother, sister,

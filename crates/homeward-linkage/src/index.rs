@@ -267,6 +267,70 @@ impl LinkIndex {
             return Vec::new();
         }
         let g = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        let wanted = k;
+        let config = &self.linker.config;
+        let compete = config.one_match_per_left;
+        let records_compete = config.one_child_per_record;
+        let k = if compete || records_compete {
+            k.max(crate::compete::MAX_CANDIDATES)
+        } else {
+            k
+        };
+        let mut best = self.best_candidates(&g, rec, k);
+        if compete {
+            // The candidates compete for the one child the query seeks (see `compete`).
+            let mut cands: Vec<(usize, f64)> =
+                best.iter().enumerate().map(|(i, b)| (i, b.0)).collect();
+            crate::compete::compete(&mut cands, |x, y| {
+                let slot = |i: usize| g.slots.get(best[i].1 as usize).and_then(Option::as_ref);
+                match (slot(x), slot(y)) {
+                    (Some(a), Some(b)) => g.scorer.weight(self.linker.gamma(a, b), a, &g.tf) >= 0.0,
+                    _ => false,
+                }
+            });
+            best = cands
+                .into_iter()
+                .map(|(i, w)| (w, best[i].1, best[i].2))
+                .collect();
+        } else if records_compete {
+            self.compete_records(&g, rec, &mut best);
+        }
+        best.truncate(wanted);
+        best.into_iter()
+            .filter_map(|(w, slot, gamma)| {
+                let other = g.slots.get(slot as usize)?.as_ref()?;
+                let mut explanation = g.scorer.explain(&g.model, gamma, rec, &g.tf);
+                let alone = g.scorer.weight(gamma, rec, &g.tf);
+                if (compete || records_compete) && (alone - w).abs() > 1e-9 {
+                    explanation.push(Contribution {
+                        field: crate::compete::COMPETITION_ROW.to_owned(),
+                        level: if compete {
+                            "other candidates for this request"
+                        } else {
+                            "other candidates of either record"
+                        }
+                        .to_owned(),
+                        weight: w - alone,
+                    });
+                }
+                Some(Match {
+                    id: other.id.to_string(),
+                    weight: w,
+                    probability: model::probability(w),
+                    explanation,
+                })
+            })
+            .collect()
+    }
+
+    /// The best `k` indexed records for `rec` as (weight alone, slot, comparison), best
+    /// first; never `rec` itself (same id).
+    fn best_candidates(
+        &self,
+        g: &Inner,
+        rec: &PreparedRecord,
+        k: usize,
+    ) -> Vec<(f64, u32, crate::Gamma)> {
         let max_block = self.linker.config.max_block_size.unwrap_or(usize::MAX);
         // Candidates as in batch linking (`candidates::CandidateSource`): a rule's own-district
         // block first, then its neighbours' while together they stay within the block limit;
@@ -303,14 +367,6 @@ impl LinkIndex {
                 cand.sort_unstable();
             }
         }
-        let wanted = k;
-        let compete = self.linker.config.one_match_per_left;
-        let k = if compete {
-            k.max(crate::compete::MAX_CANDIDATES)
-        } else {
-            k
-        };
-        // (weight, slot, gamma); keep the best k.
         let mut best: Vec<(f64, u32, crate::Gamma)> = Vec::with_capacity(k + 1);
         for slot in cand {
             let Some(other) = g.slots.get(slot as usize).and_then(Option::as_ref) else {
@@ -327,43 +383,46 @@ impl LinkIndex {
                 best.truncate(k);
             }
         }
-        if compete {
-            // The candidates compete for the one child the query seeks (see `compete`).
-            let mut cands: Vec<(usize, f64)> =
-                best.iter().enumerate().map(|(i, b)| (i, b.0)).collect();
-            crate::compete::compete(&mut cands, |x, y| {
-                let slot = |i: usize| g.slots.get(best[i].1 as usize).and_then(Option::as_ref);
-                match (slot(x), slot(y)) {
-                    (Some(a), Some(b)) => g.scorer.weight(self.linker.gamma(a, b), a, &g.tf) >= 0.0,
-                    _ => false,
-                }
-            });
-            best = cands
+        best
+    }
+
+    /// Deduplication's competition (see [`crate::compete`]) for a record checked against the
+    /// index: each candidate's weight loses what the record's other candidates and the
+    /// candidate's own other candidates take, as [`crate::compete::compete_duplicate_pairs`]
+    /// does in a batch.
+    fn compete_records(
+        &self,
+        g: &Inner,
+        rec: &PreparedRecord,
+        best: &mut [(f64, u32, crate::Gamma)],
+    ) {
+        use crate::compete::{rival_odds, rivalry, MAX_CANDIDATES, MIN_WEIGHT, SAME_CHILD_WEIGHT};
+        let record = |slot: u32| g.slots.get(slot as usize).and_then(Option::as_ref);
+        let same_child = |a: &PreparedRecord, b: &PreparedRecord| {
+            g.scorer.weight(self.linker.gamma(a, b), a, &g.tf) >= SAME_CHILD_WEIGHT
+        };
+        let mine: Vec<(u32, f64)> = best.iter().map(|b| (b.1, b.0)).collect();
+        for b in best.iter_mut().filter(|b| b.0 >= MIN_WEIGHT) {
+            let Some(other) = record(b.1) else { continue };
+            let at_record = rival_odds(
+                &mine,
+                b.1,
+                |x, y| matches!((record(x), record(y)), (Some(x), Some(y)) if same_child(x, y)),
+            );
+            // The candidate's own candidates, the queried record aside (it is not indexed, or
+            // has the queried record's id and is skipped).
+            let theirs: Vec<(u32, f64)> = self
+                .best_candidates(g, other, MAX_CANDIDATES)
                 .into_iter()
-                .map(|(i, w)| (w, best[i].1, best[i].2))
+                .filter(|c| record(c.1).is_some_and(|r| r.id != rec.id))
+                .map(|c| (c.1, c.0))
                 .collect();
+            let at_candidate = rival_odds(&theirs, u32::MAX, |x, _| {
+                record(x).is_some_and(|x| same_child(x, rec))
+            });
+            b.0 -= rivalry(at_record + at_candidate);
         }
-        best.truncate(wanted);
-        best.into_iter()
-            .filter_map(|(w, slot, gamma)| {
-                let other = g.slots.get(slot as usize)?.as_ref()?;
-                let mut explanation = g.scorer.explain(&g.model, gamma, rec, &g.tf);
-                let alone = g.scorer.weight(gamma, rec, &g.tf);
-                if compete && (alone - w).abs() > 1e-9 {
-                    explanation.push(Contribution {
-                        field: crate::compete::COMPETITION_ROW.to_owned(),
-                        level: "other candidates for this request".to_owned(),
-                        weight: w - alone,
-                    });
-                }
-                Some(Match {
-                    id: other.id.to_string(),
-                    weight: w,
-                    probability: model::probability(w),
-                    explanation,
-                })
-            })
-            .collect()
+        best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     }
 }
 
@@ -373,11 +432,61 @@ mod tests {
     use crate::config::LinkConfig;
     use proptest::prelude::*;
 
+    /// The `duplicates` profile without competition: queries give each candidate's weight
+    /// alone, which brute force can recompute.
     fn index() -> LinkIndex {
-        let cfg = LinkConfig::profile("duplicates").unwrap_or_else(|e| panic!("{e}"));
+        let mut cfg = LinkConfig::profile("duplicates").unwrap_or_else(|e| panic!("{e}"));
+        cfg.one_child_per_record = false;
         let linker = Linker::new(cfg).unwrap_or_else(|e| panic!("{e}"));
         let model = Model::start(&linker);
         LinkIndex::new(linker, model).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_records_namesakes_compete_and_its_childs_records_do_not() {
+        let cfg = LinkConfig::profile("duplicates").unwrap_or_else(|e| panic!("{e}"));
+        let linker = Linker::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+        let idx =
+            LinkIndex::new(linker.clone(), Model::start(&linker)).unwrap_or_else(|e| panic!("{e}"));
+        let alone = index();
+        let child = |id: &str, first: &str, age: &str, mother: &str| {
+            Record::new(id)
+                .with("name_first", first)
+                .with("name_last", "Ali")
+                .with("sex", "m")
+                .with("age", age)
+                .with("mother_name", mother)
+                .with("father_name", mother.replace("a", "u"))
+                .with("district", "Barpeta")
+        };
+        // Two namesakes of the queried child (other parents), and two records of one child.
+        for r in [
+            child("a", "Rahim", "3", "Amina"),
+            child("b", "Rahim", "14", "Rokeya"),
+            child("c", "Jamal", "8", "Sufia"),
+            child("d", "Jamal", "8", "Sufia"),
+        ] {
+            assert!(idx.insert(&r).is_ok() && alone.insert(&r).is_ok());
+        }
+        let p = |index: &LinkIndex, q: &Record, id: &str| {
+            let hits = index.query(q, 5).unwrap_or_default();
+            hits.iter()
+                .find(|m| m.id == id)
+                .map_or(0.0, |m| m.probability)
+        };
+        let q = child("q", "Rahim", "8", "");
+        let (a, b) = (p(&idx, &q, "a"), p(&idx, &q, "b"));
+        assert!(a + b <= 1.0 + 1e-9, "namesakes share the child: {a} {b}");
+        assert!(
+            p(&alone, &q, "a") + p(&alone, &q, "b") > 1.2,
+            "each looks like the child alone"
+        );
+        let q = child("q", "Jamal", "8", "Sufia");
+        let (c, d) = (p(&idx, &q, "c"), p(&idx, &q, "d"));
+        assert!(
+            c > 0.5 && d > 0.5,
+            "records of one child do not compete: {c} {d}"
+        );
     }
 
     const FIRST: &[&str] = &[

@@ -393,6 +393,7 @@ fn score_all(
     let scorer = model.scorer();
     let (left, right) = task.sides();
     let compete = matches!(task, Task::Link { .. }) && linker.config.one_match_per_left;
+    let records_compete = matches!(task, Task::Dedupe(_)) && linker.config.one_child_per_record;
     let min_w = model::weight_of(threshold);
     let n_rules = linker.rules.len();
     let order = source.left_order();
@@ -409,7 +410,7 @@ fn score_all(
                 let scored = buf.iter().filter_map(|&j| {
                     let g = linker.gamma(a, &right[j as usize]);
                     let w = scorer.weight(g, a, &tf);
-                    let keep = if compete {
+                    let keep = if compete || records_compete {
                         w >= compete::MIN_WEIGHT
                     } else {
                         threshold <= 0.0 || w >= min_w
@@ -437,6 +438,9 @@ fn score_all(
         for (t, x) in per_rule_total.iter_mut().zip(per_rule) {
             *t += x;
         }
+    }
+    if records_compete {
+        out = compete::compete_duplicate_pairs(linker, &scorer, right, &tf, out, threshold);
     }
     // Back to the querying records' order (stable: each record's pairs keep theirs).
     out.sort_by_key(|p| p.left);
