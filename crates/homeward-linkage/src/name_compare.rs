@@ -87,7 +87,11 @@ pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
     data.extend(tokens.iter().map(|t| hash_str(t)));
     if is_name {
         let mut buf = Vec::with_capacity(32);
-        data.extend(tokens.iter().map(|t| phonetic_hash(t, &mut buf)));
+        let mut skeletons = Vec::with_capacity(n);
+        for t in tokens {
+            data.push(phonetic_hash(t, &mut buf));
+            skeletons.push(skeleton_hash(t, &buf));
+        }
         let dmeta = DoubleMetaphone::default();
         for t in tokens {
             if t.is_ascii() {
@@ -108,7 +112,7 @@ pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
                 data.push(hash_str(t));
             }
         }
-        data.extend(tokens.iter().map(|t| skeleton_hash(t, &mut buf)));
+        data.extend(skeletons);
         for (i, t) in tokens.iter().enumerate() {
             for g in names::groups(t) {
                 data.push(((i as u64) << 32) | u64::from(*g));
@@ -126,11 +130,13 @@ pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
 /// consonants (Rejaul, Rezaul, Razaul → rjl), when they are at least three; otherwise of its
 /// whole phonetic key. Transliterators disagree on the vowels of Bengali and Assamese names
 /// (e/a, i/e, u/o) more than on their consonants; two or fewer consonants say too little.
-fn skeleton_hash(token: &str, buf: &mut Vec<u8>) -> u64 {
+/// `phonetic` holds the token's phonetic key, as [`phonetic_hash`] left it.
+fn skeleton_hash(token: &str, phonetic: &[u8]) -> u64 {
     if !token.is_ascii() {
         return hash_str(token);
     }
-    let phon = phonetic_hash(token, buf);
+    let buf = phonetic;
+    let phon = std::str::from_utf8(buf).map_or(0, hash_str);
     let mut skeleton: Vec<u8> = Vec::with_capacity(buf.len());
     for (i, &c) in buf.iter().enumerate() {
         if (i == 0 || !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')) && skeleton.last() != Some(&c)

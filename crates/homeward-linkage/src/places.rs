@@ -185,14 +185,36 @@ pub fn district(text: &str) -> Option<(u16, &'static str)> {
         if let Some(id) = t.by_phonetic.get(&key) {
             return Some(*id);
         }
-        let (best, id) = t
-            .spellings
-            .iter()
-            .map(|(s, id)| (jaro_winkler(s, trimmed), *id))
-            .max_by(|a, b| a.0.total_cmp(&b.0))?;
-        (best >= 0.93).then_some(id)
+        closest_spelling(trimmed)
     })?;
     Some((id, t.names[id as usize].as_str()))
+}
+
+/// The district whose known spelling is closest to `text` (Jaro–Winkler at least 0.93), by
+/// a scan of every spelling. A registry repeats its few misspellings thousands of times, so
+/// each thread remembers the answers (up to a bound: hostile input cannot grow it).
+fn closest_spelling(text: &str) -> Option<u16> {
+    const REMEMBERED: usize = 4096;
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Option<u16>>> =
+            std::cell::RefCell::default();
+    }
+    if let Some(id) = SEEN.with(|seen| seen.borrow().get(text).copied()) {
+        return id;
+    }
+    let id = tables()
+        .spellings
+        .iter()
+        .map(|(s, id)| (jaro_winkler(s, text), *id))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .and_then(|(best, id)| (best >= 0.93).then_some(id));
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() < REMEMBERED {
+            seen.insert(text.into(), id);
+        }
+    });
+    id
 }
 
 /// Number of districts in the table (ids are `0..district_count()`).
