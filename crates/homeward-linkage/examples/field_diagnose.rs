@@ -215,8 +215,9 @@ fn rule_coverage(
     }
 }
 
-/// Where the true partner ranks among a querying record's candidates by blocking evidence
-/// (no cap): the share of true pairs within the top 8, 16, 32, 64, 128, 256.
+/// Where the true partner ranks among a querying record's candidates by blocking evidence, or
+/// with QUICK=1 by quick score (no cap): the share of true pairs within the top 8, 16, 32, 64,
+/// 128, 256.
 fn evidence_rank(
     dir: &std::path::Path,
     links: bool,
@@ -227,9 +228,16 @@ fn evidence_rank(
 ) {
     use std::collections::HashMap;
     let mut config = linker.config.clone();
-    config.max_candidates = None;
+    // QUICK=1: rank by the quick pre-score of the trained model (what chooses the candidates
+    // compared in full), else by blocking evidence.
+    let quick = std::env::var_os("QUICK").is_some();
+    config.max_candidates = quick.then_some(usize::MAX);
     let uncapped = Linker::new(config).unwrap_or_else(|e| panic!("{e}"));
-    let source = link::candidate_source(&uncapped, t);
+    let mut source = link::candidate_source(&uncapped, t);
+    if quick {
+        let (model, _) = link::train(linker, t);
+        source.set_quick_weights(&uncapped, &model);
+    }
     let ridx: HashMap<&str, u32> = right
         .iter()
         .enumerate()
