@@ -11,10 +11,15 @@
 
 #[cfg(test)]
 mod attacker;
+pub mod indicators;
+pub mod kanon;
 pub mod protect;
+pub mod report;
 pub mod table;
 
+pub use indicators::{FactEvent, Facts, Indicator, INDICATORS};
 pub use protect::{Suppressed, THRESHOLD};
+pub use report::{Period, Report, Request};
 pub use table::{Dim, Table};
 
 /// What can go wrong building a report.

@@ -1,0 +1,610 @@
+//! A report: the indicators over one period and area, each as a table of places by one
+//! breakdown, with the figures a role may see.
+//!
+//! For a role with `analysis.exact` the figures are exact and the period may be any date range.
+//! For every other role (and everything that leaves the system) the period must be a calendar
+//! month, quarter or year, and each indicator's counts are protected in one table holding the
+//! whole calendar year (its months, quarters and the year), every district of the caller's
+//! scope and the area, and every breakdown: whatever period, area or breakdown is asked, the
+//! figures come from the same protected table, so asking twice and subtracting gains nothing.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::indicators::{district, Breakdown, Facts, Indicator, Measure, INDICATORS};
+use crate::protect::{Suppressed, THRESHOLD};
+use crate::table::{odometer, Dim, Table};
+use crate::ReportError;
+
+/// The longest date range an exact report covers.
+const MAX_RANGE_DAYS: i64 = 5 * 366;
+
+/// A reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// A calendar year: `2026`.
+    Year(i32),
+    /// A calendar quarter: `2026-Q2`.
+    Quarter(i32, u32),
+    /// A calendar month: `2026-06`.
+    Month(i32, u32),
+    /// Any days, both ends included: `2026-06-01..2026-06-15` (exact figures only).
+    Range(NaiveDate, NaiveDate),
+}
+
+const PERIOD_HELP: &str =
+    "use a month (2026-06), a quarter (2026-Q2), a year (2026) or, for exact figures, days (2026-06-01..2026-06-15)";
+
+impl Period {
+    /// Parses the API's `period`.
+    pub fn parse(s: &str) -> Result<Self, ReportError> {
+        let bad = |why: String| ReportError::BadField {
+            field: "period",
+            message: format!("{why}; {PERIOD_HELP}"),
+        };
+        let s = s.trim();
+        let year = |y: &str| -> Result<i32, ReportError> {
+            match y.parse::<i32>() {
+                Ok(v) if y.len() == 4 && (1900..=9999).contains(&v) => Ok(v),
+                _ => Err(bad(format!("`{y}` is not a year"))),
+            }
+        };
+        if let Some((a, b)) = s.split_once("..") {
+            let d = |t: &str| {
+                NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .map_err(|_| bad(format!("`{t}` is not a date YYYY-MM-DD")))
+            };
+            let (from, to) = (d(a)?, d(b)?);
+            if to < from {
+                return Err(bad(format!("{to} is before {from}")));
+            }
+            if (to - from).num_days() > MAX_RANGE_DAYS {
+                return Err(bad("a range may cover five years at most".into()));
+            }
+            return Ok(Self::Range(from, to));
+        }
+        match s.split_once('-') {
+            None => Ok(Self::Year(year(s)?)),
+            Some((y, q)) if q.starts_with(['Q', 'q']) => match q[1..].parse::<u32>() {
+                Ok(n @ 1..=4) => Ok(Self::Quarter(year(y)?, n)),
+                _ => Err(bad(format!("`{q}` is not a quarter Q1 to Q4"))),
+            },
+            Some((y, m)) => match m.parse::<u32>() {
+                Ok(n @ 1..=12) if m.len() == 2 => Ok(Self::Month(year(y)?, n)),
+                _ => Err(bad(format!("`{m}` is not a month 01 to 12"))),
+            },
+        }
+    }
+
+    /// How the period is written (the node's label in a calendar year).
+    pub fn label(&self) -> String {
+        match self {
+            Self::Year(y) => y.to_string(),
+            Self::Quarter(y, q) => format!("{y}-Q{q}"),
+            Self::Month(y, m) => format!("{y}-{m:02}"),
+            Self::Range(a, b) => format!("{a}..{b}"),
+        }
+    }
+
+    /// Whether a day falls in the period.
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        match *self {
+            Self::Year(y) => d.year() == y,
+            Self::Quarter(y, q) => d.year() == y && (d.month() - 1) / 3 + 1 == q,
+            Self::Month(y, m) => d.year() == y && d.month() == m,
+            Self::Range(a, b) => a <= d && d <= b,
+        }
+    }
+
+    /// The calendar year the period lies in (`None` for a range).
+    pub fn calendar_year(&self) -> Option<i32> {
+        match *self {
+            Self::Year(y) | Self::Quarter(y, _) | Self::Month(y, _) => Some(y),
+            Self::Range(..) => None,
+        }
+    }
+}
+
+/// What a report is asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The period.
+    pub period: Period,
+    /// One district, or the whole scope.
+    pub area: Option<String>,
+    /// The breakdown of the columns, or totals only.
+    pub by: Option<&'static str>,
+    /// Which indicators (all when empty).
+    pub indicators: Vec<&'static Indicator>,
+    /// Exact figures (`analysis.exact`), or protected.
+    pub exact: bool,
+}
+
+impl Request {
+    /// Checks the API's query: `period` (required), `area`, `by`, `indicator` (comma-separated
+    /// ids). A date range is refused unless `exact`.
+    pub fn parse(
+        period: Option<&str>,
+        area: Option<&str>,
+        by: Option<&str>,
+        indicators: Option<&str>,
+        exact: bool,
+    ) -> Result<Self, ReportError> {
+        let period = Period::parse(period.ok_or_else(|| ReportError::BadField {
+            field: "period",
+            message: format!("is required; {PERIOD_HELP}"),
+        })?)?;
+        if !exact && matches!(period, Period::Range(..)) {
+            return Err(ReportError::BadField {
+                field: "period",
+                message: "a range of days is only for roles that see exact figures (analysis.exact); ask for a month (2026-06), a quarter (2026-Q2) or a year (2026), whose figures are protected together".into(),
+            });
+        }
+        let area = match area.map(str::trim).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(a) if a.chars().count() > 100 || a.chars().any(char::is_control) => {
+                return Err(ReportError::BadField {
+                    field: "area",
+                    message: "must be a district's name as records carry it (at most 100 characters, no control characters), or left out for the whole scope".into(),
+                })
+            }
+            Some(a) => Some(a.to_string()),
+        };
+        let names = crate::indicators::breakdown_names();
+        let by = match by.map(str::trim).filter(|b| !b.is_empty()) {
+            None => None,
+            Some(b) => {
+                Some(
+                    *names
+                        .iter()
+                        .find(|n| **n == b)
+                        .ok_or_else(|| ReportError::BadField {
+                            field: "by",
+                            message: format!(
+                                "`{b}` is not a breakdown; use one of: {}",
+                                names.join(", ")
+                            ),
+                        })?,
+                )
+            }
+        };
+        let mut chosen = Vec::new();
+        for id in indicators.unwrap_or("").split(',').map(str::trim) {
+            if id.is_empty() {
+                continue;
+            }
+            chosen.push(
+                crate::indicators::indicator(id).ok_or_else(|| ReportError::BadField {
+                    field: "indicator",
+                    message: format!(
+                        "`{id}` is not an indicator; use one of: {}",
+                        INDICATORS
+                            .iter()
+                            .map(|i| i.id)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })?,
+            );
+        }
+        if chosen.is_empty() {
+            chosen = INDICATORS.iter().collect();
+        }
+        Ok(Self {
+            period,
+            area,
+            by,
+            indicators: chosen,
+            exact,
+        })
+    }
+}
+
+/// One place's figures for one indicator; `None` is a withheld figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The district, or `all` for the whole scope.
+    pub place: String,
+    /// The count (or a share's numerator) per column.
+    pub count: Vec<Option<u64>>,
+    /// A share's population (its denominator) per column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<Vec<Option<u64>>>,
+    /// A share in percent, where both its counts are shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<Vec<Option<f64>>>,
+    /// A median number of days, where its count is shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_days: Option<Vec<Option<f64>>>,
+}
+
+/// One indicator's table.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorTable {
+    /// Its id.
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// Who is counted.
+    pub population: &'static str,
+    /// The numerator of a share, or the measure of a median.
+    pub numerator: Option<&'static str>,
+    /// The rule in full.
+    pub rule: &'static str,
+    /// The breakdown of the columns (`None`: totals only, or not available here).
+    pub by: Option<&'static str>,
+    /// The column heads; the last is `total`.
+    pub columns: Vec<String>,
+    /// One row per place: the area, or each district then `all`.
+    pub rows: Vec<Row>,
+    /// How many published cells of its protected tables are withheld (0 when exact).
+    pub withheld_cells: usize,
+}
+
+/// A whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The period asked for.
+    pub period: String,
+    /// The area asked for.
+    pub area: Option<String>,
+    /// Whether the figures are exact.
+    pub exact: bool,
+    /// Counts under this are withheld when not exact.
+    pub suppress_below: u64,
+    /// The indicators.
+    pub indicators: Vec<IndicatorTable>,
+}
+
+impl Report {
+    /// How many rows the report holds (for the audit trail).
+    pub fn row_count(&self) -> usize {
+        self.indicators.iter().map(|i| i.rows.len()).sum()
+    }
+}
+
+/// A counted table with the protection the request calls for.
+struct Counted {
+    table: Suppressed,
+    period_node: usize,
+}
+
+/// Builds the report from the plain facts of the records of every kind the indicators need.
+pub fn build(req: &Request, facts: &[Facts]) -> Result<Report, ReportError> {
+    let mut out = Vec::new();
+    for ind in &req.indicators {
+        let mine: Vec<&Facts> = facts
+            .iter()
+            .filter(|f| f.kind == ind.source && (ind.counts)(f))
+            .collect();
+        out.push(indicator_table(req, ind, &mine)?);
+    }
+    Ok(Report {
+        period: req.period.label(),
+        area: req.area.clone(),
+        exact: req.exact,
+        suppress_below: THRESHOLD,
+        indicators: out,
+    })
+}
+
+fn indicator_table(
+    req: &Request,
+    ind: &'static Indicator,
+    facts: &[&Facts],
+) -> Result<IndicatorTable, ReportError> {
+    // The places are those of the whole scope, whatever the area, so the protected table is the
+    // same for every area asked.
+    let places: BTreeSet<String> = facts.iter().map(|f| district(f)).collect();
+    let places: Vec<String> = places.into_iter().collect();
+    let by_dim = req
+        .by
+        .and_then(|b| ind.breakdowns.iter().position(|x| x.name() == b));
+    let population = count(req, ind, facts, &places, |_| true)?;
+    let numerator = match ind.measure {
+        Measure::Share(num) => Some(count(req, ind, facts, &places, num)?),
+        _ => None,
+    };
+    let t = population.table.table();
+    let place_dim = &t.dims()[1];
+    let rows_at: Vec<(String, Option<usize>)> = match &req.area {
+        Some(a) => vec![(
+            a.clone(),
+            place_dim
+                .leaves()
+                .into_iter()
+                .find(|&n| place_dim.label(n).eq_ignore_ascii_case(a)),
+        )],
+        None => place_dim
+            .leaves()
+            .into_iter()
+            .chain([0])
+            .map(|n| (place_dim.label(n).to_string(), Some(n)))
+            .collect(),
+    };
+    let columns: Vec<usize> = match by_dim {
+        Some(d) => {
+            let dim = &t.dims()[2 + d];
+            dim.leaves().into_iter().chain([0]).collect()
+        }
+        None => vec![0],
+    };
+    let column_names = columns
+        .iter()
+        .map(|&c| match by_dim {
+            Some(d) => t.dims()[2 + d].label(c).to_string(),
+            None => "total".into(),
+        })
+        .collect();
+    let cell = |c: &Counted, place: Option<usize>, col: usize| -> Option<u64> {
+        let place = place?;
+        let mut at = vec![0; c.table.table().dims().len()];
+        at[0] = c.period_node;
+        at[1] = place;
+        if let Some(d) = by_dim {
+            at[2 + d] = col;
+        }
+        c.table.shown(c.table.table().index(&at))
+    };
+    let medians = match ind.measure {
+        Measure::MedianDays(days) => Some(days),
+        _ => None,
+    };
+    let rows = rows_at
+        .iter()
+        .map(|(label, place)| {
+            let count_of = |c: &Counted| columns.iter().map(|&col| cell(c, *place, col)).collect();
+            let pop: Vec<Option<u64>> = count_of(&population);
+            let mut row = Row {
+                place: label.clone(),
+                count: pop.clone(),
+                of: None,
+                percent: None,
+                median_days: None,
+            };
+            if let Some(num) = &numerator {
+                let n: Vec<Option<u64>> = count_of(num);
+                row.percent = Some(
+                    n.iter()
+                        .zip(&pop)
+                        .map(|(n, d)| match (n, d) {
+                            (Some(n), Some(d)) if *d > 0 => {
+                                Some((*n as f64 * 1000.0 / *d as f64).round() / 10.0)
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                );
+                row.count = n;
+                row.of = Some(pop);
+            } else if let Some(days) = medians {
+                // A median is shown only where the count of children it summarises is.
+                let m = match (pop[0], place) {
+                    (Some(_), Some(p)) => {
+                        let node = place_dim.label(*p).to_string();
+                        let mut v: Vec<i64> = facts
+                            .iter()
+                            .filter(|f| in_period(req, ind, f))
+                            .filter(|f| *p == 0 || district(f) == node)
+                            .filter_map(|f| days(f))
+                            .collect();
+                        median(&mut v)
+                    }
+                    _ => None,
+                };
+                row.median_days = Some(vec![m]);
+            }
+            row
+        })
+        .collect();
+    let withheld_cells =
+        population.table.hidden_count() + numerator.as_ref().map_or(0, |n| n.table.hidden_count());
+    Ok(IndicatorTable {
+        id: ind.id,
+        title: ind.title,
+        population: ind.population,
+        numerator: ind.numerator,
+        rule: ind.rule,
+        by: by_dim.map(|d| ind.breakdowns[d].name()),
+        columns: column_names,
+        rows,
+        withheld_cells,
+    })
+}
+
+fn in_period(req: &Request, ind: &Indicator, f: &Facts) -> bool {
+    (ind.date)(f).is_some_and(|d| req.period.contains(d))
+}
+
+fn median(v: &mut [i64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[mid] as f64
+    } else {
+        (v[mid - 1] + v[mid]) as f64 / 2.0
+    })
+}
+
+/// Counts the records that pass `keep` into a table of period × place × breakdowns, protected
+/// unless the request is exact.
+fn count(
+    req: &Request,
+    ind: &Indicator,
+    facts: &[&Facts],
+    places: &[String],
+    keep: fn(&Facts) -> bool,
+) -> Result<Counted, ReportError> {
+    let period_dim = match req.period.calendar_year() {
+        Some(y) if !req.exact => Dim::calendar_year(y),
+        _ => Dim::single("period", &req.period.label()),
+    };
+    let mut place_dim = Dim::single("district", "all");
+    for p in places {
+        place_dim.push(p, 0);
+    }
+    let mut dims = vec![period_dim, place_dim];
+    dims.extend(
+        ind.breakdowns
+            .iter()
+            .map(|b: &Breakdown| Dim::flat(b.name(), &b.values())),
+    );
+    let mut table = Table::new(dims);
+    for f in facts.iter().filter(|f| keep(f)) {
+        let Some(date) = (ind.date)(f) else { continue };
+        let leaf = if req.exact || req.period.calendar_year().is_none() {
+            req.period.contains(date).then_some(0)
+        } else {
+            table.dims()[0].month_of(date)
+        };
+        let Some(leaf) = leaf else { continue };
+        let place = table.dims()[1]
+            .find(&district(f))
+            .ok_or_else(|| ReportError::Shape("a district missing from its dimension".into()))?;
+        // A multiple choice counts under each of its values.
+        let values: Vec<Vec<usize>> = ind
+            .breakdowns
+            .iter()
+            .enumerate()
+            .map(|(d, b)| {
+                let dim = &table.dims()[2 + d];
+                b.read(f).iter().filter_map(|v| dim.find(v)).collect()
+            })
+            .collect();
+        let mut pick = vec![0; values.len()];
+        loop {
+            let mut at = vec![leaf, place];
+            at.extend(pick.iter().enumerate().map(|(d, &p)| values[d][p]));
+            table.add(&at, 1)?;
+            if !odometer(&mut pick, |d| values[d].len()) {
+                break;
+            }
+        }
+    }
+    let crossed: Vec<usize> = (2..table.dims().len()).collect();
+    table.limit_crossings(&crossed, 1);
+    let period_node = table.dims()[0].find(&req.period.label()).unwrap_or(0);
+    let table = if req.exact {
+        Suppressed::exact(table)
+    } else {
+        Suppressed::protect(table, THRESHOLD)
+    };
+    Ok(Counted { table, period_node })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse_and_bad_ones_name_the_field() {
+        assert_eq!(Period::parse("2026-06").unwrap(), Period::Month(2026, 6));
+        assert_eq!(Period::parse("2026-q2").unwrap(), Period::Quarter(2026, 2));
+        assert_eq!(Period::parse("2026").unwrap(), Period::Year(2026));
+        assert!(matches!(
+            Period::parse("2026-06-01..2026-06-15").unwrap(),
+            Period::Range(..)
+        ));
+        for bad in [
+            "2026-13",
+            "June",
+            "2026-Q5",
+            "2026-6",
+            "2026-06-15..2026-06-01",
+            "",
+        ] {
+            let e = Period::parse(bad).unwrap_err();
+            assert!(
+                matches!(
+                    &e,
+                    ReportError::BadField {
+                        field: "period",
+                        ..
+                    }
+                ),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_restricted_role_gets_no_range_of_days() {
+        let e =
+            Request::parse(Some("2026-06-01..2026-06-15"), None, None, None, false).unwrap_err();
+        assert!(e.to_string().starts_with("period:"), "{e}");
+        assert!(Request::parse(Some("2026-06-01..2026-06-15"), None, None, None, true).is_ok());
+        let e = Request::parse(Some("2026-06"), None, Some("shoe_size"), None, false).unwrap_err();
+        assert!(e.to_string().starts_with("by:"), "{e}");
+        let e = Request::parse(Some("2026-06"), None, None, Some("nope"), false).unwrap_err();
+        assert!(e.to_string().starts_with("indicator:"), "{e}");
+        let e = Request::parse(Some("2026-06"), Some("a\u{7}b"), None, None, false).unwrap_err();
+        assert!(e.to_string().starts_with("area:"), "{e}");
+    }
+
+    fn registered(district: &str, sex: &str, date: &str) -> Facts {
+        crate::indicators::tests::case(
+            serde_json::json!({"protection_status": "separated", "stage": "registered",
+                "sex": sex, "age": 12, "district": district, "registration_date": date}),
+            vec![],
+        )
+    }
+
+    #[test]
+    fn a_restricted_report_shows_no_count_under_eleven_and_an_exact_one_shows_all() {
+        let mut facts = Vec::new();
+        for i in 0..30 {
+            facts.push(registered(
+                "Barpeta",
+                if i % 2 == 0 { "female" } else { "male" },
+                "2026-06-10",
+            ));
+        }
+        for _ in 0..3 {
+            facts.push(registered("Dhubri", "female", "2026-06-12"));
+        }
+        facts.push(registered("Dhubri", "male", "2026-05-02"));
+        let ask = |exact| {
+            let req = Request::parse(
+                Some("2026-06"),
+                None,
+                Some("sex"),
+                Some("uasc_registered"),
+                exact,
+            )
+            .unwrap();
+            build(&req, &facts).unwrap()
+        };
+        let protected = ask(false);
+        let table = &protected.indicators[0];
+        assert_eq!(table.by, Some("sex"));
+        assert_eq!(table.columns.last().map(String::as_str), Some("total"));
+        for row in &table.rows {
+            for c in row.count.iter().flatten() {
+                assert!(*c >= THRESHOLD, "{} shows {c}", row.place);
+            }
+        }
+        let dhubri = table.rows.iter().find(|r| r.place == "Dhubri").unwrap();
+        assert!(dhubri.count.iter().all(Option::is_none), "{dhubri:?}");
+        assert!(table.withheld_cells > 0);
+        let exact = ask(true);
+        let dhubri = exact.indicators[0]
+            .rows
+            .iter()
+            .find(|r| r.place == "Dhubri")
+            .unwrap();
+        assert_eq!(
+            dhubri.count,
+            vec![Some(3), Some(0), Some(0), Some(0), Some(3)]
+        );
+        let all = exact.indicators[0].rows.last().unwrap();
+        assert_eq!(
+            (all.place.as_str(), all.count.last()),
+            ("all", Some(&Some(33)))
+        );
+    }
+}
