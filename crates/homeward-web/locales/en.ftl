@@ -158,6 +158,7 @@ chart-risk-title = Open cases by risk level
 dashboard-my-cases = My open cases, latest changes first
 dashboard-recent-cases = Open cases in your scope, latest changes first
 dashboard-create-only = Your role registers children and tracing requests. The case files are kept by caseworkers, who will follow up.
+dashboard-figures-only = Your role works with figures only: the indicators and the analysis, with counts under 11 withheld. No child's record opens for it.
 
 ## Users and audit
 users-title = Users

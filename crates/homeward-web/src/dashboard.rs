@@ -265,6 +265,8 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
     };
     let role_note = if viewer.can(Action::CaseList) {
         String::new()
+    } else if viewer.can(Action::AnalysisRead) {
+        tr.t("dashboard-figures-only")
     } else {
         tr.t("dashboard-create-only")
     };
