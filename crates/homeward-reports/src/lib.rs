@@ -9,8 +9,8 @@
 
 #![forbid(unsafe_code)]
 
-#[cfg(test)]
-mod attacker;
+#[cfg(any(test, feature = "attacker"))]
+pub mod attacker;
 pub mod indicators;
 pub mod kanon;
 pub mod protect;
