@@ -13,6 +13,7 @@
 pub mod attacker;
 pub mod indicators;
 pub mod kanon;
+pub mod listing;
 pub mod protect;
 pub mod report;
 pub mod table;

@@ -244,6 +244,14 @@ impl Table {
         }
     }
 
+    /// Publishes only the inner cells (no total of any dimension): a listing of counts.
+    pub fn publish_only_leaves(&mut self) {
+        for i in 0..self.values.len() {
+            let coords = self.coords(i);
+            self.published[i] = coords.iter().zip(&self.dims).all(|(&c, d)| d.is_leaf(c));
+        }
+    }
+
     /// The additivity equations: for every inner node of every dimension and every choice of
     /// nodes in the others, the node's cell minus its children's cells is 0. Each is a list of
     /// (cell, coefficient); an attacker knows all of them.

@@ -14,8 +14,9 @@ use axum::Json;
 use chrono::Utc;
 use homeward_auth::Action;
 use homeward_domain::catalogue::prevention::{CHECKPOINT_STATUS, REFERRAL_STATUS};
-use homeward_domain::prevention::{suppress, SUPPRESS_BELOW};
-use homeward_domain::{Document, RecordKind};
+use homeward_domain::{Document, FieldKind, RecordKind};
+use homeward_reports::listing::month_value_listing;
+use homeward_reports::THRESHOLD;
 use homeward_store::{NewEvent, OverdueVisit, PlainRecord};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -337,7 +338,7 @@ pub async fn overdue_visits(
 }
 
 /// Counts of one value by month.
-type Table = BTreeMap<(String, String), i64>;
+type Table = BTreeMap<(String, String), u64>;
 
 fn month(r: &PlainRecord, date_field: &str) -> String {
     r.fields
@@ -367,8 +368,9 @@ fn count_values(records: &[PlainRecord], date_field: &str, field: &str, table: &
 }
 
 /// Who recruits and why, by month, from the plain fields of incidents, home visits and
-/// checkpoint logs in the caller's scope. Counts under [`SUPPRESS_BELOW`] are withheld (null)
-/// for roles below supervisor, so no small group of children can be singled out.
+/// checkpoint logs in the caller's scope. Below supervisor every count under [`THRESHOLD`]
+/// (zero included) is withheld (null) and rare routes are not named, so no small group of
+/// children can be singled out (`homeward_reports::listing`).
 pub async fn recruitment_analysis(
     auth: Authorized<act::AnalysisRead>,
     State(state): State<AppState>,
@@ -431,19 +433,31 @@ pub async fn recruitment_tables(
             }
         }
     }
+    // The fixed values of each table; routes are free labels.
+    let values = |name: &str| -> Option<&'static [&'static str]> {
+        let (kind, field) = match name {
+            "vulnerability_factors" => (RecordKind::HomeVisit, "risk_items"),
+            "routes" => return None,
+            other => (RecordKind::Incident, other),
+        };
+        match kind.field(field)?.kind {
+            FieldKind::Choice(v) | FieldKind::Choices(v) => Some(v),
+            _ => None,
+        }
+    };
     let tables: BTreeMap<&str, Vec<Value>> = tables
         .into_iter()
         .map(|(name, t)| {
-            let rows = t
+            let rows = month_value_listing(&t, values(name), exact)
                 .into_iter()
-                .map(|((month, value), count)| json!({"month": month, "value": value, "count": suppress(count, exact)}))
+                .map(|r| json!({"month": r.month, "value": r.value, "count": r.count}))
                 .collect();
             (name, rows)
         })
         .collect();
     Ok(json!({
         "exact": exact,
-        "suppress_below": SUPPRESS_BELOW,
+        "suppress_below": THRESHOLD,
         "tables": tables,
     }))
 }
