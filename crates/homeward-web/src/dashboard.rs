@@ -184,6 +184,11 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
     );
     add(
         viewer.can(Action::AnalysisRead),
+        "/reports/indicators",
+        "nav-indicators",
+    );
+    add(
+        viewer.can(Action::AnalysisRead),
         "/analysis/recruitment",
         "nav-analysis",
     );

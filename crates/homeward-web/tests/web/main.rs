@@ -308,6 +308,34 @@ async fn an_analyst_opens_no_childs_record_and_is_offered_no_link_to_one() {
     assert!(!home.contains("href=\"/tracing-requests"), "{home}");
     assert!(home.contains("figures only"), "{home}");
     assert!(home.contains("href=\"/analysis/recruitment\""), "{home}");
+    assert!(home.contains("href=\"/reports/indicators\""), "{home}");
+    // Their view of the programme: the indicators, this month's child withheld as one of
+    // fewer than 11; a supervisor sees the exact count.
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let (status, page) = an
+        .get(&format!("/reports/indicators?period={month}&by=sex"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Unaccompanied and separated children registered"),
+        "{page}"
+    );
+    assert!(page.contains("<em>fewer than 11</em>"), "{page}");
+    assert!(!page.contains("রহিম") && !page.contains(&reference));
+    let (status, page) = an.get("/reports/indicators?period=2026-13").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains("role=\"alert\"") && page.contains("not a month"),
+        "{page}"
+    );
+    let (_, page) = server
+        .login("sup_a")
+        .await
+        .get(&format!(
+            "/reports/indicators?period={month}&indicator=uasc_registered"
+        ))
+        .await;
+    assert!(!page.contains("<em>fewer than 11</em>"), "{page}");
     for path in [
         format!("/cases/{reference}"),
         "/cases".to_string(),
