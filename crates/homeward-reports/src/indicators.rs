@@ -72,29 +72,40 @@ impl Breakdown {
         }
     }
 
-    /// Its values, `unknown` last where the field may be missing.
-    pub fn values(&self) -> Vec<String> {
-        let fixed: &[&str] = match self {
+    /// Its fixed values (without the `unknown` every breakdown also has).
+    fn known(&self) -> &'static [&'static str] {
+        match self {
             Self::Sex => SEX,
             Self::AgeBand => AGE_BANDS,
             Self::Category(_, values, _) => values,
-        };
-        let mut v: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
+        }
+    }
+
+    /// Its values, `unknown` last where the field may be missing.
+    pub fn values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.known().iter().map(|s| s.to_string()).collect();
         if !v.iter().any(|s| s == "unknown") {
             v.push("unknown".into());
         }
         v
     }
 
-    /// The values a record counts under (a multiple choice counts under each).
+    /// The values a record counts under (a multiple choice counts under each); a value not in
+    /// the list, or none, counts as `unknown`.
     pub fn read(&self, f: &Facts) -> Vec<String> {
         let got = match self {
-            Self::Sex => text(f, sex_field(f)).into_iter().collect(),
+            Self::Sex => text(f, sex_field(f))
+                .map(str::to_string)
+                .into_iter()
+                .collect(),
             Self::AgeBand => vec![age_band(f).to_string()],
             Self::Category(_, _, read) => read(f),
         };
-        let known = self.values();
-        let mut out: Vec<String> = got.into_iter().filter(|v| known.contains(v)).collect();
+        let known = self.known();
+        let mut out: Vec<String> = got
+            .into_iter()
+            .filter(|v| known.contains(&v.as_str()))
+            .collect();
         if out.is_empty() {
             out.push("unknown".into());
         }
@@ -138,13 +149,12 @@ pub struct Indicator {
     pub breakdowns: &'static [Breakdown],
 }
 
-fn text<'a>(f: &'a Facts, field: &str) -> Option<String> {
+fn text<'a>(f: &'a Facts, field: &str) -> Option<&'a str> {
     f.fields
         .get(field)
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s: &'a str| s.to_string())
 }
 
 fn choices(f: &Facts, field: &str) -> Vec<String> {
@@ -161,11 +171,17 @@ fn choices(f: &Facts, field: &str) -> Vec<String> {
 
 /// A date from a `YYYY-MM-DD` or RFC 3339 text.
 pub fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+    // By hand: reports read many dates, and a format string is parsed anew on each call.
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> { s.get(r)?.parse().ok() };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 fn day(f: &Facts, field: &str) -> Option<NaiveDate> {
-    text(f, field).as_deref().and_then(parse_day)
+    text(f, field).and_then(parse_day)
 }
 
 fn sex_field(f: &Facts) -> &'static str {
@@ -192,29 +208,28 @@ fn age_band(f: &Facts) -> &'static str {
 }
 
 /// The district a record counts in (`unknown` when none is recorded).
-pub fn district(f: &Facts) -> String {
-    text(f, "district").unwrap_or_else(|| "unknown".into())
+pub fn district(f: &Facts) -> &str {
+    text(f, "district").unwrap_or("unknown")
 }
 
 /// Gives each home visit its household's district (visits record the household only).
 pub fn attach_household_districts(visits: &mut [Facts], households: &[Facts]) {
+    let district_of: std::collections::HashMap<&str, &str> = households
+        .iter()
+        .filter_map(|h| Some((h.reference.as_str(), text(h, "district")?)))
+        .collect();
     for v in visits {
-        let home = text(v, "household");
-        if let Some(h) = households
-            .iter()
-            .find(|h| Some(&h.reference) == home.as_ref())
-        {
-            if let Some(d) = text(h, "district") {
-                v.fields.insert("district".into(), Value::String(d));
-            }
+        let d = text(v, "household").and_then(|home| district_of.get(home));
+        if let Some(d) = d.map(|d| d.to_string()) {
+            v.fields.insert("district".into(), Value::String(d));
         }
     }
 }
 
 /// A registered child: unaccompanied or separated, past identification, not a duplicate.
 fn uasc_registered(f: &Facts) -> bool {
-    text(f, "protection_status").is_some_and(|s| PROTECTION_STATUS.contains(&s.as_str()))
-        && text(f, "stage").as_deref() != Some("identified")
+    text(f, "protection_status").is_some_and(|s| PROTECTION_STATUS.contains(&s))
+        && text(f, "stage") != Some("identified")
         && f.status != "duplicate"
         && text(f, "merged_into").is_none()
 }
@@ -373,7 +388,7 @@ pub const INDICATORS: &[Indicator] = &[
         counts: |f| uasc_registered(f) && text(f, "care_arrangements_type").is_some(),
         date: registered_on,
         measure: Measure::Share(|f| {
-            text(f, "care_arrangements_type").is_some_and(|c| FAMILY_BASED_CARE.contains(&c.as_str()))
+            text(f, "care_arrangements_type").is_some_and(|c| FAMILY_BASED_CARE.contains(&c))
         }),
         breakdowns: CHILD,
     },
@@ -388,7 +403,7 @@ pub const INDICATORS: &[Indicator] = &[
         date: registered_on,
         measure: Measure::Share(|f| {
             choices(f, "documents_held").iter().any(|d| IDENTITY_DOCUMENTS.contains(&d.as_str()))
-                || text(f, "birth_registration").as_deref() == Some("issued")
+                || text(f, "birth_registration")== Some("issued")
         }),
         breakdowns: CHILD,
     },
@@ -413,7 +428,7 @@ pub const INDICATORS: &[Indicator] = &[
         rule: "dated by last_visit_date; risk_level as the visit's checklist scored it",
         counts: |f| day(f, "last_visit_date").is_some(),
         date: |f| day(f, "last_visit_date"),
-        measure: Measure::Share(|f| text(f, "risk_level").as_deref() == Some("high")),
+        measure: Measure::Share(|f| text(f, "risk_level")== Some("high")),
         breakdowns: &[],
     },
     Indicator {
@@ -453,7 +468,7 @@ pub const INDICATORS: &[Indicator] = &[
         counts: |_| true,
         date: |f| day(f, "log_date"),
         measure: Measure::Share(|f| {
-            text(f, "cp_family_unaware_or_no_contact").as_deref() == Some("no")
+            text(f, "cp_family_unaware_or_no_contact")== Some("no")
                 || f.status == "handed_to_family"
         }),
         breakdowns: CHILD,

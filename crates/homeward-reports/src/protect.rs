@@ -29,26 +29,49 @@ pub const THRESHOLD: u64 = 11;
 /// A ±1 pattern over one dimension's nodes that keeps its additivity equations.
 type Move = Vec<(usize, i64)>;
 
-/// Every move of a dimension: `+a` with its totals for each leaf, and `+a −b` for each pair.
-fn moves(dim: &Dim) -> Vec<Move> {
-    let leaves = dim.leaves();
-    let mut out: Vec<Move> = leaves
-        .iter()
-        .map(|&a| dim.chain(a).into_iter().map(|n| (n, 1)).collect())
-        .collect();
-    for (i, &a) in leaves.iter().enumerate() {
-        for &b in &leaves[i + 1..] {
-            let (ca, cb) = (dim.chain(a), dim.chain(b));
-            let mut m: Move = ca
+/// How many leaves, the largest first, a node's moves are built from on each side: the largest
+/// partners are the likeliest to hold 11 to lower, and a short list keeps the search fast on
+/// tables of many districts. Any box found is sound; the list only decides how many are tried.
+const PARTNERS: usize = 3;
+
+/// For each node of a dimension, the moves through it that the search tries: `+a` with its
+/// totals for the largest leaves `a` under the node, and `+a −b` with the largest leaves `b`
+/// outside it. The first kind only raises cells, so a box of them always qualifies.
+fn node_moves(dim: &Dim, margin: &[u64]) -> Vec<Vec<Move>> {
+    let chain = |a: usize| -> Move { dim.chain(a).into_iter().map(|n| (n, 1)).collect() };
+    let swap = |a: usize, b: usize| -> Move {
+        let (ca, cb) = (dim.chain(a), dim.chain(b));
+        let mut m: Move = ca
+            .iter()
+            .filter(|n| !cb.contains(n))
+            .map(|&n| (n, 1))
+            .collect();
+        m.extend(cb.iter().filter(|n| !ca.contains(n)).map(|&n| (n, -1)));
+        m
+    };
+    let mut leaves = dim.leaves();
+    leaves.sort_by_key(|&l| (std::cmp::Reverse(margin[l]), l));
+    (0..dim.len())
+        .map(|n| {
+            let under: Vec<usize> = leaves
                 .iter()
-                .filter(|n| !cb.contains(n))
-                .map(|&n| (n, 1))
+                .copied()
+                .filter(|&l| dim.under(l, n))
+                .take(PARTNERS)
                 .collect();
-            m.extend(cb.iter().filter(|n| !ca.contains(n)).map(|&n| (n, -1)));
-            out.push(m);
-        }
-    }
-    out
+            let outside: Vec<usize> = leaves
+                .iter()
+                .copied()
+                .filter(|&l| !dim.under(l, n))
+                .take(PARTNERS)
+                .collect();
+            let mut moves: Vec<Move> = under.iter().map(|&a| chain(a)).collect();
+            for &a in &under {
+                moves.extend(outside.iter().map(|&b| swap(a, b)));
+            }
+            moves
+        })
+        .collect()
 }
 
 /// A table as it may be shown: its counts, and which are withheld.
@@ -79,7 +102,19 @@ impl Suppressed {
     /// cell can move by `threshold` without changing a shown figure (see the module docs).
     pub fn protect(table: Table, threshold: u64) -> Self {
         let mut s = Self::primary_only(table, threshold);
-        let moves: Vec<Vec<Move>> = s.table.dims().iter().map(moves).collect();
+        let moves: Vec<Vec<Vec<Move>>> = (0..s.table.dims().len())
+            .map(|d| {
+                let dim = &s.table.dims()[d];
+                let margin: Vec<u64> = (0..dim.len())
+                    .map(|n| {
+                        let mut at = vec![0; s.table.dims().len()];
+                        at[d] = n;
+                        s.table.value(s.table.index(&at))
+                    })
+                    .collect();
+                node_moves(dim, &margin)
+            })
+            .collect();
         let mut safe = vec![false; s.table.len()];
         let mut order: Vec<usize> = (0..s.table.len()).filter(|&i| s.hidden[i]).collect();
         order.sort_by_key(|&i| (s.table.value(i), i));
@@ -99,17 +134,13 @@ impl Suppressed {
     }
 
     /// The cells of the cheapest box through `cell` that can move by `threshold`.
-    fn best_box(&self, cell: usize, moves: &[Vec<Move>], threshold: u64) -> Vec<usize> {
+    fn best_box(&self, cell: usize, moves: &[Vec<Vec<Move>>], threshold: u64) -> Vec<usize> {
         let t = &self.table;
         let at = t.coords(cell);
         let candidates: Vec<Vec<&Move>> = moves
             .iter()
             .zip(&at)
-            .map(|(ms, &n)| {
-                ms.iter()
-                    .filter(|m| m.iter().any(|&(x, _)| x == n))
-                    .collect()
-            })
+            .map(|(per_node, &n)| per_node[n].iter().collect())
             .collect();
         let mut best: Option<(u64, Vec<usize>)> = None;
         let mut pick = vec![0usize; candidates.len()];
@@ -119,9 +150,11 @@ impl Suppressed {
                 .enumerate()
                 .map(|(d, &p)| candidates[d][p])
                 .collect();
-            if let Some((cost, cells)) = self.box_cost(cell, &at, &chosen, threshold) {
-                if best.as_ref().is_none_or(|(b, _)| cost < *b) {
-                    best = Some((cost, cells));
+            let bound = best.as_ref().map(|(b, _)| *b);
+            if let Some((cost, cells)) = self.box_cost(cell, &at, &chosen, threshold, bound) {
+                best = Some((cost, cells));
+                if cost == 0 {
+                    break;
                 }
             }
             if !odometer(&mut pick, |d| candidates[d].len()) {
@@ -133,13 +166,14 @@ impl Suppressed {
     }
 
     /// What a box would newly withhold, or `None` when it would lower a cell under
-    /// `threshold` (then it cannot move the cell by `threshold`).
+    /// `threshold` (then it cannot move the cell by `threshold`) or would cost `bound` or more.
     fn box_cost(
         &self,
         cell: usize,
         at: &[usize],
         chosen: &[&Move],
         threshold: u64,
+        bound: Option<u64>,
     ) -> Option<(u64, Vec<usize>)> {
         let t = &self.table;
         let sign_at: i64 = chosen
@@ -168,6 +202,9 @@ impl Suppressed {
             }
             if idx != cell && t.is_published(idx) && !self.hidden[idx] {
                 cost += (v + 1) * (1 + 3 * totals);
+                if bound.is_some_and(|b| cost >= b) {
+                    return None;
+                }
             }
             cells.push(idx);
             if !odometer(&mut pick, |d| chosen[d].len()) {

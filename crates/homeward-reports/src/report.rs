@@ -8,7 +8,7 @@
 //! scope and the area, and every breakdown: whatever period, area or breakdown is asked, the
 //! figures come from the same protected table, so asking twice and subtracting gains nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -297,16 +297,16 @@ fn indicator_table(
 ) -> Result<IndicatorTable, ReportError> {
     // The places are those of the whole scope, whatever the area, so the protected table is the
     // same for every area asked.
-    let places: BTreeSet<String> = facts.iter().map(|f| district(f)).collect();
+    let places: BTreeSet<String> = facts.iter().map(|f| district(f).to_string()).collect();
     let places: Vec<String> = places.into_iter().collect();
     let by_dim = req
         .by
         .and_then(|b| ind.breakdowns.iter().position(|x| x.name() == b));
-    let population = count(req, ind, facts, &places, |_| true)?;
-    let numerator = match ind.measure {
-        Measure::Share(num) => Some(count(req, ind, facts, &places, num)?),
+    let share = match ind.measure {
+        Measure::Share(num) => Some(num),
         _ => None,
     };
+    let (population, numerator) = count(req, ind, facts, &places, share)?;
     let t = population.table.table();
     let place_dim = &t.dims()[1];
     let rows_at: Vec<(String, Option<usize>)> = match &req.area {
@@ -431,15 +431,15 @@ fn median(v: &mut [i64]) -> Option<f64> {
     })
 }
 
-/// Counts the records that pass `keep` into a table of period × place × breakdowns, protected
-/// unless the request is exact.
+/// Counts the records into a table of period × place × breakdowns, and those that pass
+/// `numerator` into a second one, each protected unless the request is exact.
 fn count(
     req: &Request,
     ind: &Indicator,
     facts: &[&Facts],
     places: &[String],
-    keep: fn(&Facts) -> bool,
-) -> Result<Counted, ReportError> {
+    numerator: Option<fn(&Facts) -> bool>,
+) -> Result<(Counted, Option<Counted>), ReportError> {
     let period_dim = match req.period.calendar_year() {
         Some(y) if !req.exact => Dim::calendar_year(y),
         _ => Dim::single("period", &req.period.label()),
@@ -455,16 +455,22 @@ fn count(
             .map(|b: &Breakdown| Dim::flat(b.name(), &b.values())),
     );
     let mut table = Table::new(dims);
-    for f in facts.iter().filter(|f| keep(f)) {
+    let mut num_table = numerator.map(|_| table.clone());
+    let lookups: Vec<HashMap<String, usize>> = table.dims().iter().map(Dim::lookup).collect();
+    let unknown: Vec<usize> = lookups
+        .iter()
+        .map(|l| l.get("unknown").copied().unwrap_or(0))
+        .collect();
+    let calendar = req.period.calendar_year().filter(|_| !req.exact);
+    for f in facts {
         let Some(date) = (ind.date)(f) else { continue };
-        let leaf = if req.exact || req.period.calendar_year().is_none() {
-            req.period.contains(date).then_some(0)
-        } else {
-            table.dims()[0].month_of(date)
+        let leaf = match calendar {
+            Some(year) => Dim::month_of(year, date),
+            None => req.period.contains(date).then_some(0),
         };
         let Some(leaf) = leaf else { continue };
-        let place = table.dims()[1]
-            .find(&district(f))
+        let place = *lookups[1]
+            .get(district(f))
             .ok_or_else(|| ReportError::Shape("a district missing from its dimension".into()))?;
         // A multiple choice counts under each of its values.
         let values: Vec<Vec<usize>> = ind
@@ -472,29 +478,47 @@ fn count(
             .iter()
             .enumerate()
             .map(|(d, b)| {
-                let dim = &table.dims()[2 + d];
-                b.read(f).iter().filter_map(|v| dim.find(v)).collect()
+                b.read(f)
+                    .iter()
+                    .map(|v| {
+                        lookups[2 + d]
+                            .get(v.as_str())
+                            .copied()
+                            .unwrap_or(unknown[2 + d])
+                    })
+                    .collect()
             })
             .collect();
         let mut pick = vec![0; values.len()];
+        let mut at = vec![leaf, place];
+        at.extend(values.iter().map(|v| v[0]));
         loop {
-            let mut at = vec![leaf, place];
-            at.extend(pick.iter().enumerate().map(|(d, &p)| values[d][p]));
+            for (d, &p) in pick.iter().enumerate() {
+                at[2 + d] = values[d][p];
+            }
             table.add(&at, 1)?;
+            if let (Some(t), Some(num)) = (num_table.as_mut(), numerator) {
+                if num(f) {
+                    t.add(&at, 1)?;
+                }
+            }
             if !odometer(&mut pick, |d| values[d].len()) {
                 break;
             }
         }
     }
-    let crossed: Vec<usize> = (2..table.dims().len()).collect();
-    table.limit_crossings(&crossed, 1);
     let period_node = table.dims()[0].find(&req.period.label()).unwrap_or(0);
-    let table = if req.exact {
-        Suppressed::exact(table)
-    } else {
-        Suppressed::protect(table, THRESHOLD)
+    let finish = |mut table: Table| {
+        let crossed: Vec<usize> = (2..table.dims().len()).collect();
+        table.limit_crossings(&crossed, 1);
+        let table = if req.exact {
+            Suppressed::exact(table)
+        } else {
+            Suppressed::protect(table, THRESHOLD)
+        };
+        Counted { table, period_node }
     };
-    Ok(Counted { table, period_node })
+    Ok((finish(table), num_table.map(finish)))
 }
 
 #[cfg(test)]

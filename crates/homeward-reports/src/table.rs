@@ -9,6 +9,8 @@
 //! breakdown is not at its total. Unpublished cells still exist (an attacker may reason about
 //! them) but are never shown.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::ReportError;
@@ -123,9 +125,20 @@ impl Dim {
         self.chain(node).contains(&ancestor)
     }
 
-    /// The calendar leaf (month) a date falls in, when this is a [`Dim::calendar_year`].
-    pub fn month_of(&self, date: NaiveDate) -> Option<usize> {
-        self.find(&format!("{}-{:02}", date.year(), date.month()))
+    /// Every label with its node, for looking many up.
+    pub fn lookup(&self) -> HashMap<String, usize> {
+        self.labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), i))
+            .collect()
+    }
+
+    /// The leaf (month) of a [`Dim::calendar_year`] of `year` that a date falls in.
+    pub fn month_of(year: i32, date: NaiveDate) -> Option<usize> {
+        // The year, then each quarter followed by its three months.
+        let m = date.month0() as usize;
+        (date.year() == year).then_some(1 + (m / 3) * 4 + 1 + m % 3)
     }
 }
 
@@ -303,6 +316,15 @@ mod tests {
         assert_eq!(t.value(t.index(&[q2, 0])), 3);
         assert_eq!(t.value(t.index(&[0, 0])), 3);
         assert_eq!(t.value(t.index(&[0, 1])), 0);
+        for m in 1..=12 {
+            let d = NaiveDate::from_ymd_opt(2026, m, 15).unwrap();
+            let label = format!("2026-{m:02}");
+            assert_eq!(Dim::month_of(2026, d), t.dims()[0].find(&label), "{label}");
+        }
+        assert_eq!(
+            Dim::month_of(2025, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+            None
+        );
         assert!(t.add(&[q2, 2], 1).is_err(), "a quarter is not a leaf");
         for eq in t.equations() {
             let sum: i64 = eq.iter().map(|&(c, k)| k * t.value(c) as i64).sum();
