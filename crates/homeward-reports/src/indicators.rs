@@ -158,7 +158,13 @@ fn text<'a>(f: &'a Facts, field: &str) -> Option<&'a str> {
 }
 
 fn choices(f: &Facts, field: &str) -> Vec<String> {
-    match f.fields.get(field) {
+    values_of(&f.fields, field)
+}
+
+/// The values of a choice or multiple-choice field (none when missing): what a record counts
+/// under.
+pub fn values_of(fields: &Document, field: &str) -> Vec<String> {
+    match fields.get(field) {
         Some(Value::String(s)) => vec![s.clone()],
         Some(Value::Array(items)) => items
             .iter()

@@ -15,6 +15,7 @@ use chrono::Utc;
 use homeward_auth::Action;
 use homeward_domain::catalogue::prevention::{CHECKPOINT_STATUS, REFERRAL_STATUS};
 use homeward_domain::{Document, FieldKind, RecordKind};
+use homeward_reports::indicators::values_of;
 use homeward_reports::listing::month_value_listing;
 use homeward_reports::THRESHOLD;
 use homeward_store::{NewEvent, OverdueVisit, PlainRecord};
@@ -352,16 +353,7 @@ fn month(r: &PlainRecord, date_field: &str) -> String {
 
 fn count_values(records: &[PlainRecord], date_field: &str, field: &str, table: &mut Table) {
     for r in records {
-        let values: Vec<String> = match r.fields.get(field) {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-            _ => continue,
-        };
-        for v in values {
+        for v in values_of(&r.fields, field) {
             *table.entry((month(r, date_field), v)).or_default() += 1;
         }
     }
