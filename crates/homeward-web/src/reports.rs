@@ -183,7 +183,7 @@ pub async fn indicators(
         area: area.clone(),
         by: by.clone(),
         indicator: None,
-        purpose: Some("indicators page".into()),
+        purpose: None,
     };
     let withheld = tr.t_n("analysis-withheld", homeward_reports::THRESHOLD as i64);
     let (status, error, tables, exact) =
