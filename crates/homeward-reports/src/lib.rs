@@ -11,9 +11,11 @@
 
 #[cfg(any(test, feature = "attacker"))]
 pub mod attacker;
+mod facts;
 pub mod indicators;
 pub mod kanon;
 pub mod listing;
+pub mod population;
 pub mod protect;
 pub mod report;
 pub mod table;

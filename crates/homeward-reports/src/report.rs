@@ -266,6 +266,7 @@ impl Report {
 }
 
 /// A counted table with the protection the request calls for.
+#[derive(Clone)]
 struct Counted {
     table: Suppressed,
     period_node: usize,
@@ -274,12 +275,15 @@ struct Counted {
 /// Builds the report from the plain facts of the records of every kind the indicators need.
 pub fn build(req: &Request, facts: &[Facts]) -> Result<Report, ReportError> {
     let mut out = Vec::new();
+    // One protected table per population: indicators that count the same children show the
+    // same figures withheld alike.
+    let mut populations: HashMap<&'static str, Counted> = HashMap::new();
     for ind in &req.indicators {
         let mine: Vec<&Facts> = facts
             .iter()
-            .filter(|f| f.kind == ind.source && (ind.counts)(f))
+            .filter(|f| f.kind == ind.population.source && (ind.population.counts)(f))
             .collect();
-        out.push(indicator_table(req, ind, &mine)?);
+        out.push(indicator_table(req, ind, &mine, &mut populations)?);
     }
     Ok(Report {
         period: req.period.label(),
@@ -294,6 +298,7 @@ fn indicator_table(
     req: &Request,
     ind: &'static Indicator,
     facts: &[&Facts],
+    populations: &mut HashMap<&'static str, Counted>,
 ) -> Result<IndicatorTable, ReportError> {
     // The places are those of the whole scope, whatever the area, so the protected table is the
     // same for every area asked.
@@ -301,12 +306,22 @@ fn indicator_table(
     let places: Vec<String> = places.into_iter().collect();
     let by_dim = req
         .by
-        .and_then(|b| ind.breakdowns.iter().position(|x| x.name() == b));
+        .and_then(|b| ind.population.breakdowns.iter().position(|x| x.name() == b));
     let share = match ind.measure {
         Measure::Share(num) => Some(num),
         _ => None,
     };
     let (population, numerator) = count(req, ind, facts, &places, share)?;
+    let finish = |c: Uncounted| finish(req, c);
+    let population = match populations.get(ind.population.id) {
+        Some(done) => done.clone(),
+        None => {
+            let done = finish(population);
+            populations.insert(ind.population.id, done.clone());
+            done
+        }
+    };
+    let numerator = numerator.map(finish);
     let t = population.table.table();
     let place_dim = &t.dims()[1];
     let rows_at: Vec<(String, Option<usize>)> = match &req.area {
@@ -404,10 +419,10 @@ fn indicator_table(
     Ok(IndicatorTable {
         id: ind.id,
         title: ind.title,
-        population: ind.population,
+        population: ind.population.description,
         numerator: ind.numerator,
         rule: ind.rule,
-        by: by_dim.map(|d| ind.breakdowns[d].name()),
+        by: by_dim.map(|d| ind.population.breakdowns[d].name()),
         columns: column_names,
         rows,
         withheld_cells,
@@ -415,7 +430,7 @@ fn indicator_table(
 }
 
 fn in_period(req: &Request, ind: &Indicator, f: &Facts) -> bool {
-    (ind.date)(f).is_some_and(|d| req.period.contains(d))
+    (ind.population.date)(f).is_some_and(|d| req.period.contains(d))
 }
 
 fn median(v: &mut [i64]) -> Option<f64> {
@@ -432,14 +447,14 @@ fn median(v: &mut [i64]) -> Option<f64> {
 }
 
 /// Counts the records into a table of period × place × breakdowns, and those that pass
-/// `numerator` into a second one, each protected unless the request is exact.
+/// `numerator` into a second one.
 fn count(
     req: &Request,
     ind: &Indicator,
     facts: &[&Facts],
     places: &[String],
     numerator: Option<fn(&Facts) -> bool>,
-) -> Result<(Counted, Option<Counted>), ReportError> {
+) -> Result<(Uncounted, Option<Uncounted>), ReportError> {
     let period_dim = match req.period.calendar_year() {
         Some(y) if !req.exact => Dim::calendar_year(y),
         _ => Dim::single("period", &req.period.label()),
@@ -450,7 +465,8 @@ fn count(
     }
     let mut dims = vec![period_dim, place_dim];
     dims.extend(
-        ind.breakdowns
+        ind.population
+            .breakdowns
             .iter()
             .map(|b: &Breakdown| Dim::flat(b.name(), &b.values())),
     );
@@ -463,7 +479,9 @@ fn count(
         .collect();
     let calendar = req.period.calendar_year().filter(|_| !req.exact);
     for f in facts {
-        let Some(date) = (ind.date)(f) else { continue };
+        let Some(date) = (ind.population.date)(f) else {
+            continue;
+        };
         let leaf = match calendar {
             Some(year) => Dim::month_of(year, date),
             None => req.period.contains(date).then_some(0),
@@ -474,6 +492,7 @@ fn count(
             .ok_or_else(|| ReportError::Shape("a district missing from its dimension".into()))?;
         // A multiple choice counts under each of its values.
         let values: Vec<Vec<usize>> = ind
+            .population
             .breakdowns
             .iter()
             .enumerate()
@@ -508,17 +527,32 @@ fn count(
         }
     }
     let period_node = table.dims()[0].find(&req.period.label()).unwrap_or(0);
-    let finish = |mut table: Table| {
-        let crossed: Vec<usize> = (2..table.dims().len()).collect();
-        table.limit_crossings(&crossed, 1);
-        let table = if req.exact {
-            Suppressed::exact(table)
-        } else {
-            Suppressed::protect(table, THRESHOLD)
-        };
-        Counted { table, period_node }
+    Ok((
+        Uncounted { table, period_node },
+        num_table.map(|table| Uncounted { table, period_node }),
+    ))
+}
+
+/// A counted table not yet protected.
+struct Uncounted {
+    table: Table,
+    period_node: usize,
+}
+
+/// Protects a counted table as the request calls for.
+fn finish(req: &Request, c: Uncounted) -> Counted {
+    let mut table = c.table;
+    let crossed: Vec<usize> = (2..table.dims().len()).collect();
+    table.limit_crossings(&crossed, 1);
+    let table = if req.exact {
+        Suppressed::exact(table)
+    } else {
+        Suppressed::protect(table, THRESHOLD)
     };
-    Ok((finish(table), num_table.map(finish)))
+    Counted {
+        table,
+        period_node: c.period_node,
+    }
 }
 
 #[cfg(test)]
@@ -630,5 +664,37 @@ mod tests {
             (all.place.as_str(), all.count.last()),
             ("all", Some(&Some(33)))
         );
+    }
+
+    #[test]
+    fn indicators_of_one_population_withhold_alike() {
+        let mut facts = Vec::new();
+        for i in 0..40 {
+            let d = if i % 7 == 0 { "Dhubri" } else { "Barpeta" };
+            facts.push(registered(
+                d,
+                if i % 3 == 0 { "female" } else { "male" },
+                "2026-06-10",
+            ));
+        }
+        let req = Request::parse(
+            Some("2026-06"),
+            None,
+            Some("sex"),
+            Some("uasc_registered,tracing_started,reunified"),
+            false,
+        )
+        .unwrap();
+        let report = build(&req, &facts).unwrap();
+        let counts: Vec<Vec<Option<u64>>> = report.indicators[0]
+            .rows
+            .iter()
+            .map(|r| r.count.clone())
+            .collect();
+        for share in &report.indicators[1..] {
+            let of: Vec<Vec<Option<u64>>> =
+                share.rows.iter().map(|r| r.of.clone().unwrap()).collect();
+            assert_eq!(of, counts, "{}", share.id);
+        }
     }
 }

@@ -157,8 +157,8 @@ pub async fn indicator_report(
     let ctx = caller.context();
     let mut kinds: Vec<RecordKind> = Vec::new();
     for i in &req.indicators {
-        if !kinds.contains(&i.source) {
-            kinds.push(i.source);
+        if !kinds.contains(&i.population.source) {
+            kinds.push(i.population.source);
         }
     }
     if kinds.contains(&RecordKind::HomeVisit) && !kinds.contains(&RecordKind::Household) {
