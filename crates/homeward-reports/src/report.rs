@@ -8,9 +8,10 @@
 //! scope and the area, and every breakdown: whatever period, area or breakdown is asked, the
 //! figures come from the same protected table, so asking twice and subtracting gains nothing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use homeward_domain::RecordKind;
 use serde::Serialize;
 
 use crate::indicators::{district, Breakdown, Facts, Indicator, Measure, INDICATORS};
@@ -278,12 +279,36 @@ pub fn build(req: &Request, facts: &[Facts]) -> Result<Report, ReportError> {
     // One protected table per population: indicators that count the same children show the
     // same figures withheld alike.
     let mut populations: HashMap<&'static str, Counted> = HashMap::new();
+    // The places are every district that records of the kind carry in the caller's scope,
+    // whatever the area, period or population: the same count always lands in a table of the
+    // same shape, and so is withheld alike wherever it appears.
+    let mut places: HashMap<RecordKind, Vec<String>> = HashMap::new();
+    for f in facts {
+        places
+            .entry(f.kind)
+            .or_default()
+            .push(district(f).to_string());
+    }
+    for p in places.values_mut() {
+        p.sort_unstable();
+        p.dedup();
+    }
     for ind in &req.indicators {
         let mine: Vec<&Facts> = facts
             .iter()
             .filter(|f| f.kind == ind.population.source && (ind.population.counts)(f))
             .collect();
-        out.push(indicator_table(req, ind, &mine, &mut populations)?);
+        let kind_places = places
+            .get(&ind.population.source)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        out.push(indicator_table(
+            req,
+            ind,
+            &mine,
+            kind_places,
+            &mut populations,
+        )?);
     }
     Ok(Report {
         period: req.period.label(),
@@ -298,12 +323,9 @@ fn indicator_table(
     req: &Request,
     ind: &'static Indicator,
     facts: &[&Facts],
+    places: &[String],
     populations: &mut HashMap<&'static str, Counted>,
 ) -> Result<IndicatorTable, ReportError> {
-    // The places are those of the whole scope, whatever the area, so the protected table is the
-    // same for every area asked.
-    let places: BTreeSet<String> = facts.iter().map(|f| district(f).to_string()).collect();
-    let places: Vec<String> = places.into_iter().collect();
     let by_dim = req
         .by
         .and_then(|b| ind.population.breakdowns.iter().position(|x| x.name() == b));
@@ -311,7 +333,7 @@ fn indicator_table(
         Measure::Share(num) => Some(num),
         _ => None,
     };
-    let (population, numerator) = count(req, ind, facts, &places, share)?;
+    let (population, numerator) = count(req, ind, facts, places, share)?;
     let finish = |c: Uncounted| finish(req, c);
     let population = match populations.get(ind.population.id) {
         Some(done) => done.clone(),
@@ -558,6 +580,7 @@ fn finish(req: &Request, c: Uncounted) -> Counted {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::indicators::FactEvent;
 
     #[test]
     fn periods_parse_and_bad_ones_name_the_field() {
@@ -696,5 +719,71 @@ mod tests {
                 share.rows.iter().map(|r| r.of.clone().unwrap()).collect();
             assert_eq!(of, counts, "{}", share.id);
         }
+    }
+
+    #[test]
+    fn a_numerator_equal_to_another_population_is_withheld_alike() {
+        // Reunified children followed up (a numerator) are the population of "still with the
+        // family"; Dhubri's children were reunified but not yet visited, so only one of the two
+        // has Dhubri's children in it, yet both tables have the same places.
+        let ev = |kind: &str, plain: serde_json::Value, done: Option<&str>| FactEvent {
+            kind: kind.into(),
+            plain,
+            done_at: done.map(Into::into),
+        };
+        let mut facts = Vec::new();
+        for i in 0..30 {
+            let mut f = registered(
+                "Barpeta",
+                if i % 4 == 0 { "female" } else { "male" },
+                "2026-01-10",
+            );
+            f.events = vec![
+                ev(
+                    "reunification",
+                    serde_json::json!({"reunification_date": "2026-06-02"}),
+                    None,
+                ),
+                ev(
+                    "followup",
+                    serde_json::json!({"child_with_family": i % 5 != 0}),
+                    Some("2026-06-20"),
+                ),
+            ];
+            facts.push(f);
+        }
+        for _ in 0..3 {
+            let mut f = registered("Dhubri", "female", "2026-01-10");
+            f.events = vec![ev(
+                "reunification",
+                serde_json::json!({"reunification_date": "2026-06-03"}),
+                None,
+            )];
+            facts.push(f);
+        }
+        let req = Request::parse(
+            Some("2026-06"),
+            None,
+            Some("sex"),
+            Some("reunified_followed_up,with_family_at_last_followup"),
+            false,
+        )
+        .unwrap();
+        let report = build(&req, &facts).unwrap();
+        let followed: Vec<_> = report.indicators[0]
+            .rows
+            .iter()
+            .map(|r| r.count.clone())
+            .collect();
+        let of: Vec<_> = report.indicators[1]
+            .rows
+            .iter()
+            .map(|r| r.of.clone().unwrap())
+            .collect();
+        assert_eq!(followed, of);
+        assert!(report.indicators[1]
+            .rows
+            .iter()
+            .any(|r| r.place == "Dhubri"));
     }
 }
