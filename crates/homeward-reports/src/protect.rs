@@ -14,7 +14,8 @@
 //! quarters against months, districts against the area, linear programming) can then tell the
 //! true value from one 11 away. So each withheld cell is put in such a box; a box of totals
 //! alone always exists (it only raises cells), so the search always ends, and among the boxes
-//! it picks the one that withholds the least (fewest, smallest, and inner cells before totals).
+//! it picks the one that withholds the least: the fewest and smallest cells, each weighed by how
+//! many leaves it sums, so that totals (the year, the whole area) are the last to go.
 //!
 //! The result depends only on the table, so the same data always gives the same pattern:
 //! asking for a month, then its quarter, then its year reveals nothing the three together do
@@ -115,6 +116,19 @@ impl Suppressed {
                 node_moves(dim, &margin)
             })
             .collect();
+        // How many leaves each node sums: withholding a total costs as much as the detail under
+        // it, so the search keeps the year and the area's totals for last.
+        let breadth: Vec<Vec<u64>> = s
+            .table
+            .dims()
+            .iter()
+            .map(|dim| {
+                let leaves = dim.leaves();
+                (0..dim.len())
+                    .map(|n| leaves.iter().filter(|&&l| dim.under(l, n)).count() as u64)
+                    .collect()
+            })
+            .collect();
         let mut safe = vec![false; s.table.len()];
         let mut order: Vec<usize> = (0..s.table.len()).filter(|&i| s.hidden[i]).collect();
         order.sort_by_key(|&i| (s.table.value(i), i));
@@ -122,7 +136,7 @@ impl Suppressed {
             if safe[cell] {
                 continue;
             }
-            let cells = s.best_box(cell, &moves, threshold);
+            let cells = s.best_box(cell, &moves, &breadth, threshold);
             for c in cells {
                 safe[c] = true;
                 if s.table.is_published(c) {
@@ -134,7 +148,13 @@ impl Suppressed {
     }
 
     /// The cells of the cheapest box through `cell` that can move by `threshold`.
-    fn best_box(&self, cell: usize, moves: &[Vec<Vec<Move>>], threshold: u64) -> Vec<usize> {
+    fn best_box(
+        &self,
+        cell: usize,
+        moves: &[Vec<Vec<Move>>],
+        breadth: &[Vec<u64>],
+        threshold: u64,
+    ) -> Vec<usize> {
         let t = &self.table;
         let at = t.coords(cell);
         let candidates: Vec<Vec<&Move>> = moves
@@ -151,7 +171,9 @@ impl Suppressed {
                 .map(|(d, &p)| candidates[d][p])
                 .collect();
             let bound = best.as_ref().map(|(b, _)| *b);
-            if let Some((cost, cells)) = self.box_cost(cell, &at, &chosen, threshold, bound) {
+            if let Some((cost, cells)) =
+                self.box_cost(cell, &at, &chosen, (breadth, threshold), bound)
+            {
                 best = Some((cost, cells));
                 if cost == 0 {
                     break;
@@ -172,7 +194,7 @@ impl Suppressed {
         cell: usize,
         at: &[usize],
         chosen: &[&Move],
-        threshold: u64,
+        (breadth, threshold): (&[Vec<u64>], u64),
         bound: Option<u64>,
     ) -> Option<(u64, Vec<usize>)> {
         let t = &self.table;
@@ -187,21 +209,19 @@ impl Suppressed {
         loop {
             let mut sign = sign_at;
             let mut idx = 0;
-            let mut totals = 0u64;
+            let mut weight = 1u64;
             for (d, &p) in pick.iter().enumerate() {
                 let (node, s) = chosen[d][p];
                 sign *= s;
                 idx += node * t.stride(d);
-                if !t.dims()[d].is_leaf(node) {
-                    totals += 1;
-                }
+                weight = weight.saturating_mul(breadth[d][node]);
             }
             let v = t.value(idx);
             if sign < 0 && v < threshold {
                 return None;
             }
             if idx != cell && t.is_published(idx) && !self.hidden[idx] {
-                cost += (v + 1) * (1 + 3 * totals);
+                cost = cost.saturating_add((v + 1).saturating_mul(weight));
                 if bound.is_some_and(|b| cost >= b) {
                     return None;
                 }

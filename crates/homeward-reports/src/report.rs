@@ -8,13 +8,14 @@
 //! scope and the area, and every breakdown: whatever period, area or breakdown is asked, the
 //! figures come from the same protected table, so asking twice and subtracting gains nothing.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use homeward_domain::RecordKind;
 use serde::Serialize;
 
-use crate::indicators::{district, Breakdown, Facts, Indicator, Measure, INDICATORS};
+use crate::indicators::{district, Breakdown, Facts, Indicator, Measure, Population, INDICATORS};
+use crate::listing::ListingRow;
 use crate::protect::{Suppressed, THRESHOLD};
 use crate::table::{odometer, Dim, Table};
 use crate::ReportError;
@@ -282,17 +283,7 @@ pub fn build(req: &Request, facts: &[Facts]) -> Result<Report, ReportError> {
     // The places are every district that records of the kind carry in the caller's scope,
     // whatever the area, period or population: the same count always lands in a table of the
     // same shape, and so is withheld alike wherever it appears.
-    let mut places: HashMap<RecordKind, Vec<String>> = HashMap::new();
-    for f in facts {
-        places
-            .entry(f.kind)
-            .or_default()
-            .push(district(f).to_string());
-    }
-    for p in places.values_mut() {
-        p.sort_unstable();
-        p.dedup();
-    }
+    let places = places_by_kind(facts);
     for ind in &req.indicators {
         let mine: Vec<&Facts> = facts
             .iter()
@@ -319,6 +310,83 @@ pub fn build(req: &Request, facts: &[Facts]) -> Result<Report, ReportError> {
     })
 }
 
+/// Every district that records of each kind carry.
+fn places_by_kind(facts: &[Facts]) -> HashMap<RecordKind, Vec<String>> {
+    let mut places: HashMap<RecordKind, Vec<String>> = HashMap::new();
+    for f in facts {
+        places
+            .entry(f.kind)
+            .or_default()
+            .push(district(f).to_string());
+    }
+    for p in places.values_mut() {
+        p.sort_unstable();
+        p.dedup();
+    }
+    places
+}
+
+/// A population counted by month and by its first breakdown, over every place, read from the
+/// very tables a report of each calendar year protects: a month's count shown here is shown
+/// there too, and one withheld there is withheld here (the recruitment analysis lists these).
+/// Below supervisor every month of each year with records gets a row for every value.
+pub fn monthly_listing(
+    pop: &'static Population,
+    facts: &[Facts],
+    exact: bool,
+) -> Result<Vec<ListingRow>, ReportError> {
+    let places = places_by_kind(facts);
+    let places = places
+        .get(&pop.source)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mine: Vec<&Facts> = facts
+        .iter()
+        .filter(|f| f.kind == pop.source && (pop.counts)(f))
+        .collect();
+    let years: BTreeSet<i32> = mine
+        .iter()
+        .filter_map(|f| (pop.date)(f))
+        .map(|d| d.year())
+        .collect();
+    let mut rows = Vec::new();
+    for year in years {
+        let req = Request {
+            period: Period::Year(year),
+            area: None,
+            by: None,
+            indicators: Vec::new(),
+            exact: false,
+        };
+        let (counted, _) = count(&req, pop, &mine, places, None)?;
+        let counted = if exact {
+            Suppressed::exact(counted.table)
+        } else {
+            finish(&req, counted).table
+        };
+        let t = counted.table();
+        let months = t.dims()[0].leaves();
+        let values = t.dims().get(2).map(Dim::leaves).unwrap_or_default();
+        for &m in &months {
+            for &v in &values {
+                let mut at = vec![0; t.dims().len()];
+                at[0] = m;
+                at[2] = v;
+                let cell = t.index(&at);
+                if exact && t.value(cell) == 0 {
+                    continue;
+                }
+                rows.push(ListingRow {
+                    month: t.dims()[0].label(m).to_string(),
+                    value: t.dims()[2].label(v).to_string(),
+                    count: counted.shown(cell),
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
 fn indicator_table(
     req: &Request,
     ind: &'static Indicator,
@@ -333,7 +401,7 @@ fn indicator_table(
         Measure::Share(num) => Some(num),
         _ => None,
     };
-    let (population, numerator) = count(req, ind, facts, places, share)?;
+    let (population, numerator) = count(req, ind.population, facts, places, share)?;
     let finish = |c: Uncounted| finish(req, c);
     let population = match populations.get(ind.population.id) {
         Some(done) => done.clone(),
@@ -472,7 +540,7 @@ fn median(v: &mut [i64]) -> Option<f64> {
 /// `numerator` into a second one.
 fn count(
     req: &Request,
-    ind: &Indicator,
+    pop: &Population,
     facts: &[&Facts],
     places: &[String],
     numerator: Option<fn(&Facts) -> bool>,
@@ -487,8 +555,7 @@ fn count(
     }
     let mut dims = vec![period_dim, place_dim];
     dims.extend(
-        ind.population
-            .breakdowns
+        pop.breakdowns
             .iter()
             .map(|b: &Breakdown| Dim::flat(b.name(), &b.values())),
     );
@@ -501,7 +568,7 @@ fn count(
         .collect();
     let calendar = req.period.calendar_year().filter(|_| !req.exact);
     for f in facts {
-        let Some(date) = (ind.population.date)(f) else {
+        let Some(date) = (pop.date)(f) else {
             continue;
         };
         let leaf = match calendar {
@@ -513,8 +580,7 @@ fn count(
             .get(district(f))
             .ok_or_else(|| ReportError::Shape("a district missing from its dimension".into()))?;
         // A multiple choice counts under each of its values.
-        let values: Vec<Vec<usize>> = ind
-            .population
+        let values: Vec<Vec<usize>> = pop
             .breakdowns
             .iter()
             .enumerate()
@@ -785,5 +851,60 @@ mod tests {
             .rows
             .iter()
             .any(|r| r.place == "Dhubri"));
+    }
+
+    #[test]
+    fn the_monthly_listing_withholds_what_the_report_withholds() {
+        let incident = |district: &str, method: &str, date: &str| {
+            Facts {
+            kind: RecordKind::Incident,
+            reference: "IN-TEST".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            status: "open".into(),
+            fields: serde_json::json!({"district": district, "method_of_recruitment": method, "incident_date": date})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            events: Vec::new(),
+        }
+        };
+        let mut facts = Vec::new();
+        for i in 0..25 {
+            let method = if i % 2 == 0 { "job_offer" } else { "debt" };
+            facts.push(incident("Barpeta", method, "2026-10-05"));
+        }
+        facts.push(incident("Dhubri", "abduction", "2026-10-07"));
+        facts.push(incident("Dhubri", "job_offer", "2026-09-07"));
+        let listing = monthly_listing(&crate::population::INCIDENTS, &facts, false).unwrap();
+        assert_eq!(
+            listing.len(),
+            12 * 11,
+            "every month of the year, every value"
+        );
+        let req = Request::parse(
+            Some("2026-10"),
+            None,
+            Some("method_of_recruitment"),
+            Some("incidents_by_recruitment"),
+            false,
+        )
+        .unwrap();
+        let report = build(&req, &facts).unwrap();
+        let table = &report.indicators[0];
+        let all = table.rows.iter().find(|r| r.place == "all").unwrap();
+        for (c, column) in table
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| *c != "total")
+        {
+            let listed = listing
+                .iter()
+                .find(|r| r.month == "2026-10" && r.value == *column)
+                .unwrap();
+            assert_eq!(listed.count, all.count[c], "{column}");
+        }
+        let exact = monthly_listing(&crate::population::INCIDENTS, &facts, true).unwrap();
+        assert_eq!(exact.len(), 4, "exact: the pairs that occur");
     }
 }

@@ -17,6 +17,8 @@ use homeward_domain::catalogue::prevention::{CHECKPOINT_STATUS, REFERRAL_STATUS}
 use homeward_domain::{Document, FieldKind, RecordKind};
 use homeward_reports::indicators::values_of;
 use homeward_reports::listing::month_value_listing;
+use homeward_reports::population::{EXPLOITATION_MENTIONS, INCIDENTS};
+use homeward_reports::report::monthly_listing;
 use homeward_reports::THRESHOLD;
 use homeward_store::{NewEvent, OverdueVisit, PlainRecord};
 use serde::Deserialize;
@@ -388,10 +390,8 @@ pub async fn recruitment_tables(
     let logs = read(RecordKind::CheckpointLog).await?;
     let mut tables: BTreeMap<&str, Table> = BTreeMap::new();
     for (name, field) in [
-        ("method_of_recruitment", "method_of_recruitment"),
         ("relationship_to_trafficker", "relationship_to_trafficker"),
         ("trafficker_role", "trafficker_role"),
-        ("type_of_exploitation", "type_of_exploitation"),
         ("means_of_control", "means_of_control"),
     ] {
         count_values(
@@ -437,16 +437,28 @@ pub async fn recruitment_tables(
             _ => None,
         }
     };
-    let tables: BTreeMap<&str, Vec<Value>> = tables
-        .into_iter()
-        .map(|(name, t)| {
-            let rows = month_value_listing(&t, values(name), exact)
-                .into_iter()
-                .map(|r| json!({"month": r.month, "value": r.value, "count": r.count}))
-                .collect();
-            (name, rows)
-        })
-        .collect();
+    // Recruitment methods and exploitation types are indicators too: their months are read
+    // from the very tables the indicator reports protect, so a count withheld there is never
+    // shown here.
+    let incident_facts = super::reports::facts_of(RecordKind::Incident, incidents);
+    let listing = |rows: Vec<homeward_reports::listing::ListingRow>| -> Vec<Value> {
+        rows.into_iter()
+            .map(|r| json!({"month": r.month, "value": r.value, "count": r.count}))
+            .collect()
+    };
+    let mut out: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for (name, population) in [
+        ("method_of_recruitment", &INCIDENTS),
+        ("type_of_exploitation", &EXPLOITATION_MENTIONS),
+    ] {
+        let rows = monthly_listing(population, &incident_facts, exact)
+            .map_err(super::reports::report_error)?;
+        out.insert(name, listing(rows));
+    }
+    for (name, t) in tables {
+        out.insert(name, listing(month_value_listing(&t, values(name), exact)));
+    }
+    let tables = out;
     Ok(json!({
         "exact": exact,
         "suppress_below": THRESHOLD,

@@ -98,7 +98,8 @@ pub async fn indicators(
     Ok(Json(indicator_report(&auth.caller, &state, &q).await?))
 }
 
-fn report_error(e: ReportError) -> ApiError {
+/// A report's error as the API answers it.
+pub(crate) fn report_error(e: ReportError) -> ApiError {
     match e {
         ReportError::BadField { field, message } => ApiError::bad_field(field, message),
         ReportError::Shape(_) => {
@@ -107,7 +108,8 @@ fn report_error(e: ReportError) -> ApiError {
     }
 }
 
-fn facts_of(kind: RecordKind, records: Vec<PlainRecord>) -> Vec<Facts> {
+/// Plain records as a report reads them.
+pub(crate) fn facts_of(kind: RecordKind, records: Vec<PlainRecord>) -> Vec<Facts> {
     records
         .into_iter()
         .map(|r| Facts {
