@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use homeward_domain::catalogue::prevention::{
-    EXPLOITATION_TYPE, RECRUITMENT_METHOD, REFERRAL_STATUS, SERVICE_TYPES,
+    EXPLOITATION_TYPE, RECRUITMENT_METHOD, REFERRAL_STATUS, SERVICE_TYPES, TRAFFICKER_RELATIONSHIP,
 };
 use homeward_domain::catalogue::PROTECTION_STATUS;
 use homeward_domain::RecordKind;
@@ -144,18 +144,22 @@ pub const CHECKPOINT_LOGS: Population = Population {
     breakdowns: CHILD,
 };
 
-/// Trafficking incidents reported in the period.
+/// Trafficking incidents reported in the period, by method of recruitment and relationship to
+/// the trafficker (single choices both, so every incident counts once in each).
 pub const INCIDENTS: Population = Population {
     id: "incidents",
     description: "incidents reported in the period",
     source: RecordKind::Incident,
     counts: |_| true,
     date: |f| day(f, "incident_date"),
-    breakdowns: &[Breakdown::Category(
-        "method_of_recruitment",
-        RECRUITMENT_METHOD,
-        |f| choices(f, "method_of_recruitment"),
-    )],
+    breakdowns: &[
+        Breakdown::Category("method_of_recruitment", RECRUITMENT_METHOD, |f| {
+            choices(f, "method_of_recruitment")
+        }),
+        Breakdown::Category("relationship_to_trafficker", TRAFFICKER_RELATIONSHIP, |f| {
+            choices(f, "relationship_to_trafficker")
+        }),
+    ],
 };
 
 /// Types of exploitation named by the incidents reported in the period (a multiple choice: an

@@ -326,15 +326,21 @@ fn places_by_kind(facts: &[Facts]) -> HashMap<RecordKind, Vec<String>> {
     places
 }
 
-/// A population counted by month and by its first breakdown, over every place, read from the
+/// A population counted by month and by one of its breakdowns, over every place, read from the
 /// very tables a report of each calendar year protects: a month's count shown here is shown
 /// there too, and one withheld there is withheld here (the recruitment analysis lists these).
 /// Below supervisor every month of each year with records gets a row for every value.
 pub fn monthly_listing(
     pop: &'static Population,
+    breakdown: &str,
     facts: &[Facts],
     exact: bool,
 ) -> Result<Vec<ListingRow>, ReportError> {
+    let dim = 2 + pop
+        .breakdowns
+        .iter()
+        .position(|b| b.name() == breakdown)
+        .ok_or_else(|| ReportError::Shape(format!("{} has no breakdown {breakdown}", pop.id)))?;
     let places = places_by_kind(facts);
     let places = places
         .get(&pop.source)
@@ -366,19 +372,19 @@ pub fn monthly_listing(
         };
         let t = counted.table();
         let months = t.dims()[0].leaves();
-        let values = t.dims().get(2).map(Dim::leaves).unwrap_or_default();
+        let values = t.dims()[dim].leaves();
         for &m in &months {
             for &v in &values {
                 let mut at = vec![0; t.dims().len()];
                 at[0] = m;
-                at[2] = v;
+                at[dim] = v;
                 let cell = t.index(&at);
                 if exact && t.value(cell) == 0 {
                     continue;
                 }
                 rows.push(ListingRow {
                     month: t.dims()[0].label(m).to_string(),
-                    value: t.dims()[2].label(v).to_string(),
+                    value: t.dims()[dim].label(v).to_string(),
                     count: counted.shown(cell),
                 });
             }
@@ -875,7 +881,13 @@ mod tests {
         }
         facts.push(incident("Dhubri", "abduction", "2026-10-07"));
         facts.push(incident("Dhubri", "job_offer", "2026-09-07"));
-        let listing = monthly_listing(&crate::population::INCIDENTS, &facts, false).unwrap();
+        let listing = monthly_listing(
+            &crate::population::INCIDENTS,
+            "method_of_recruitment",
+            &facts,
+            false,
+        )
+        .unwrap();
         assert_eq!(
             listing.len(),
             12 * 11,
@@ -904,7 +916,13 @@ mod tests {
                 .unwrap();
             assert_eq!(listed.count, all.count[c], "{column}");
         }
-        let exact = monthly_listing(&crate::population::INCIDENTS, &facts, true).unwrap();
+        let exact = monthly_listing(
+            &crate::population::INCIDENTS,
+            "method_of_recruitment",
+            &facts,
+            true,
+        )
+        .unwrap();
         assert_eq!(exact.len(), 4, "exact: the pairs that occur");
     }
 }

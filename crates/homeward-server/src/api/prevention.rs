@@ -389,8 +389,8 @@ pub async fn recruitment_tables(
     let visits = read(RecordKind::HomeVisit).await?;
     let logs = read(RecordKind::CheckpointLog).await?;
     let mut tables: BTreeMap<&str, Table> = BTreeMap::new();
+    // Multiple choices: their counts are mentions, which no other output totals.
     for (name, field) in [
-        ("relationship_to_trafficker", "relationship_to_trafficker"),
         ("trafficker_role", "trafficker_role"),
         ("means_of_control", "means_of_control"),
     ] {
@@ -437,9 +437,10 @@ pub async fn recruitment_tables(
             _ => None,
         }
     };
-    // Recruitment methods and exploitation types are indicators too: their months are read
-    // from the very tables the indicator reports protect, so a count withheld there is never
-    // shown here.
+    // Recruitment methods, relationships and exploitation types are counted by the indicators
+    // too (and every incident once under each single choice, so they add up to the incidents
+    // the indicators show): their months are read from the very tables the indicator reports
+    // protect, so a count withheld there is never shown here.
     let incident_facts = super::reports::facts_of(RecordKind::Incident, incidents);
     let listing = |rows: Vec<homeward_reports::listing::ListingRow>| -> Vec<Value> {
         rows.into_iter()
@@ -449,9 +450,10 @@ pub async fn recruitment_tables(
     let mut out: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     for (name, population) in [
         ("method_of_recruitment", &INCIDENTS),
+        ("relationship_to_trafficker", &INCIDENTS),
         ("type_of_exploitation", &EXPLOITATION_MENTIONS),
     ] {
-        let rows = monthly_listing(population, &incident_facts, exact)
+        let rows = monthly_listing(population, name, &incident_facts, exact)
             .map_err(super::reports::report_error)?;
         out.insert(name, listing(rows));
     }

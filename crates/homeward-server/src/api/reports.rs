@@ -63,7 +63,7 @@ pub const PARAMS: &[QueryParam] = &[
     QueryParam {
         name: "by",
         ty: "string",
-        doc: "Break the columns down by sex, age_band, protection_status, service_type, referral_status, method_of_recruitment or type_of_exploitation (indicators without it show totals)",
+        doc: "Break the columns down by sex, age_band, protection_status, service_type, referral_status, method_of_recruitment, relationship_to_trafficker or type_of_exploitation (indicators without it show totals)",
     },
     QueryParam {
         name: "indicator",
