@@ -19,6 +19,7 @@ pub mod population;
 pub mod protect;
 pub mod report;
 pub mod table;
+pub mod xlsx;
 
 pub use indicators::{FactEvent, Facts, Indicator, INDICATORS};
 pub use protect::{Suppressed, THRESHOLD};

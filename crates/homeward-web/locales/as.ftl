@@ -622,6 +622,7 @@ indicators-by-none = কেৱল মুঠ
 indicators-by-sex = লিংগ
 indicators-by-age_band = বয়সৰ গোট
 indicators-show = দেখুৱাওক
+indicators-download = স্প্ৰেডশ্বীট (XLSX) হিচাপে ডাউনলোড কৰক
 indicators-col-place = স্থান
 indicators-all = সকলো স্থান
 indicators-total = মুঠ

@@ -622,6 +622,7 @@ indicators-by-none = শুধু মোট
 indicators-by-sex = লিঙ্গ
 indicators-by-age_band = বয়সের দল
 indicators-show = দেখান
+indicators-download = স্প্রেডশিট (XLSX) হিসেবে ডাউনলোড করুন
 indicators-col-place = স্থান
 indicators-all = সব স্থান
 indicators-total = মোট

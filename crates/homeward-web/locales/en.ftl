@@ -587,6 +587,7 @@ indicators-by-none = Totals only
 indicators-by-sex = Sex
 indicators-by-age_band = Age band
 indicators-show = Show
+indicators-download = Download as a spreadsheet (XLSX)
 indicators-col-place = Place
 indicators-all = All places
 indicators-total = Total

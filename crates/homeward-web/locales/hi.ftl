@@ -622,6 +622,7 @@ indicators-by-none = केवल कुल
 indicators-by-sex = लिंग
 indicators-by-age_band = आयु वर्ग
 indicators-show = दिखाएँ
+indicators-download = स्प्रेडशीट (XLSX) के रूप में डाउनलोड करें
 indicators-col-place = स्थान
 indicators-all = सभी स्थान
 indicators-total = कुल

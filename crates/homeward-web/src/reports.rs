@@ -77,6 +77,7 @@ struct IndicatorsPage {
     note: String,
     error: Option<String>,
     tables: Vec<Shown>,
+    download: String,
 }
 
 /// The last whole month: what a coordinator reports on.
@@ -187,7 +188,7 @@ pub async fn indicators(
     };
     let withheld = tr.t_n("analysis-withheld", homeward_reports::THRESHOLD as i64);
     let (status, error, tables, exact) =
-        match indicator_report(&viewer.caller, &state, &query).await {
+        match indicator_report(&viewer.caller, &state, &query, "html").await {
             Ok(report) => (
                 StatusCode::OK,
                 None,
@@ -222,6 +223,15 @@ pub async fn indicators(
             selected: by.as_deref() == Some(value),
         })
         .collect();
+    let mut download = format!(
+        "/api/v1/reports/indicators.xlsx?period={}",
+        crate::session::urlencode(&period)
+    );
+    for (key, value) in [("area", &area), ("by", &by)] {
+        if let Some(v) = value {
+            download.push_str(&format!("&{key}={}", crate::session::urlencode(v)));
+        }
+    }
     let heading = tr.t("indicators-title");
     let page = IndicatorsPage {
         c: Chrome::new(&viewer, heading.clone()),
@@ -232,6 +242,7 @@ pub async fn indicators(
         note,
         error,
         tables,
+        download,
     };
     render(status, &page, &tr)
 }

@@ -17,6 +17,7 @@ both_backends!(
     a_supervisor_gets_exact_figures_and_any_days,
     bad_report_requests_name_the_field,
     an_analyst_gets_figures_never_a_childs_record,
+    the_indicators_open_in_a_spreadsheet_reader_with_every_script,
 );
 
 /// Registers `n` separated children of one sex in a district on a registration date.
@@ -269,4 +270,60 @@ async fn an_analyst_gets_figures_never_a_childs_record(s: TestServer) {
     ] {
         assert!(!text.contains(personal), "the report holds `{personal}`");
     }
+}
+
+async fn the_indicators_open_in_a_spreadsheet_reader_with_every_script(s: TestServer) {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+
+    let cw = s.login("cw_a").await;
+    register(&cw, 12, "ধুবুৰী", "female", "2026-06-10").await;
+    register(&cw, 11, "बारपेटा", "male", "2026-06-10").await;
+    register(&cw, 2, "=HYPERLINK(\"http://x\")", "male", "2026-06-12").await;
+    let analyst = s.login("analyst").await;
+    let res = analyst
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/reports/indicators.xlsx?period=2026-06&by=sex&purpose=donor_report",
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("indicators-2026-06.xlsx"));
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert!(book.sheet_names().contains(&"uasc_registered".to_string()));
+    let range = book.worksheet_range("uasc_registered").unwrap();
+    let text: Vec<String> = range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    for name in ["ধুবুৰী", "बारपेटा", "fewer than 11"] {
+        assert!(text.iter().any(|t| t == name), "{name} in {text:?}");
+    }
+    assert!(text.iter().all(|t| !t.starts_with('=')), "{text:?}");
+    assert!(!text.iter().any(|t| t.contains("রহিম")));
+    for row in range.rows() {
+        for cell in row {
+            if let Data::Float(n) = cell {
+                assert!(*n >= 11.0, "the sheet shows {n}");
+            }
+        }
+    }
+    let (_, audit) = s.login("admin").await.get("/api/v1/audit?limit=1000").await;
+    let read = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "report.indicators")
+        .unwrap();
+    let detail: Value = serde_json::from_str(read["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["format"], "xlsx");
+    assert_eq!(detail["purpose"], "donor_report");
 }

@@ -322,6 +322,16 @@ async fn an_analyst_opens_no_childs_record_and_is_offered_no_link_to_one() {
     );
     assert!(page.contains("<em>fewer than 11</em>"), "{page}");
     assert!(!page.contains("রহিম") && !page.contains(&reference));
+    let xlsx = format!("/api/v1/reports/indicators.xlsx?period={month}&#38;by=sex");
+    assert!(page.contains(&xlsx), "{page}");
+    let (status, _) = an
+        .get(&format!("/api/v1/reports/indicators.xlsx?period={month}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the link works with the page's session"
+    );
     let (status, page) = an.get("/reports/indicators?period=2026-13").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
