@@ -14,6 +14,7 @@ use homeward_server::api::reports::{indicator_report, IndicatorQuery};
 use homeward_server::AppState;
 use serde::Deserialize;
 
+use crate::chart::{self, Bar};
 use crate::i18n::Tr;
 use crate::page::{internal_error, render, Chrome};
 use crate::session::Viewer;
@@ -54,6 +55,10 @@ pub struct Shown {
     pub columns: Vec<String>,
     /// Rows.
     pub rows: Vec<PlaceRow>,
+    /// The shown totals of the places as bars (withheld ones have none).
+    pub bars: Vec<Bar>,
+    /// Height of the chart.
+    pub chart_height: u32,
 }
 
 /// A breakdown the form offers.
@@ -101,6 +106,23 @@ fn figure(withheld: &str, n: Option<u64>) -> Cell {
 }
 
 fn shown(tr: &Tr, withheld: &str, t: &IndicatorTable) -> Shown {
+    // A bar per place whose total (the last column) is shown; the area's own total would dwarf
+    // them, so it is left to the table.
+    let total = t.columns.len().saturating_sub(1);
+    let (bars, chart_height) = chart::bars(
+        t.rows
+            .iter()
+            .filter(|r| r.place != "all")
+            .filter_map(|r| {
+                let n = r.count.get(total).copied().flatten()?;
+                Some((
+                    r.place.clone(),
+                    i64::try_from(n).unwrap_or(i64::MAX),
+                    "bar-medium",
+                ))
+            })
+            .collect(),
+    );
     let rows = t
         .rows
         .iter()
@@ -148,6 +170,8 @@ fn shown(tr: &Tr, withheld: &str, t: &IndicatorTable) -> Shown {
         id: format!("indicator-{}", t.id),
         title: tr.t_or(&format!("indicator-{}", t.id), t.title),
         rule: format!("{}: {}", t.population, t.rule),
+        bars,
+        chart_height,
         columns: t
             .columns
             .iter()

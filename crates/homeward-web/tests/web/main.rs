@@ -346,6 +346,10 @@ async fn an_analyst_opens_no_childs_record_and_is_offered_no_link_to_one() {
         ))
         .await;
     assert!(!page.contains("<em>fewer than 11</em>"), "{page}");
+    assert!(
+        page.contains("<svg") && page.contains("class=\"bars\""),
+        "{page}"
+    );
     for path in [
         format!("/cases/{reference}"),
         "/cases".to_string(),
