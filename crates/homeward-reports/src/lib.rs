@@ -18,6 +18,7 @@ pub mod listing;
 pub mod population;
 pub mod protect;
 pub mod report;
+mod request;
 pub mod table;
 pub mod xlsx;
 
