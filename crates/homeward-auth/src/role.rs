@@ -235,7 +235,7 @@ pub enum Role {
     CheckpointOfficer,
     /// A government partner (Child Welfare Committee, district unit): reads cases, changes none.
     GovernmentOfficer,
-    /// Works with figures only: never receives a name, contact, address or note.
+    /// Works with figures only: reads the suppressed tables, never a record of a child.
     Analyst,
     /// Runs the system: users, imports, exports, the audit trail.
     Administrator,
@@ -364,7 +364,10 @@ const GOVERNMENT: &[Action] = &[
     ReferralList,
     AnalysisRead,
 ];
-const ANALYST: &[Action] = &[CaseRead, CaseList, TracingRead, TracingList, AnalysisRead];
+/// Figures only (issue 12 point 5): an analyst opens and lists no record of a child, not even
+/// with names withheld (age, sex, district and dates single a child out in a small camp); the
+/// indicators and analyses they read are the suppressed tables.
+const ANALYST: &[Action] = &[AnalysisRead];
 const ADMINISTRATOR: &[Action] = &[
     CaseRead,
     CaseList,
@@ -460,6 +463,23 @@ mod tests {
         assert!(!Role::CommunityVolunteer.allows(Action::IncidentRead));
         assert!(!Role::Analyst.allows(Action::AnalysisExact));
         assert!(!Role::GovernmentOfficer.allows(Action::CaseUpdate));
+    }
+
+    #[test]
+    fn analysts_see_aggregates_only() {
+        use homeward_domain::RecordKind;
+        for kind in RecordKind::ALL {
+            for verb in [Verb::Read, Verb::List, Verb::Create, Verb::Update] {
+                assert!(
+                    !Role::Analyst.allows(Action::for_records(kind, verb)),
+                    "an analyst may {verb:?} {kind:?}"
+                );
+            }
+        }
+        for action in [HistoryRead, MatchRead, DataExport, PersonalDataView] {
+            assert!(!Role::Analyst.allows(action), "{}", action.as_str());
+        }
+        assert!(Role::Analyst.allows(AnalysisRead));
     }
 
     #[test]

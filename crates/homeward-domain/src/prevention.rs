@@ -1,6 +1,7 @@
 //! The rules of prevention work: how a home visit or a checkpoint log is scored against its
-//! checklist (domain.md §8), which answers are red flags, how often a household is visited
-//! for its risk, and the small-count suppression every statistical output obeys (§3, §9).
+//! checklist (domain.md §8), which answers are red flags, and how often a household is visited
+//! for its risk. The small-count suppression every statistical output obeys (§3, §9) lives in
+//! `homeward-reports`.
 //!
 //! Weights, thresholds and visit intervals are settings (the sources give the indicators but
 //! no weights); the red flags are fixed because the programme's own rules name them.
@@ -22,9 +23,6 @@ pub const HOME_VISIT_RED_FLAGS: &[&str] =
 /// Checkpoint answers that call for action whatever the score: an adult says they "found" the
 /// child.
 pub const CHECKPOINT_RED_FLAGS: &[&str] = &["cp_adult_found_child"];
-
-/// Cells below this count are withheld from every role below supervisor (CTDC k = 11).
-pub const SUPPRESS_BELOW: i64 = 11;
 
 /// Weights, thresholds and visit intervals (`[prevention]` in homeward.toml).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -236,12 +234,6 @@ pub fn checkpoint_needs_attention(score: &RiskScore, s: &PreventionSettings) -> 
     !score.red_flags.is_empty() || score.score >= s.checkpoint_alert
 }
 
-/// A count as a role may receive it: exact for supervisors and above, withheld (`None`)
-/// under [`SUPPRESS_BELOW`] for everyone else. Zero is shown: an empty cell identifies no one.
-pub fn suppress(count: i64, exact: bool) -> Option<i64> {
-    (exact || count == 0 || count >= SUPPRESS_BELOW).then_some(count)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,14 +302,6 @@ mod tests {
             next_visit("medium", NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), &s),
             NaiveDate::from_ymd_opt(2026, 1, 31).unwrap()
         );
-    }
-
-    #[test]
-    fn small_counts_are_withheld_below_supervisor() {
-        assert_eq!(suppress(10, false), None);
-        assert_eq!(suppress(11, false), Some(11));
-        assert_eq!(suppress(0, false), Some(0));
-        assert_eq!(suppress(3, true), Some(3));
     }
 
     proptest! {

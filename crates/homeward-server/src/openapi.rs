@@ -260,6 +260,21 @@ fn prevention_schemas() -> Map<String, Value> {
         "OverdueVisits": {"type": "array", "items": {"type": "object", "properties": {
             "reference": {"type": "string"}, "district": {"type": ["string", "null"]}, "committee": {"type": ["string", "null"]},
             "risk_level": {"type": ["string", "null"]}, "last_visit_date": {"type": ["string", "null"]}, "next_visit_due": {"type": "string"}}}},
+        "IndicatorReport": {"type": "object", "required": ["period", "exact", "suppress_below", "indicators"], "properties": {
+            "period": {"type": "string"}, "area": {"type": ["string", "null"]},
+            "exact": {"type": "boolean", "description": "False when counts under suppress_below are withheld (null), with complementary cells withheld so no withheld count can be worked out from totals, other periods or other areas"},
+            "suppress_below": {"type": "integer"},
+            "indicators": {"type": "array", "items": {"type": "object", "required": ["id", "title", "population", "rule", "columns", "rows", "withheld_cells"], "properties": {
+                "id": {"type": "string"}, "title": {"type": "string"}, "population": {"type": "string", "description": "Who is counted: a share's denominator"},
+                "numerator": {"type": ["string", "null"]}, "rule": {"type": "string"}, "by": {"type": ["string", "null"]},
+                "columns": {"type": "array", "items": {"type": "string"}, "description": "The breakdown's values, then total"},
+                "withheld_cells": {"type": "integer"},
+                "rows": {"type": "array", "items": {"type": "object", "required": ["place", "count"], "properties": {
+                    "place": {"type": "string", "description": "A district, or all"},
+                    "count": {"type": "array", "items": {"type": ["integer", "null"]}, "description": "Per column: the count, or a share's numerator; null when withheld"},
+                    "of": {"type": "array", "items": {"type": ["integer", "null"]}, "description": "A share's denominator per column"},
+                    "percent": {"type": "array", "items": {"type": ["number", "null"]}},
+                    "median_days": {"type": "array", "items": {"type": ["number", "null"]}}}}}}}}}},
         "RecruitmentAnalysis": {"type": "object", "properties": {
             "exact": {"type": "boolean", "description": "False when counts under 11 are withheld (null)"},
             "suppress_below": {"type": "integer"},

@@ -18,6 +18,7 @@ mod error;
 mod matches;
 mod prevention;
 mod records;
+mod reports;
 mod sessions;
 mod settings;
 mod time;
@@ -37,6 +38,7 @@ pub use matches::{
 };
 pub use prevention::{NewAlert, OverdueVisit, PlainRecord};
 pub use records::{ActorContext, ChangeView, Page, RecordFilter, StoredRecord, IMPORT_BATCH_LIMIT};
+pub use reports::PlainEvent;
 pub use sessions::{Session, SessionKind};
 pub use settings::StoreSettings;
 pub use users::{Agency, NewUser, Team, User};

@@ -184,6 +184,11 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
     );
     add(
         viewer.can(Action::AnalysisRead),
+        "/reports/indicators",
+        "nav-indicators",
+    );
+    add(
+        viewer.can(Action::AnalysisRead),
         "/analysis/recruitment",
         "nav-analysis",
     );
@@ -265,6 +270,8 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
     };
     let role_note = if viewer.can(Action::CaseList) {
         String::new()
+    } else if viewer.can(Action::AnalysisRead) {
+        tr.t("dashboard-figures-only")
     } else {
         tr.t("dashboard-create-only")
     };

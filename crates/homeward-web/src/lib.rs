@@ -11,7 +11,8 @@
 //! The prevention kinds (households and home visits, committees, awareness, checkpoint logs,
 //! incidents and persons of concern, referrals and the service directory) get the same generic
 //! pages at the API's collection paths; `prevention` adds their assessment panels, the
-//! checkpoint outcome and referral status forms, overdue visits and the recruitment analysis.
+//! checkpoint outcome and referral status forms, overdue visits and the recruitment analysis;
+//! `reports` the indicators page, the figures an analyst works with.
 
 pub mod admin;
 pub mod assets;
@@ -29,6 +30,7 @@ pub mod prevention;
 pub mod record_form;
 pub mod record_view;
 pub mod records;
+pub mod reports;
 pub mod search;
 pub mod sections;
 pub mod session;
@@ -107,6 +109,7 @@ pub fn router() -> Router<AppState> {
             get(prevention::overdue_visits),
         )
         .route("/analysis/recruitment", get(prevention::analysis))
+        .route("/reports/indicators", get(reports::indicators))
         .route(
             "/checkpoint-logs/{key}/outcome",
             post(|s: State<AppState>, k: Path<String>, p: Posted| {

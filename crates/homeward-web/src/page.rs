@@ -71,6 +71,11 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
 /// The navigation after them.
 const NAV_TAIL: &[(&str, &str, Option<Action>)] = &[
     (
+        "/reports/indicators",
+        "nav-indicators",
+        Some(Action::AnalysisRead),
+    ),
+    (
         "/analysis/recruitment",
         "nav-analysis",
         Some(Action::AnalysisRead),

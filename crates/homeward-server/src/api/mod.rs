@@ -11,6 +11,7 @@ pub mod matches;
 pub mod prevention;
 pub mod record_body;
 pub mod records;
+pub mod reports;
 pub mod sessions;
 pub mod users;
 pub mod workflow;
@@ -428,6 +429,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
             get(audit::verify),
         );
     let r = prevention::routes(r);
+    let r = reports::routes(r);
     (r.router, r.docs)
 }
 

@@ -14,8 +14,12 @@ use axum::Json;
 use chrono::Utc;
 use homeward_auth::Action;
 use homeward_domain::catalogue::prevention::{CHECKPOINT_STATUS, REFERRAL_STATUS};
-use homeward_domain::prevention::{suppress, SUPPRESS_BELOW};
-use homeward_domain::{Document, RecordKind};
+use homeward_domain::{Document, FieldKind, RecordKind};
+use homeward_reports::indicators::values_of;
+use homeward_reports::listing::month_value_listing;
+use homeward_reports::population::{EXPLOITATION_MENTIONS, INCIDENTS};
+use homeward_reports::report::monthly_listing;
+use homeward_reports::THRESHOLD;
 use homeward_store::{NewEvent, OverdueVisit, PlainRecord};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -337,7 +341,7 @@ pub async fn overdue_visits(
 }
 
 /// Counts of one value by month.
-type Table = BTreeMap<(String, String), i64>;
+type Table = BTreeMap<(String, String), u64>;
 
 fn month(r: &PlainRecord, date_field: &str) -> String {
     r.fields
@@ -351,24 +355,16 @@ fn month(r: &PlainRecord, date_field: &str) -> String {
 
 fn count_values(records: &[PlainRecord], date_field: &str, field: &str, table: &mut Table) {
     for r in records {
-        let values: Vec<String> = match r.fields.get(field) {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-            _ => continue,
-        };
-        for v in values {
+        for v in values_of(&r.fields, field) {
             *table.entry((month(r, date_field), v)).or_default() += 1;
         }
     }
 }
 
 /// Who recruits and why, by month, from the plain fields of incidents, home visits and
-/// checkpoint logs in the caller's scope. Counts under [`SUPPRESS_BELOW`] are withheld (null)
-/// for roles below supervisor, so no small group of children can be singled out.
+/// checkpoint logs in the caller's scope. Below supervisor every count under [`THRESHOLD`]
+/// (zero included) is withheld (null) and rare routes are not named, so no small group of
+/// children can be singled out (`homeward_reports::listing`).
 pub async fn recruitment_analysis(
     auth: Authorized<act::AnalysisRead>,
     State(state): State<AppState>,
@@ -393,11 +389,9 @@ pub async fn recruitment_tables(
     let visits = read(RecordKind::HomeVisit).await?;
     let logs = read(RecordKind::CheckpointLog).await?;
     let mut tables: BTreeMap<&str, Table> = BTreeMap::new();
+    // Multiple choices: their counts are mentions, which no other output totals.
     for (name, field) in [
-        ("method_of_recruitment", "method_of_recruitment"),
-        ("relationship_to_trafficker", "relationship_to_trafficker"),
         ("trafficker_role", "trafficker_role"),
-        ("type_of_exploitation", "type_of_exploitation"),
         ("means_of_control", "means_of_control"),
     ] {
         count_values(
@@ -431,19 +425,45 @@ pub async fn recruitment_tables(
             }
         }
     }
-    let tables: BTreeMap<&str, Vec<Value>> = tables
-        .into_iter()
-        .map(|(name, t)| {
-            let rows = t
-                .into_iter()
-                .map(|((month, value), count)| json!({"month": month, "value": value, "count": suppress(count, exact)}))
-                .collect();
-            (name, rows)
-        })
-        .collect();
+    // The fixed values of each table; routes are free labels.
+    let values = |name: &str| -> Option<&'static [&'static str]> {
+        let (kind, field) = match name {
+            "vulnerability_factors" => (RecordKind::HomeVisit, "risk_items"),
+            "routes" => return None,
+            other => (RecordKind::Incident, other),
+        };
+        match kind.field(field)?.kind {
+            FieldKind::Choice(v) | FieldKind::Choices(v) => Some(v),
+            _ => None,
+        }
+    };
+    // Recruitment methods, relationships and exploitation types are counted by the indicators
+    // too (and every incident once under each single choice, so they add up to the incidents
+    // the indicators show): their months are read from the very tables the indicator reports
+    // protect, so a count withheld there is never shown here.
+    let incident_facts = super::reports::facts_of(RecordKind::Incident, incidents);
+    let listing = |rows: Vec<homeward_reports::listing::ListingRow>| -> Vec<Value> {
+        rows.into_iter()
+            .map(|r| json!({"month": r.month, "value": r.value, "count": r.count}))
+            .collect()
+    };
+    let mut out: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for (name, population) in [
+        ("method_of_recruitment", &INCIDENTS),
+        ("relationship_to_trafficker", &INCIDENTS),
+        ("type_of_exploitation", &EXPLOITATION_MENTIONS),
+    ] {
+        let rows = monthly_listing(population, name, &incident_facts, exact)
+            .map_err(super::reports::report_error)?;
+        out.insert(name, listing(rows));
+    }
+    for (name, t) in tables {
+        out.insert(name, listing(month_value_listing(&t, values(name), exact)));
+    }
+    let tables = out;
     Ok(json!({
         "exact": exact,
-        "suppress_below": SUPPRESS_BELOW,
+        "suppress_below": THRESHOLD,
         "tables": tables,
     }))
 }

@@ -11,6 +11,7 @@ mod ops;
 mod permissions;
 mod prevention;
 mod records;
+mod reports;
 mod sessions;
 mod story;
 mod workflow;

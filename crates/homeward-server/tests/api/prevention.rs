@@ -255,8 +255,13 @@ async fn a_volunteer_cannot_read_incidents(s: TestServer) {
 
 async fn the_analysis_withholds_small_counts_below_supervisor(s: TestServer) {
     let cw = s.login("cw_a").await;
-    for i in 0..14 {
-        let method = if i < 11 { "job_offer" } else { "abduction" };
+    // October: 22 job offers, 11 debts, 3 abductions.
+    for i in 0..36 {
+        let method = match i {
+            0..22 => "job_offer",
+            22..33 => "debt",
+            _ => "abduction",
+        };
         let (status, body) = cw
             .post("/api/v1/incidents", json!({"incident_date": "2026-10-15", "trafficking_status": "possible_victim",
                 "method_of_recruitment": method, "origin_district": "Barpeta", "destination_district": "Delhi"}))
@@ -276,14 +281,51 @@ async fn the_analysis_withholds_small_counts_below_supervisor(s: TestServer) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["exact"], false);
     assert_eq!(
-        count(&body, "method_of_recruitment", "job_offer"),
-        Some(json!(11))
-    );
-    assert_eq!(
         count(&body, "method_of_recruitment", "abduction"),
         Some(Value::Null)
     );
-    assert_eq!(count(&body, "routes", "Barpeta → Delhi"), Some(json!(14)));
+    // The indicators show October's 36 incidents: if both the job offers and the debts were
+    // shown, 36 - 22 - 11 would give the 3 abductions away. (With zeros withheld too, a month
+    // shown beside its year would also tell that the other months are empty.)
+    let job = count(&body, "method_of_recruitment", "job_offer").unwrap();
+    let debt = count(&body, "method_of_recruitment", "debt").unwrap();
+    assert!(job.is_null() || debt.is_null(), "{job} {debt}");
+    for rows in body["tables"].as_object().unwrap().values() {
+        for r in rows.as_array().unwrap() {
+            assert!(
+                r["count"].is_null() || r["count"].as_u64() >= Some(11),
+                "{r}"
+            );
+        }
+    }
+    assert_eq!(
+        count(&body, "method_of_recruitment", "servitude"),
+        None,
+        "not a recruitment method"
+    );
+    assert_eq!(count(&body, "routes", "Barpeta → Delhi"), Some(json!(36)));
+    // The analysis and the indicators read October from one protected table: each method's
+    // count is shown in both or withheld in both.
+    let (_, indicators) = analyst
+        .get("/api/v1/reports/indicators?period=2026-10&by=method_of_recruitment&indicator=incidents_by_recruitment")
+        .await;
+    let table = &indicators["indicators"][0];
+    let all = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["place"] == "all")
+        .unwrap();
+    for (c, method) in table["columns"].as_array().unwrap().iter().enumerate() {
+        if method == "total" {
+            continue;
+        }
+        assert_eq!(
+            count(&body, "method_of_recruitment", method.as_str().unwrap()),
+            Some(all["count"][c].clone()),
+            "{method}"
+        );
+    }
     let sup = s.login("sup_a").await;
     let (_, body) = sup.get("/api/v1/analysis/recruitment").await;
     assert_eq!(body["exact"], true);

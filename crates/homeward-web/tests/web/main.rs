@@ -298,20 +298,73 @@ async fn another_agency_gets_404_not_found_or_not_visible() {
 }
 
 #[tokio::test]
-async fn an_analyst_sees_no_names_and_cannot_search_by_name() {
+async fn an_analyst_opens_no_childs_record_and_is_offered_no_link_to_one() {
     let server = TestServer::start().await;
     let a = server.login("cw_a").await;
     let reference = a.register_child(CHILD).await;
     let an = server.login("analyst").await;
-    let (status, html) = an.get(&format!("/cases/{reference}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains("রহিম") && !html.contains("আমিনা"));
-    assert!(html.contains("withheld for your role"));
-    assert!(!html.contains("/edit\""));
-    let (_, list) = an.get("/cases?q=rahim").await;
-    assert!(list.contains("search by reference only"));
-    let (status, _) = an.get(&format!("/cases/{reference}/edit")).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, home) = an.get("/").await;
+    assert!(!home.contains("href=\"/cases"), "{home}");
+    assert!(!home.contains("href=\"/tracing-requests"), "{home}");
+    assert!(home.contains("figures only"), "{home}");
+    assert!(home.contains("href=\"/analysis/recruitment\""), "{home}");
+    assert!(home.contains("href=\"/reports/indicators\""), "{home}");
+    // Their view of the programme: the indicators, this month's child withheld as one of
+    // fewer than 11; a supervisor sees the exact count.
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let (status, page) = an
+        .get(&format!("/reports/indicators?period={month}&by=sex"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Unaccompanied and separated children registered"),
+        "{page}"
+    );
+    assert!(page.contains("<em>fewer than 11</em>"), "{page}");
+    assert!(!page.contains("রহিম") && !page.contains(&reference));
+    let xlsx = format!("/api/v1/reports/indicators.xlsx?period={month}&#38;by=sex");
+    assert!(page.contains(&xlsx), "{page}");
+    let (status, _) = an
+        .get(&format!("/api/v1/reports/indicators.xlsx?period={month}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the link works with the page's session"
+    );
+    let (status, page) = an.get("/reports/indicators?period=2026-13").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains("role=\"alert\"") && page.contains("not a month"),
+        "{page}"
+    );
+    let (_, page) = server
+        .login("sup_a")
+        .await
+        .get(&format!(
+            "/reports/indicators?period={month}&indicator=uasc_registered"
+        ))
+        .await;
+    assert!(!page.contains("<em>fewer than 11</em>"), "{page}");
+    assert!(
+        page.contains("<svg") && page.contains("class=\"bars\""),
+        "{page}"
+    );
+    for path in [
+        format!("/cases/{reference}"),
+        "/cases".to_string(),
+        "/cases?q=rahim".to_string(),
+        "/tracing-requests".to_string(),
+        format!("/cases/{reference}/edit"),
+    ] {
+        let (status, html) = an.get(&path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        // Refused before any record is looked up: nothing of the child is on the page.
+        assert!(
+            !html.contains("রহিম") && !html.contains("আলী") && !html.contains("unaccompanied"),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -221,9 +221,9 @@ async fn roles_without_the_permission_see_no_workflow_form_and_are_refused_when_
     let cw = server.login("cw_a").await;
     let reference = cw.register_child(CHILD).await;
 
-    // An analyst reads the case but takes no step.
-    let analyst = server.login("analyst").await;
-    let (status, html) = analyst.get(&format!("/cases/{reference}")).await;
+    // An administrator reads the case but takes no step.
+    let admin = server.login("admin").await;
+    let (status, html) = admin.get(&format!("/cases/{reference}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         !html.contains(&format!("action=\"/cases/{reference}/")),
