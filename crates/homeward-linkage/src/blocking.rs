@@ -220,6 +220,25 @@ pub struct Candidates {
 /// Blocks of one rule: key → record indices.
 pub type Blocks = FxHashMap<u64, Vec<u32>>;
 
+/// The block lists one rule's keys reach (`keys`: the record's own key, then its
+/// neighbouring districts' keys for a `near(...)` rule): lists above `max_block` are skipped,
+/// and the neighbours' lists are taken only while all lists taken hold at most `max_near`
+/// records; past that a neighbour's key says too little.
+pub(crate) fn reached_lists<'b>(
+    blocks: &'b Blocks,
+    keys: impl Iterator<Item = u64> + 'b,
+    max_block: usize,
+    max_near: usize,
+) -> impl Iterator<Item = &'b [u32]> + 'b {
+    let mut taken = 0usize;
+    keys.filter_map(move |k| blocks.get(&k))
+        .filter(move |list| list.len() <= max_block)
+        .map_while(move |list| {
+            taken += list.len();
+            (taken <= max_near || taken == list.len()).then_some(list.as_slice())
+        })
+}
+
 /// Build the blocks of every rule over `records`, dropping blocks above `max_block`.
 pub fn build_blocks(
     records: &[PreparedRecord],
@@ -290,6 +309,27 @@ mod tests {
     use crate::config::LinkConfig;
     use crate::linker::Linker;
     use crate::Record;
+
+    #[test]
+    fn neighbours_blocks_are_searched_only_within_the_near_budget() {
+        let mut blocks: Blocks = FxHashMap::default();
+        blocks.insert(1, vec![0, 1, 2]); // the record's own district
+        blocks.insert(2, vec![3, 4]); // a neighbour
+        blocks.insert(3, vec![5; 200]); // a neighbour's block over the block limit
+        blocks.insert(4, vec![6, 7]); // another neighbour
+        let reached = |keys: &[u64], max_near: usize| -> Vec<u32> {
+            reached_lists(&blocks, keys.iter().copied(), 150, max_near)
+                .flatten()
+                .copied()
+                .collect()
+        };
+        assert_eq!(reached(&[1, 2, 3, 4], 10), vec![0, 1, 2, 3, 4, 6, 7]);
+        assert_eq!(reached(&[1, 2, 3, 4], 5), vec![0, 1, 2, 3, 4]);
+        // The own block is searched whatever the budget; a neighbour only within it.
+        assert_eq!(reached(&[1, 2, 4], 2), vec![0, 1, 2]);
+        // Without an own block the first neighbour's is the record's own search.
+        assert_eq!(reached(&[9, 2, 4], 1), vec![3, 4]);
+    }
 
     fn linker() -> Linker {
         let cfg = LinkConfig::from_toml(

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::blocking::{build_blocks_in, Blocks, Candidates};
+use crate::blocking::{build_blocks_in, reached_lists, Blocks, Candidates};
 use crate::linker::{Linker, PreparedRecord};
 use crate::model::Model;
 use crate::quick::QuickTable;
@@ -71,8 +71,10 @@ pub struct CandidateSource<'a> {
     left_order: Vec<u32>,
     /// Pairs within one file: only partners after the querying record, so each pair once.
     within_one_file: bool,
-    /// Records a rule may bring together across one record's near(...) keys.
+    /// Records one block may hold (larger blocks are dropped when built).
     max_block: usize,
+    /// Records a rule may bring together across one record's near(...) keys.
+    max_near: usize,
     max_candidates: Option<usize>,
     /// Quick keys of both sides, to choose the `max_candidates` best by quick score (see
     /// [`crate::quick`]); without them, by evidence.
@@ -123,9 +125,19 @@ impl<'a> CandidateSource<'a> {
             order,
             within_one_file,
             max_block: max_block.unwrap_or(usize::MAX),
+            max_near: max_block.unwrap_or(usize::MAX),
             max_candidates: None,
             quick: None,
         }
+    }
+
+    /// Search neighbouring districts only while a rule's blocks together hold at most `max`
+    /// records (`None`: the block limit).
+    pub fn with_max_near(mut self, max: Option<usize>) -> Self {
+        if let Some(max) = max {
+            self.max_near = max;
+        }
+        self
     }
 
     /// Keep at most `max` candidates per querying record, those with the best quick score
@@ -225,17 +237,13 @@ impl<'a> CandidateSource<'a> {
         g.start(self.right.len(), quick.is_none());
         let n = (self.right.len() + 1) as f32;
         for r in 0..a.keys.len() {
-            // A rule's own-district block first, then the neighbours' while their records
-            // together stay within the block limit: past it the key says too little.
-            let mut taken = 0usize;
-            for k in a.query_keys(r) {
-                let Some(list) = self.blocks[r].get(&k) else {
-                    continue;
-                };
-                taken += list.len();
-                if taken > self.max_block && taken > list.len() {
-                    break;
-                }
+            let lists = reached_lists(
+                &self.blocks[r],
+                a.query_keys(r),
+                self.max_block,
+                self.max_near,
+            );
+            for list in lists {
                 let w = (n / list.len() as f32).log2();
                 for &j in list {
                     let ju = j as usize;

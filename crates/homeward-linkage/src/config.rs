@@ -7,6 +7,7 @@
 //! id_column = "id"
 //! threshold = 0.5
 //! max_block_size = 5000        # optional: skip blocking keys shared by more records
+//! max_near_records = 2500      # optional: near(...) searches neighbours while blocks stay within
 //! max_candidates = 64          # optional: per record, keep the candidates sharing most keys
 //! tf_group = "district"        # optional: name frequencies per district as well as overall
 //!
@@ -74,6 +75,11 @@ pub struct LinkConfig {
     /// and would make the candidate set explode. `None`: no limit (batch linking).
     #[serde(default)]
     pub max_block_size: Option<usize>,
+    /// For rules with a `near(...)` part: after the record's own district's block, the
+    /// neighbouring districts' blocks are searched only while all of them together hold at
+    /// most this many records. `None`: `max_block_size`.
+    #[serde(default)]
+    pub max_near_records: Option<usize>,
     /// A field (a district) within whose records value frequencies are counted for the
     /// term-frequency adjustment, as well as over all records.
     #[serde(default)]

@@ -90,6 +90,7 @@ pub fn candidate_source<'a>(linker: &Linker, task: Task<'a>) -> blocking::Candid
         }
         Task::Dedupe(r) => blocking::CandidateSource::dedupe(r, n_rules, max, locality),
     }
+    .with_max_near(linker.config.max_near_records)
     .with_max_candidates(linker, linker.config.max_candidates)
 }
 

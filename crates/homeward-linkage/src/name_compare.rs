@@ -197,7 +197,10 @@ impl Comparator {
             next += 1;
         }
         let floor = self.jw.last().copied().unwrap_or(0.0);
-        let sim = jw_from(x, y, floor).max(given_name_jw(x, kx, y, ky, floor));
+        let sim = match jw_of_given_names(x, kx, y, ky) {
+            Some(sim) => sim,
+            None => jw_from(x, y, floor).max(given_name_jw(x, kx, y, ky, floor)),
+        };
         for (i, t) in self.jw.iter().enumerate() {
             if sim >= *t {
                 return next + i as u8;
@@ -248,6 +251,23 @@ fn given_name_jw(x: &FieldValue, kx: &NameKeys, y: &FieldValue, ky: &NameKeys, f
     } else {
         0.0
     }
+}
+
+/// Jaro–Winkler of the given names alone, when two names of several words end in the same
+/// family name and their first words begin differently: "Anjali Dey" and "Kalpana Dey" are
+/// two cousins' mothers, and the family name they share would otherwise lift the whole
+/// strings' similarity to that of a misspelling. Names whose first words begin alike keep the
+/// whole-string comparison: "Kumar Bordoloi" and "Kr Bordoloi" are one name abbreviated.
+fn jw_of_given_names(x: &FieldValue, kx: &NameKeys, y: &FieldValue, ky: &NameKeys) -> Option<f64> {
+    if kx.n_tokens < 2 || ky.n_tokens < 2 {
+        return None;
+    }
+    let (gx, lx) = x.text.rsplit_once(' ')?;
+    let (gy, ly) = y.text.rsplit_once(' ')?;
+    if lx != ly || gx.chars().next() == gy.chars().next() {
+        return None;
+    }
+    Some(jaro_winkler(gx, gy))
 }
 
 /// Same multiset-free set of tokens, in any order, and more than one token (one token equal
@@ -400,5 +420,25 @@ mod tests {
             "jaro-winkler >= 0.92"
         );
         assert_eq!(level(&c, name("Kamal"), name("Ramesh Baruah")), "different");
+    }
+
+    #[test]
+    fn a_shared_family_name_does_not_make_two_given_names_alike() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        // Two cousins' mothers: only the family name is shared.
+        assert_eq!(
+            level(&c, name("Anjali Dey"), name("Kalpana Dey")),
+            "different"
+        );
+        // One mother, her given name misspelt.
+        assert_eq!(
+            level(&c, name("Tileswar Pegu"), name("Tileswa Pegu")),
+            "jaro-winkler >= 0.92"
+        );
+        // One name, a middle word abbreviated: still compared whole.
+        assert_ne!(
+            level(&c, name("Kumar Bordoloi"), name("Kr Bordoloi")),
+            "different"
+        );
     }
 }
