@@ -10,12 +10,13 @@ use axum::response::Response;
 use chrono::{Datelike, Months, Utc};
 use homeward_auth::Action;
 use homeward_reports::report::IndicatorTable;
+use homeward_reports::Report;
 use homeward_server::api::reports::{indicator_report, IndicatorQuery};
 use homeward_server::AppState;
 use serde::Deserialize;
 
 use crate::chart::{self, Bar};
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 use crate::page::{internal_error, render, Chrome};
 use crate::session::Viewer;
 
@@ -82,7 +83,58 @@ struct IndicatorsPage {
     note: String,
     error: Option<String>,
     tables: Vec<Shown>,
+    place_head: String,
     download: String,
+}
+
+/// The report as a file of its own (`homeward report --format html`): the page's tables and
+/// charts without the site around them, styled inline and laid out to print on A4.
+#[derive(Template)]
+#[template(path = "indicators_file.html")]
+struct IndicatorsFile {
+    lang: &'static str,
+    heading: String,
+    period_label: String,
+    period: String,
+    area_label: String,
+    area: String,
+    note: String,
+    tables: Vec<Shown>,
+    place_head: String,
+}
+
+/// A report as a self-contained HTML document in `lang`.
+pub fn report_file(report: &Report, lang: Lang) -> Result<String, askama::Error> {
+    let tr = Tr::new(lang);
+    let withheld = tr.t_n("analysis-withheld", homeward_reports::THRESHOLD as i64);
+    IndicatorsFile {
+        lang: lang.code(),
+        heading: tr.t("indicators-title"),
+        period_label: tr.t("indicators-period"),
+        period: report.period.clone(),
+        area_label: tr.t("indicators-col-place"),
+        area: report
+            .area
+            .clone()
+            .unwrap_or_else(|| tr.t("indicators-all")),
+        note: suppression_note(&tr, report.exact),
+        tables: report
+            .indicators
+            .iter()
+            .map(|t| shown(&tr, &withheld, t))
+            .collect(),
+        place_head: tr.t("indicators-col-place"),
+    }
+    .render()
+}
+
+/// What the figures are: exact, or with small counts withheld.
+fn suppression_note(tr: &Tr, exact: bool) -> String {
+    if exact {
+        tr.t("analysis-exact")
+    } else {
+        tr.t_n("indicators-suppressed", homeward_reports::THRESHOLD as i64)
+    }
 }
 
 /// The last whole month: what a coordinator reports on.
@@ -231,11 +283,7 @@ pub async fn indicators(
             ),
             Err(e) => return internal_error(&tr, &e),
         };
-    let note = if exact {
-        tr.t("analysis-exact")
-    } else {
-        tr.t_n("indicators-suppressed", homeward_reports::THRESHOLD as i64)
-    };
+    let note = suppression_note(&tr, exact);
     let by_options = homeward_reports::indicators::breakdown_names()
         .into_iter()
         .map(|value| ByOption {
@@ -266,6 +314,7 @@ pub async fn indicators(
         note,
         error,
         tables,
+        place_head: tr.t("indicators-col-place"),
         download,
     };
     render(status, &page, &tr)

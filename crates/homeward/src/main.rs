@@ -67,6 +67,8 @@ enum Command {
     Import(commands::transfer::ImportArgs),
     /// Export child cases or tracing requests to a CSV file.
     Export(commands::transfer::ExportArgs),
+    /// Write the indicators for a period and area to an HTML, XLSX or JSON file.
+    Report(commands::report::ReportArgs),
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -163,6 +165,7 @@ fn main() -> ExitCode {
             Command::User(c) => commands::user::run(&settings, c).await,
             Command::Import(a) => commands::transfer::import(&settings, a).await,
             Command::Export(a) => commands::transfer::export(&settings, a).await,
+            Command::Report(a) => commands::report::report(&settings, a).await,
             Command::Audit(c) => commands::audit::run(&settings, c).await,
             Command::Backup { file } => commands::backup::backup(&settings, &file).await,
             Command::Restore { file, force } => {

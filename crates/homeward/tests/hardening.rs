@@ -246,14 +246,7 @@ fn an_export_needs_the_operators_password_or_token() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let token = homeward_auth::new_token();
     let entries = rt.block_on(async {
-        let data = h.data();
-        let key = std::fs::read_to_string(data.join("homeward.key")).unwrap();
-        let store = homeward_store::Store::open(&homeward_store::StoreSettings::new(
-            format!("sqlite://{}", data.join("homeward.sqlite3").display()),
-            Some(homeward_store::EncryptionKey::parse(key.trim()).unwrap()),
-        ))
-        .await
-        .unwrap();
+        let store = h.store().await;
         let user = store.user_by_username("supervisor").await.unwrap().unwrap();
         store
             .create_session(
@@ -276,19 +269,7 @@ fn an_export_needs_the_operators_password_or_token() {
     assert!(o.status.success(), "{}", text(&o));
 
     // The trail holds each refusal and says how each export's operator proved who they were.
-    let audit = rt.block_on(async {
-        let data = h.data();
-        let key = std::fs::read_to_string(data.join("homeward.key")).unwrap();
-        let store = homeward_store::Store::open(&homeward_store::StoreSettings::new(
-            format!("sqlite://{}", data.join("homeward.sqlite3").display()),
-            Some(homeward_store::EncryptionKey::parse(key.trim()).unwrap()),
-        ))
-        .await
-        .unwrap();
-        let entries = store.audit_entries(0, 1_000_000).await.unwrap();
-        store.close().await;
-        entries
-    });
+    let audit = h.audit_entries();
     let failed = audit
         .iter()
         .filter(|e| e.action == "session.login_failed" && e.detail.contains("\"cli\""))

@@ -170,7 +170,37 @@ pub async fn indicator_report(
     q: &IndicatorQuery,
     format: &str,
 ) -> Result<Report, ApiError> {
-    let exact = caller.can(Action::AnalysisExact);
+    let reader = ReportReader {
+        user_id: caller.user.id.to_string(),
+        context: caller.context(),
+        exact: caller.can(Action::AnalysisExact),
+        via: json!("http"),
+    };
+    report_for(&state.store, &reader, q, format).await
+}
+
+/// Who a report is built for, when they are not an HTTP caller (the `homeward report`
+/// command): their id, scope, whether their role sees exact figures, and how they proved who
+/// they are (for the audit trail).
+pub struct ReportReader {
+    /// The user's id, as the audit trail names them.
+    pub user_id: String,
+    /// Their scope.
+    pub context: homeward_store::ActorContext,
+    /// Their role has `analysis.exact`.
+    pub exact: bool,
+    /// Where the report was asked for, as the audit entry records it.
+    pub via: serde_json::Value,
+}
+
+/// Builds the report for a reader already allowed `analysis.read`, and audits the read.
+pub async fn report_for(
+    store: &homeward_store::Store,
+    reader: &ReportReader,
+    q: &IndicatorQuery,
+    format: &str,
+) -> Result<Report, ApiError> {
+    let exact = reader.exact;
     let req = Request::parse(
         q.period.as_deref(),
         q.area.as_deref(),
@@ -196,7 +226,7 @@ pub async fn indicator_report(
             )
         })?,
     };
-    let ctx = caller.context();
+    let ctx = &reader.context;
     let mut kinds: Vec<RecordKind> = Vec::new();
     for i in &req.indicators {
         if !kinds.contains(&i.population.source) {
@@ -208,11 +238,11 @@ pub async fn indicator_report(
     }
     let mut facts: Vec<Facts> = Vec::new();
     for kind in &kinds {
-        let records = state.store.plain_records(&ctx, *kind, purpose).await?;
+        let records = store.plain_records(ctx, *kind, purpose).await?;
         facts.extend(facts_of(*kind, records));
     }
     if kinds.contains(&RecordKind::Case) {
-        let mut events = state.store.plain_case_events(&ctx, purpose).await?;
+        let mut events = store.plain_case_events(ctx, purpose).await?;
         let mut by_case: std::collections::HashMap<String, Vec<FactEvent>> =
             std::collections::HashMap::new();
         for e in events.drain(..) {
@@ -235,10 +265,9 @@ pub async fn indicator_report(
     attach_household_districts(&mut rest, &households);
     rest.extend(households);
     let report = build(&req, &rest).map_err(report_error)?;
-    state
-        .store
+    store
         .audit(
-            &caller.user.id.to_string(),
+            &reader.user_id,
             "report.indicators",
             None,
             json!({
@@ -250,6 +279,7 @@ pub async fn indicator_report(
                 "exact": exact,
                 "format": format,
                 "purpose": purpose,
+                "via": reader.via,
             }),
         )
         .await?;

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod demo;
 pub mod key;
 pub mod matching;
+pub mod report;
 pub mod serve;
 pub mod transfer;
 pub mod user;

@@ -74,7 +74,7 @@ pub struct ExportArgs {
 }
 
 /// The operator, once they proved who they are, with their context and role.
-async fn actor(
+pub(crate) async fn actor(
     store: &Store,
     username: &str,
     credential: &Credential,

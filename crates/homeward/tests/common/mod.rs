@@ -56,6 +56,28 @@ impl Home {
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
+
+    /// The store of this home's data directory, opened with its key file.
+    pub async fn store(&self) -> homeward_store::Store {
+        let data = self.data();
+        let key = std::fs::read_to_string(data.join("homeward.key")).unwrap();
+        homeward_store::Store::open(&homeward_store::StoreSettings::new(
+            format!("sqlite://{}", data.join("homeward.sqlite3").display()),
+            Some(homeward_store::EncryptionKey::parse(key.trim()).unwrap()),
+        ))
+        .await
+        .unwrap()
+    }
+
+    /// Every entry of the audit trail.
+    pub fn audit_entries(&self) -> Vec<homeward_store::AuditEntry> {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = self.store().await;
+            let entries = store.audit_entries(0, 1_000_000).await.unwrap();
+            store.close().await;
+            entries
+        })
+    }
 }
 
 /// What a run printed, standard output then standard error.
