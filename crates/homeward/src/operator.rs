@@ -11,6 +11,7 @@
 use std::io::BufRead;
 
 use anyhow::{bail, Context, Result};
+use clap::Args;
 use homeward_auth::{token_digest, verify_password};
 use homeward_store::{Store, User};
 use serde_json::json;
@@ -20,6 +21,25 @@ use zeroize::Zeroizing;
 pub const PASSWORD_ENV: &str = "HOMEWARD_PASSWORD";
 /// The environment variable holding an API token of the operator's account.
 pub const TOKEN_ENV: &str = "HOMEWARD_TOKEN";
+
+/// `--as USERNAME [--password-stdin]`, shared by every command that acts as a user.
+#[derive(Args, Debug)]
+pub struct OperatorArgs {
+    /// The account this runs as: its agency, team, scope and role decide what is read or
+    /// written. Prove it with HOMEWARD_PASSWORD, --password-stdin or HOMEWARD_TOKEN.
+    #[arg(long = "as", value_name = "USERNAME")]
+    pub as_user: String,
+    /// Read the user's password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+impl OperatorArgs {
+    /// The operator's credential, from standard input or the environment.
+    pub fn credential(&self) -> Result<Credential> {
+        Credential::gather(self.password_stdin, &self.as_user)
+    }
+}
 
 /// What the operator proves who they are with.
 pub enum Credential {

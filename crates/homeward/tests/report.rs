@@ -108,7 +108,11 @@ fn an_analyst_and_a_supervisor_get_the_report_as_html_xlsx_and_json() {
         .map(|e| e.detail.as_str())
         .collect();
     assert_eq!(reports.len(), 4, "{reports:?}");
-    assert!(reports.iter().all(|d| d.contains("\"cli\"")), "{reports:?}");
+    for detail in &reports {
+        let detail: Value = serde_json::from_str(detail).unwrap();
+        assert_eq!(detail["via"], "cli", "{detail}");
+        assert_eq!(detail["authenticated"], "password", "{detail}");
+    }
     assert!(reports.iter().any(|d| d.contains("\"xlsx\"")));
 }
 

@@ -174,7 +174,8 @@ pub async fn indicator_report(
         user_id: caller.user.id.to_string(),
         context: caller.context(),
         exact: caller.can(Action::AnalysisExact),
-        via: json!("http"),
+        via: "http",
+        authenticated: None,
     };
     report_for(&state.store, &reader, q, format).await
 }
@@ -189,8 +190,11 @@ pub struct ReportReader {
     pub context: homeward_store::ActorContext,
     /// Their role has `analysis.exact`.
     pub exact: bool,
-    /// Where the report was asked for, as the audit entry records it.
-    pub via: serde_json::Value,
+    /// Where the report was asked for (`http`, `cli`), as the audit entry records it.
+    pub via: &'static str,
+    /// How a command-line operator proved who they are (`password`, `api_token`); `None`
+    /// for an HTTP caller, whose session already says so.
+    pub authenticated: Option<&'static str>,
 }
 
 /// Builds the report for a reader already allowed `analysis.read`, and audits the read.
@@ -280,6 +284,7 @@ pub async fn report_for(
                 "format": format,
                 "purpose": purpose,
                 "via": reader.via,
+                "authenticated": reader.authenticated,
             }),
         )
         .await?;

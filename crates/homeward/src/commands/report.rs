@@ -13,7 +13,7 @@ use homeward_web::i18n::Lang;
 
 use super::transfer::actor;
 use super::{open_store, Outcome};
-use crate::operator::Credential;
+use crate::operator::{Credential, OperatorArgs};
 use crate::settings::Settings;
 
 /// What the report file is.
@@ -76,13 +76,8 @@ pub struct ReportArgs {
     /// The file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// Report what this user may see (their scope; exact figures only if their role allows);
-    /// prove it with HOMEWARD_PASSWORD, --password-stdin or HOMEWARD_TOKEN.
-    #[arg(long = "as", value_name = "USERNAME")]
-    as_user: String,
-    /// Read the user's password from the first line of standard input.
-    #[arg(long)]
-    password_stdin: bool,
+    #[command(flatten)]
+    operator: OperatorArgs,
 }
 
 /// Builds the report and writes it; nothing is left under `--out` if anything fails.
@@ -100,12 +95,12 @@ pub async fn report(settings: &Settings, a: ReportArgs) -> Result<Outcome> {
             a.lang
         );
     };
-    let credential = Credential::gather(a.password_stdin, &a.as_user)?;
+    let credential = a.operator.credential()?;
     let store = open_store(settings).await?;
     let built = async {
         let (context, role) = actor(
             &store,
-            &a.as_user,
+            &a.operator.as_user,
             &credential,
             RecordKind::Case,
             &[Action::AnalysisRead],
@@ -115,7 +110,8 @@ pub async fn report(settings: &Settings, a: ReportArgs) -> Result<Outcome> {
             user_id: context.scope.user.to_string(),
             context,
             exact: role.allows(Action::AnalysisExact),
-            via: serde_json::json!({"via": "cli", "authenticated": credential.method()}),
+            via: "cli",
+            authenticated: Some(credential.method()),
         };
         let query = IndicatorQuery {
             period: Some(a.period.clone()),

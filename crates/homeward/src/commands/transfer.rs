@@ -17,7 +17,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{open_store, Outcome};
 use crate::csv_records;
-use crate::operator::Credential;
+use crate::operator::{Credential, OperatorArgs};
 use crate::settings::Settings;
 
 /// The kinds of record a file may hold, as typed on the command line: `case`,
@@ -46,13 +46,8 @@ pub struct ImportArgs {
     kind: RecordKind,
     /// The CSV file (first line: field names, as written by `homeward export`).
     file: PathBuf,
-    /// The user the records are registered by (their agency and team own them); prove it
-    /// with HOMEWARD_PASSWORD, --password-stdin or HOMEWARD_TOKEN.
-    #[arg(long = "as", value_name = "USERNAME")]
-    as_user: String,
-    /// Read the user's password from the first line of standard input.
-    #[arg(long)]
-    password_stdin: bool,
+    #[command(flatten)]
+    operator: OperatorArgs,
 }
 
 /// `homeward export`.
@@ -64,13 +59,8 @@ pub struct ExportArgs {
     /// The CSV file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// Export what this user may see (their scope; personal fields only if their role
-    /// allows); prove it with HOMEWARD_PASSWORD, --password-stdin or HOMEWARD_TOKEN.
-    #[arg(long = "as", value_name = "USERNAME")]
-    as_user: String,
-    /// Read the user's password from the first line of standard input.
-    #[arg(long)]
-    password_stdin: bool,
+    #[command(flatten)]
+    operator: OperatorArgs,
 }
 
 /// The operator, once they proved who they are, with their context and role.
@@ -150,11 +140,11 @@ pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
         }
     };
     let records: Vec<Result<csv::StringRecord, csv::Error>> = reader.records().collect();
-    let credential = Credential::gather(a.password_stdin, &a.as_user)?;
+    let credential = a.operator.credential()?;
     let store = open_store(settings).await?;
     let (ctx, _) = actor(
         &store,
-        &a.as_user,
+        &a.operator.as_user,
         &credential,
         kind,
         &[create, Action::DataImport],
@@ -229,7 +219,7 @@ pub async fn import(settings: &Settings, a: ImportArgs) -> Result<Outcome> {
             eprintln!("nothing was imported");
             Ok(Outcome::Problem)
         }
-        Err(StoreError::NotFound) => bail!("a row's id names a record that does not exist or is outside the scope of `{}`; nothing was imported", a.as_user),
+        Err(StoreError::NotFound) => bail!("a row's id names a record that does not exist or is outside the scope of `{}`; nothing was imported", a.operator.as_user),
         Err(e) => Err(anyhow::Error::new(e).context("nothing was imported")),
     }
 }
@@ -245,16 +235,23 @@ fn csv_error_text(e: &csv::Error) -> String {
 /// Exports what the user may see.
 pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
     let kind = a.kind;
-    let credential = Credential::gather(a.password_stdin, &a.as_user)?;
+    let credential = a.operator.credential()?;
     let store = open_store(settings).await?;
-    let (ctx, role) = actor(&store, &a.as_user, &credential, kind, &[Action::DataExport]).await?;
+    let (ctx, role) = actor(
+        &store,
+        &a.operator.as_user,
+        &credential,
+        kind,
+        &[Action::DataExport],
+    )
+    .await?;
     // Exporting is reading in bulk: it needs the kind's read permission too, so incidents
     // never leave through a role that may not open them.
     let read = Action::for_records(kind, Verb::Read);
     if !role.allows(read) {
         bail!(
             "user `{}` ({}) may not export {} records: it needs the permission {}",
-            a.as_user,
+            a.operator.as_user,
             role.as_str(),
             kind.human(),
             read.as_str()
