@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::blocking::{build_blocks_in, reached_lists, Blocks, Candidates};
 use crate::linker::{Linker, PreparedRecord};
 use crate::model::Model;
-use crate::quick::QuickTable;
+use crate::quick::{QuickKey, QuickTable};
 
 /// Reusable buffers for gathering one querying record's candidates (one per thread). Each
 /// indexed record is marked by generation when first reached, so that nothing needs clearing
@@ -78,7 +78,7 @@ pub struct CandidateSource<'a> {
     max_candidates: Option<usize>,
     /// Quick keys of both sides, to choose the `max_candidates` best by quick score (see
     /// [`crate::quick`]); without them, by evidence.
-    quick: Option<(Vec<u32>, QuickTable)>,
+    quick: Option<(Vec<QuickKey>, QuickTable)>,
 }
 
 impl<'a> CandidateSource<'a> {

@@ -27,15 +27,20 @@ enum QuickKind {
     Skip,
 }
 
+/// One field's quick key: 16 bits, so that a row of eleven fields is 22 bytes and the rows of
+/// the few districts one request searches (a few thousand records each) stay in the
+/// processor's second-level cache. Two different names rarely share a key; when they do, one
+/// candidate's pre-score is lifted, nothing more.
+pub type QuickKey = u16;
+
 /// The quick keys of a list of records and the weights of their levels.
 #[derive(Clone, Debug, Default)]
 pub struct QuickTable {
     /// The pre-scored fields (indices into the configuration's fields) and how they compare.
     fields: Vec<(usize, QuickKind)>,
     bands: Vec<Vec<i32>>,
-    /// `rows[i * n + k]`: the `k`th pre-scored field's key of record `i` (0 = blank), 32
-    /// bits: a row of ten fields is 40 bytes, and 200,000 rows stay in the processor's cache.
-    rows: Vec<u32>,
+    /// `rows[i * n + k]`: the `k`th pre-scored field's key of record `i` (0 = blank).
+    rows: Vec<QuickKey>,
     n: usize,
     /// Per pre-scored field: weight when the keys agree, when they differ; per level for
     /// ages and districts.
@@ -70,13 +75,15 @@ fn kind_of(kind: Kind) -> QuickKind {
 }
 
 /// The quick key of one prepared value (0: blank or unknown).
-fn key(kind: Kind, v: &FieldValue) -> u32 {
+fn key(kind: Kind, v: &FieldValue) -> QuickKey {
     if v.is_blank() {
         return 0;
     }
-    // A 64-bit hash folded to 32 bits, never 0 (two values rarely share one: a collision
-    // only lifts one candidate's pre-score).
-    let fold = |h: u64| ((h ^ (h >> 32)) as u32).max(1);
+    // A 64-bit hash folded to 16 bits, never 0.
+    let fold = |h: u64| {
+        let h = h ^ (h >> 32);
+        ((h ^ (h >> 16)) as QuickKey).max(1)
+    };
     match kind {
         Kind::Name => fold(
             v.keys
@@ -84,9 +91,9 @@ fn key(kind: Kind, v: &FieldValue) -> u32 {
                 .and_then(|k| k.skeleton().first().copied())
                 .unwrap_or(v.hash),
         ),
-        Kind::Village => v.num.map_or(fold(v.hash), |n| (n as u32).max(1)),
-        Kind::Age => v.num.map_or(0, |n| (n.clamp(0, 1000) as u32) + 1),
-        Kind::District => v.num.map_or(0, |n| (n.clamp(0, 60000) as u32) + 1),
+        Kind::Village => v.num.map_or(fold(v.hash), |n| fold(n as u64)),
+        Kind::Age => v.num.map_or(0, |n| (n.clamp(0, 1000) as QuickKey) + 1),
+        Kind::District => v.num.map_or(0, |n| (n.clamp(0, 60000) as QuickKey) + 1),
         _ => fold(v.hash),
     }
 }
@@ -164,12 +171,12 @@ impl QuickTable {
         if self.rows.len() < (slot + 1) * n {
             self.rows.resize((slot + 1) * n, 0);
         }
-        let row: Vec<u32> = self.row_of(linker, r).collect();
+        let row: Vec<QuickKey> = self.row_of(linker, r).collect();
         self.rows[slot * n..(slot + 1) * n].copy_from_slice(&row);
     }
 
     /// The quick keys of `records`, row after row (for the querying side).
-    pub fn rows_of(&self, linker: &Linker, records: &[PreparedRecord]) -> Vec<u32> {
+    pub fn rows_of(&self, linker: &Linker, records: &[PreparedRecord]) -> Vec<QuickKey> {
         let mut rows = Vec::with_capacity(records.len() * self.n);
         for r in records {
             rows.extend(self.row_of(linker, r));
@@ -181,7 +188,7 @@ impl QuickTable {
         &'a self,
         linker: &'a Linker,
         r: &'a PreparedRecord,
-    ) -> impl Iterator<Item = u32> + 'a {
+    ) -> impl Iterator<Item = QuickKey> + 'a {
         self.fields
             .iter()
             .map(move |&(f, _)| key(linker.comparators[f].kind, &r.fields[f]))
@@ -242,7 +249,7 @@ impl QuickTable {
 
     /// The quick score of querying keys `q` against indexed record `j`.
     #[inline]
-    pub fn score(&self, q: &[u32], j: usize) -> f32 {
+    pub fn score(&self, q: &[QuickKey], j: usize) -> f32 {
         let row = &self.rows[j * self.n..(j + 1) * self.n];
         let mut s = 0.0;
         for (k, (&a, &b)) in q.iter().zip(row).enumerate() {
@@ -278,13 +285,13 @@ impl QuickTable {
     /// given name (2), given and family names swapped (3 in the given name's column, agreeing
     /// (0) in the family name's), or different (1).
     #[inline]
-    fn cross_level(&self, k: usize, q: &[u32], row: &[u32]) -> usize {
+    fn cross_level(&self, k: usize, q: &[QuickKey], row: &[QuickKey]) -> usize {
         let Cross {
             pet,
             swap,
             swapped_by,
         } = self.cross[k];
-        let same = |x: u32, y: u32| x != 0 && x == y;
+        let same = |x: QuickKey, y: QuickKey| x != 0 && x == y;
         if let Some(p) = pet {
             if same(q[p], row[k]) || same(q[k], row[p]) {
                 return 2;

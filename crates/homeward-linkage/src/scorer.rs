@@ -192,13 +192,14 @@ impl Scorer {
     /// alike) of a common name weighs less, and of a rare one more, by the same ratio.
     #[inline]
     pub fn field_weight(&self, f: usize, g: Gamma, a: &PreparedRecord, tf: &[TfTable]) -> f64 {
-        self.field_weight_tf(f, g, tf.get(f).and_then(|t| t.frequency_for(f, a)))
+        self.field_weight_tf(f, g, || tf.get(f).and_then(|t| t.frequency_for(f, a)))
     }
 
-    /// Weight of field `f` at its level in `g`, the querying value having frequency `freq`
-    /// (`None`: no adjustment).
+    /// Weight of field `f` at its level in `g`, the querying value having frequency `freq()`
+    /// (`None`: no adjustment). The frequency is looked up only for the levels it adjusts:
+    /// most candidates' names differ, and the lookup costs three hash probes.
     #[inline]
-    fn field_weight_tf(&self, f: usize, g: Gamma, freq: Option<f64>) -> f64 {
+    fn field_weight_tf(&self, f: usize, g: Gamma, freq: impl FnOnce() -> Option<f64>) -> f64 {
         let l = g.level(f);
         let base = self.weights[f].get(l).copied().unwrap_or(0.0);
         if l == 0 || l > self.tf_levels[f] {
@@ -207,7 +208,7 @@ impl Scorer {
         let Some(lm) = self.tf_log_m[f] else {
             return base;
         };
-        let Some(freq) = freq else {
+        let Some(freq) = freq() else {
             return base;
         };
         if l == 1 {
@@ -243,7 +244,7 @@ impl Scorer {
         let mut w = self.prior;
         let mut shared = 0.0;
         for f in 0..self.weights.len() {
-            let fw = self.field_weight_tf(f, g, freq(f));
+            let fw = self.field_weight_tf(f, g, || freq(f));
             w += fw;
             if self.neighbours.as_ref().is_some_and(|n| n.shared[f]) {
                 shared += fw;
