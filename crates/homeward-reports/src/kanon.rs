@@ -21,8 +21,9 @@ pub struct QuasiIds {
     pub age: Option<i64>,
     /// District.
     pub district: String,
-    /// The state the district lies in (`unknown` when not known).
-    pub state: String,
+    /// The state the district lies in, when the deployment knows it; without it, the rung
+    /// that widens districts to states widens them to `all`.
+    pub state: Option<String>,
     /// Year of the event the record describes (registration, identification).
     pub year: Option<i32>,
     /// Nationality or citizenship.
@@ -121,7 +122,7 @@ fn generalise(r: &Input, l: Level) -> Released {
     };
     let place = match l.place {
         0 => q.district.clone(),
-        1 => q.state.clone(),
+        1 => q.state.clone().unwrap_or_else(|| "all".into()),
         _ => "all".into(),
     };
     let period = match (l.year, q.year) {
@@ -203,7 +204,7 @@ mod tests {
                 sex: sex.into(),
                 age: Some(age),
                 district: district.into(),
-                state: "Assam".into(),
+                state: Some("Assam".into()),
                 year: Some(year),
                 nationality: "IND".into(),
             },

@@ -2,7 +2,7 @@
 //! (`indicators`), the count tables they fill (`table`), the disclosure control every figure
 //! obeys before a role below supervisor or anything leaving the system sees it (`protect`), and
 //! the k-anonymous record-level dataset for researchers and the national trafficking database
-//! (`kanon`).
+//! (`kanon`, filled with trafficking incidents by `dataset`).
 //!
 //! Nothing here touches a database or the network: the server reads the plain (never
 //! personal) fields of the records in the caller's scope and hands them in.
@@ -11,6 +11,7 @@
 
 #[cfg(any(test, feature = "attacker"))]
 pub mod attacker;
+pub mod dataset;
 mod facts;
 pub mod indicators;
 pub mod kanon;

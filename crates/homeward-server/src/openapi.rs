@@ -275,6 +275,14 @@ fn prevention_schemas() -> Map<String, Value> {
                     "of": {"type": "array", "items": {"type": ["integer", "null"]}, "description": "A share's denominator per column"},
                     "percent": {"type": "array", "items": {"type": ["number", "null"]}},
                     "median_days": {"type": "array", "items": {"type": ["number", "null"]}}}}}}}}}},
+        "IncidentDataset": {"type": "object", "required": ["records", "k", "generalised", "suppressed"], "properties": {
+            "k": {"type": "integer", "description": "Every combination of sex, age_band, place, period and nationality appears at least k times"},
+            "generalised": {"type": "array", "items": {"type": "string"}, "description": "How the quasi-identifiers were widened, in order"},
+            "suppressed": {"type": "integer", "description": "Rows dropped because their combination stayed under k"},
+            "records": {"type": "array", "items": {"type": "object", "required": ["sex", "age_band", "place", "period", "nationality", "attributes"], "properties": {
+                "sex": {"type": "string"}, "age_band": {"type": "string"}, "place": {"type": "string"},
+                "period": {"type": "string"}, "nationality": {"type": "string"},
+                "attributes": {"type": "object", "additionalProperties": {"type": "string"}}}}}}},
         "RecruitmentAnalysis": {"type": "object", "properties": {
             "exact": {"type": "boolean", "description": "False when counts under 11 are withheld (null)"},
             "suppress_below": {"type": "integer"},

@@ -170,14 +170,7 @@ pub async fn indicator_report(
     q: &IndicatorQuery,
     format: &str,
 ) -> Result<Report, ApiError> {
-    let reader = ReportReader {
-        user_id: caller.user.id.to_string(),
-        context: caller.context(),
-        exact: caller.can(Action::AnalysisExact),
-        via: "http",
-        authenticated: None,
-    };
-    report_for(&state.store, &reader, q, format).await
+    report_for(&state.store, &ReportReader::http(caller), q, format).await
 }
 
 /// Who a report is built for, when they are not an HTTP caller (the `homeward report`
@@ -197,6 +190,35 @@ pub struct ReportReader {
     pub authenticated: Option<&'static str>,
 }
 
+/// The purpose a reader gave (`monitoring` when none), or an error naming the choices.
+pub(crate) fn purpose_of(given: Option<&str>) -> Result<&'static str, ApiError> {
+    match given.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(PURPOSES[0]),
+        Some(p) => PURPOSES.iter().copied().find(|x| *x == p).ok_or_else(|| {
+            ApiError::bad_field(
+                "purpose",
+                format!(
+                    "`{p}` is not a purpose; use one of: {}",
+                    PURPOSES.join(", ")
+                ),
+            )
+        }),
+    }
+}
+
+impl ReportReader {
+    /// An HTTP caller as a reader.
+    pub fn http(caller: &Caller) -> Self {
+        ReportReader {
+            user_id: caller.user.id.to_string(),
+            context: caller.context(),
+            exact: caller.can(Action::AnalysisExact),
+            via: "http",
+            authenticated: None,
+        }
+    }
+}
+
 /// Builds the report for a reader already allowed `analysis.read`, and audits the read.
 pub async fn report_for(
     store: &homeward_store::Store,
@@ -213,23 +235,7 @@ pub async fn report_for(
         exact,
     )
     .map_err(report_error)?;
-    let purpose = match q
-        .purpose
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => PURPOSES[0],
-        Some(p) => PURPOSES.iter().copied().find(|x| *x == p).ok_or_else(|| {
-            ApiError::bad_field(
-                "purpose",
-                format!(
-                    "`{p}` is not a purpose; use one of: {}",
-                    PURPOSES.join(", ")
-                ),
-            )
-        })?,
-    };
+    let purpose = purpose_of(q.purpose.as_deref())?;
     let ctx = &reader.context;
     let mut kinds: Vec<RecordKind> = Vec::new();
     for i in &req.indicators {

@@ -3,6 +3,7 @@
 
 mod audit;
 mod connections;
+mod dataset;
 mod hardening;
 mod helpers;
 mod matching;

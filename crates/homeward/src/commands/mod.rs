@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod dataset;
 pub mod demo;
 pub mod key;
 pub mod matching;

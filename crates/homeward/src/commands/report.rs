@@ -106,13 +106,7 @@ pub async fn report(settings: &Settings, a: ReportArgs) -> Result<Outcome> {
             &[Action::AnalysisRead],
         )
         .await?;
-        let reader = ReportReader {
-            user_id: context.scope.user.to_string(),
-            context,
-            exact: role.allows(Action::AnalysisExact),
-            via: "cli",
-            authenticated: Some(credential.method()),
-        };
+        let reader = cli_reader(context, role, &credential);
         let query = IndicatorQuery {
             period: Some(a.period.clone()),
             area: a.area.clone(),
@@ -150,14 +144,29 @@ pub async fn report(settings: &Settings, a: ReportArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// The operator as a reader of reports and datasets.
+pub(crate) fn cli_reader(
+    context: homeward_store::ActorContext,
+    role: homeward_auth::Role,
+    credential: &Credential,
+) -> ReportReader {
+    ReportReader {
+        user_id: context.scope.user.to_string(),
+        context,
+        exact: role.allows(Action::AnalysisExact),
+        via: "cli",
+        authenticated: Some(credential.method()),
+    }
+}
+
 /// Writes beside the target and renames last, so a failed write never leaves a truncated
-/// report under the requested name.
-fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
+/// file under the requested name.
+pub(crate) fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = out.with_extension("partial");
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::File::open(&tmp)
         .and_then(|f| f.sync_all())
         .with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, out)
-        .with_context(|| format!("moving the report into place at {}", out.display()))
+        .with_context(|| format!("moving the file into place at {}", out.display()))
 }

@@ -55,12 +55,21 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     /// What to export.
     #[arg(long, value_parser = parse_kind)]
-    kind: RecordKind,
+    pub(crate) kind: RecordKind,
     /// The CSV file to write.
     #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
+    /// Write the anonymised dataset instead of the records (incidents only; needs
+    /// analysis.read): one row per child, no identifier or free text, k-anonymous (k = 11) on
+    /// sex, age band, place, period and nationality.
+    #[arg(long)]
+    pub(crate) anonymised: bool,
+    /// Why the anonymised dataset is exported, for the audit trail: monitoring (the default),
+    /// coordination, government_report, donor_report, research or other.
+    #[arg(long, requires = "anonymised")]
+    pub(crate) purpose: Option<String>,
     #[command(flatten)]
-    operator: OperatorArgs,
+    pub(crate) operator: OperatorArgs,
 }
 
 /// The operator, once they proved who they are, with their context and role.
@@ -234,6 +243,9 @@ fn csv_error_text(e: &csv::Error) -> String {
 
 /// Exports what the user may see.
 pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
+    if a.anonymised {
+        return super::dataset::export_anonymised(settings, a).await;
+    }
     let kind = a.kind;
     let credential = a.operator.credential()?;
     let store = open_store(settings).await?;
