@@ -88,6 +88,7 @@ impl FieldValue {
 }
 
 /// Result of preparing a raw value: the value, plus the sex implied by honorifics (names only).
+#[derive(Clone, Debug)]
 pub struct Prepared {
     pub value: FieldValue,
     pub sex_hint: Option<normalise::Sex>,
@@ -206,6 +207,10 @@ pub(crate) fn jw_from(x: &FieldValue, y: &FieldValue, floor: f64) -> f64 {
 impl Kind {
     /// Prepare a raw value for this kind of comparison.
     pub fn prepare(self, raw: &str) -> Result<Prepared, BadValue> {
+        crate::prepare_cache::prepared(self, raw, |raw| self.prepare_uncached(raw))
+    }
+
+    pub(crate) fn prepare_uncached(self, raw: &str) -> Result<Prepared, BadValue> {
         let mut sex_hint = None;
         let mut leading_honorific = false;
         let value = match self {

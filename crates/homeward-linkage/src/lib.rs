@@ -28,6 +28,7 @@ pub mod names;
 pub mod neighbours;
 pub mod normalise;
 pub mod places;
+mod prepare_cache;
 pub mod quick;
 pub mod scorer;
 pub mod similarity;
