@@ -9,6 +9,7 @@ pub mod access;
 pub mod catalogue;
 pub mod change;
 pub mod hlc;
+pub mod htcds;
 pub mod ids;
 pub mod json_input;
 pub mod prevention;

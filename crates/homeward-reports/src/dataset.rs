@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Datelike;
 use serde_json::Value;
 
+use crate::csv_text;
 use crate::facts::{day, text, values_of};
 use crate::kanon::{k_anonymous, Dataset, Input, QuasiIds};
 use crate::Facts;
@@ -103,42 +104,19 @@ fn attributes_of(incident: &Facts) -> BTreeMap<String, String> {
 /// The dataset as CSV (a UTF-8 byte-order mark first, for spreadsheet programs): the
 /// quasi-identifiers, then [`ATTRIBUTES`].
 pub fn to_csv(dataset: &Dataset) -> String {
-    let mut out = String::from("\u{feff}sex,age_band,place,period,nationality");
-    for a in ATTRIBUTES {
-        out.push(',');
-        out.push_str(a);
-    }
-    out.push('\n');
+    let head = ["sex", "age_band", "place", "period", "nationality"];
+    let mut out = String::from(csv_text::BOM);
+    out.push_str(&csv_text::line(head.iter().chain(ATTRIBUTES)));
     for r in &dataset.records {
-        let cells = [&r.sex, &r.age_band, &r.place, &r.period, &r.nationality]
-            .into_iter()
-            .cloned()
-            .chain(ATTRIBUTES.iter().map(|a| {
-                r.attributes
-                    .get(*a)
-                    .cloned()
-                    .unwrap_or_else(|| "unknown".into())
-            }));
-        let row: Vec<String> = cells.map(|c| csv_cell(&c)).collect();
-        out.push_str(&row.join(","));
-        out.push('\n');
+        let quasi = [&r.sex, &r.age_band, &r.place, &r.period, &r.nationality];
+        let attributes = ATTRIBUTES
+            .iter()
+            .map(|a| r.attributes.get(*a).map_or("unknown", String::as_str));
+        out.push_str(&csv_text::line(
+            quasi.into_iter().map(String::as_str).chain(attributes),
+        ));
     }
     out
-}
-
-/// One CSV cell: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-`
-/// or `@` is prefixed with `'` so that a spreadsheet shows text instead of running a formula.
-fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]

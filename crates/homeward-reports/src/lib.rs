@@ -11,6 +11,7 @@
 
 #[cfg(any(test, feature = "attacker"))]
 pub mod attacker;
+pub mod csv_text;
 pub mod dataset;
 mod facts;
 pub mod indicators;

@@ -67,25 +67,7 @@ fn cell(v: Option<&Value>) -> String {
     }
 }
 
-/// What makes a spreadsheet read a cell as a formula, as OWASP lists it.
-const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
-
-/// A cell as written to a file a spreadsheet may open: a formula-looking text gets a `'`.
-pub fn neutralise(cell: String) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
-}
-
-/// A cell as read from an import: the `'` [`neutralise`] added is taken off.
-pub fn unneutralise(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => cell,
-    }
-}
+pub use homeward_reports::csv_text::{neutralise, unneutralise};
 
 /// One record as a row under `headers`, every cell neutralised.
 pub fn row(headers: &[String], r: &StoredRecord) -> Vec<String> {

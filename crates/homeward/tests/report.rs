@@ -213,3 +213,50 @@ fn the_anonymised_incident_dataset_is_exported_k_anonymous_and_audited() {
     assert_eq!(detail["purpose"], "research");
     assert_eq!(detail["rows"], rows);
 }
+
+#[test]
+fn incidents_are_exported_as_htcds_by_a_role_that_may_export_them() {
+    let h = Home::new();
+    let o = h.run(&["demo", "--no-serve", "--children", "20", "--requests", "5"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = h.path("htcds.csv");
+    let export = |user: &str, kind: &str| {
+        h.run(&[
+            "export",
+            "--kind",
+            kind,
+            "--htcds",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            user,
+        ])
+    };
+    let o = export("supervisor", "case");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--kind incident"), "{}", text(&o));
+    let o = export("analyst", "incident");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("data.export"), "{}", text(&o));
+    assert!(!out.exists());
+
+    let o = export("supervisor", "incident");
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "prs_FirstName");
+    let status = headers
+        .iter()
+        .position(|h| h == "vic_TraffickingStatus")
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    assert!(rows
+        .iter()
+        .all(|r| ["PossibleVictim", "ActualVictim", "NotAVictim"].contains(&&r[status])));
+    let audit = h.audit_entries();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "records.export" && e.detail.contains("htcds")));
+}

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod extract;
 pub mod health;
+pub mod htcds;
 pub mod incident_dataset;
 pub mod matches;
 pub mod prevention;
@@ -432,6 +433,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let r = prevention::routes(r);
     let r = reports::routes(r);
     let r = incident_dataset::routes(r);
+    let r = htcds::routes(r);
     (r.router, r.docs)
 }
 

@@ -1,12 +1,14 @@
-//! `homeward export --kind incident --anonymised`: the anonymised dataset of trafficking
-//! incidents for researchers and the national trafficking database, as the server's
-//! `GET /api/v1/reports/incidents.csv` gives it (k-anonymous, k = 11; no identifier, no free
-//! text), written whole or not at all, and audited with who, how many rows and why.
+//! Trafficking incidents for the national database, as the server gives them, written whole or
+//! not at all and audited: `homeward export --kind incident --anonymised`, the anonymised
+//! dataset for researchers (`GET /api/v1/reports/incidents.csv`: k-anonymous, k = 11; no
+//! identifier, no free text), and `--htcds`, the record-level HTCDS v2.0 file
+//! (`GET /api/v1/exports/htcds.csv`).
 
 use anyhow::{bail, Result};
-use homeward_auth::Action;
+use homeward_auth::{Action, Verb};
 use homeward_domain::RecordKind;
 use homeward_reports::dataset::to_csv;
+use homeward_server::api::htcds::htcds_for;
 use homeward_server::api::incident_dataset::dataset_for;
 
 use super::report::{cli_reader, write_atomically};
@@ -14,14 +16,19 @@ use super::transfer::{actor, ExportArgs};
 use super::{open_store, Outcome};
 use crate::settings::Settings;
 
-/// Writes the anonymised incident dataset the operator's scope holds.
-pub async fn export_anonymised(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
+fn incidents_only(a: &ExportArgs, option: &str) -> Result<()> {
     if a.kind != RecordKind::Incident {
         bail!(
-            "--anonymised exports trafficking incidents only (one row per child, k-anonymous); use --kind incident, or leave out --anonymised to export {} records",
+            "{option} exports trafficking incidents only (one row per child); use --kind incident, or leave out {option} to export {} records",
             a.kind.human()
         );
     }
+    Ok(())
+}
+
+/// Writes the anonymised incident dataset the operator's scope holds.
+pub async fn export_anonymised(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
+    incidents_only(&a, "--anonymised")?;
     let credential = a.operator.credential()?;
     let store = open_store(settings).await?;
     let built = async {
@@ -53,6 +60,47 @@ pub async fn export_anonymised(settings: &Settings, a: ExportArgs) -> Result<Out
         a.out.display(),
         dataset.k,
         dataset.suppressed,
+    );
+    Ok(Outcome::Ok)
+}
+
+/// Writes the incidents the operator may read as HTCDS v2.0.
+pub async fn export_htcds(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
+    incidents_only(&a, "--htcds")?;
+    let credential = a.operator.credential()?;
+    let store = open_store(settings).await?;
+    let built = async {
+        let (incidents, role) = actor(
+            &store,
+            &a.operator.as_user,
+            &credential,
+            RecordKind::Incident,
+            &[Action::DataExport],
+        )
+        .await?;
+        let read = Action::for_records(RecordKind::Incident, Verb::Read);
+        if !role.allows(read) {
+            bail!(
+                "user `{}` ({}) may not export incidents: it needs the permission {}",
+                a.operator.as_user,
+                role.as_str(),
+                read.as_str()
+            );
+        }
+        let mut cases = incidents.clone();
+        cases.reveal_personal = role.allows(Action::personal_view(RecordKind::Case));
+        let origin = serde_json::json!({"via": "cli", "authenticated": credential.method(), "format": "htcds"});
+        htcds_for(&store, &incidents, &cases, origin)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+    .await;
+    store.close().await;
+    let (csv, rows) = built?;
+    write_atomically(&a.out, csv.as_bytes())?;
+    println!(
+        "exported {rows} HTCDS rows (one per child) to {}",
+        a.out.display()
     );
     Ok(Outcome::Ok)
 }

@@ -68,6 +68,10 @@ pub struct ExportArgs {
     /// coordination, government_report, donor_report, research or other.
     #[arg(long, requires = "anonymised")]
     pub(crate) purpose: Option<String>,
+    /// Write the incidents as HTCDS v2.0 (the standard's field names and codes, one row per
+    /// child) for the national anti-trafficking database; needs data.export and incident.read.
+    #[arg(long, conflicts_with = "anonymised")]
+    pub(crate) htcds: bool,
     #[command(flatten)]
     pub(crate) operator: OperatorArgs,
 }
@@ -245,6 +249,9 @@ fn csv_error_text(e: &csv::Error) -> String {
 pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
     if a.anonymised {
         return super::dataset::export_anonymised(settings, a).await;
+    }
+    if a.htcds {
+        return super::dataset::export_htcds(settings, a).await;
     }
     let kind = a.kind;
     let credential = a.operator.credential()?;
