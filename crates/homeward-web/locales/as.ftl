@@ -755,3 +755,21 @@ validation-no_consent_to_share = { $reference }ত সেৱাৰ সন্ম�
 validation-more_problems = আৰু { $count }টা সমস্যা পোৱা গৈছে, যিবোৰ ইয়াত দেখুওৱা হোৱা নাই; ওপৰৰবোৰ শুধৰাই আকৌ পঠিয়াওক
 validation-control_character = ইয়াত এটা NUL আখৰ আছে, যিটো সাঁচি ৰাখিব নোৱাৰি; মানটো আকৌ টাইপ কৰক
 validation-blank = খালী বা কেৱল খালী ঠাই আছে; মানটো লিখক, বা ঘৰটো বাদ দিয়ক
+
+# Indicator titles (English: homeward-reports/src/indicators.rs)
+indicator-uasc_registered = পঞ্জীয়ন কৰা সংগীহীন আৰু বিচ্ছিন্ন শিশু
+indicator-registered_within_24h = চিনাক্তকৰণৰ ২৪ ঘণ্টাৰ ভিতৰত পঞ্জীয়ন
+indicator-tracing_started = সন্ধান আৰম্ভ হৈছে
+indicator-reunified = পৰিয়ালৰ সৈতে পুনৰ মিলিত
+indicator-days_to_reunification = পঞ্জীয়নৰ পৰা পুনৰ মিলনলৈ দিনৰ মধ্যমা
+indicator-reunified_followed_up = পুনৰ মিলিত আৰু পিছত খবৰ লোৱা হৈছে
+indicator-with_family_at_last_followup = শেষবাৰ খবৰ লওঁতে এতিয়াও পৰিয়ালৰ সৈতে
+indicator-family_based_care = পৰিয়ালভিত্তিক যত্নত
+indicator-birth_certificate_or_id = জন্মৰ প্ৰমাণপত্ৰ বা পৰিচয়পত্ৰ থকা
+indicator-home_visits = ঘৰ পৰিদৰ্শন
+indicator-high_risk_households = পৰিদৰ্শন কৰা পৰিয়ালৰ ভিতৰত উচ্চ বিপদাশংকাৰ পৰিয়াল
+indicator-referrals = সেৱা আৰু অৱস্থা অনুসৰি প্ৰেৰণ
+indicator-checkpoint_interceptions = চেকপইণ্টত ৰখোৱা শিশু
+indicator-interceptions_verified_with_family = পৰিয়ালৰ সৈতে পৰীক্ষা কৰা ৰখোৱা শিশু
+indicator-incidents_by_recruitment = নিযুক্তিৰ পদ্ধতি অনুসৰি মানৱ পাচাৰৰ ঘটনা
+indicator-incidents_by_exploitation = শোষণৰ প্ৰকাৰ অনুসৰি মানৱ পাচাৰৰ ঘটনা

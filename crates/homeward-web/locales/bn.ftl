@@ -755,3 +755,21 @@ validation-no_consent_to_share = { $reference }-এ পরিষেবার স
 validation-more_problems = আরও { $count }টি সমস্যা পাওয়া গেছে, যা এখানে দেখানো হয়নি; ওপরেরগুলি ঠিক করে আবার পাঠান
 validation-control_character = এতে একটি NUL অক্ষর আছে, যা সংরক্ষণ করা যায় না; মানটি আবার টাইপ করুন
 validation-blank = খালি বা শুধু ফাঁকা জায়গা আছে; মানটি লিখুন, বা ঘরটি বাদ দিন
+
+# Indicator titles (English: homeward-reports/src/indicators.rs)
+indicator-uasc_registered = নিবন্ধিত সঙ্গীহীন ও বিচ্ছিন্ন শিশু
+indicator-registered_within_24h = শনাক্তের ২৪ ঘণ্টার মধ্যে নিবন্ধিত
+indicator-tracing_started = খোঁজ শুরু হয়েছে
+indicator-reunified = পরিবারের সঙ্গে পুনর্মিলিত
+indicator-days_to_reunification = নিবন্ধন থেকে পুনর্মিলন পর্যন্ত দিনের মধ্যমা
+indicator-reunified_followed_up = পুনর্মিলিত এবং পরে খোঁজখবর নেওয়া হয়েছে
+indicator-with_family_at_last_followup = শেষ খোঁজখবরের সময় এখনও পরিবারের সঙ্গে
+indicator-family_based_care = পরিবারভিত্তিক পরিচর্যায়
+indicator-birth_certificate_or_id = জন্ম সনদ বা পরিচয়পত্র আছে
+indicator-home_visits = বাড়ি পরিদর্শন
+indicator-high_risk_households = পরিদর্শিত পরিবারের মধ্যে উচ্চ ঝুঁকির পরিবার
+indicator-referrals = পরিষেবা ও অবস্থা অনুযায়ী রেফারেল
+indicator-checkpoint_interceptions = চেকপয়েন্টে আটকানো শিশু
+indicator-interceptions_verified_with_family = পরিবারের সঙ্গে যাচাই করা আটকানো শিশু
+indicator-incidents_by_recruitment = নিয়োগের পদ্ধতি অনুযায়ী পাচারের ঘটনা
+indicator-incidents_by_exploitation = শোষণের ধরন অনুযায়ী পাচারের ঘটনা

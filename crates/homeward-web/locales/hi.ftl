@@ -755,3 +755,21 @@ validation-no_consent_to_share = { $reference } में सेवाओं क
 validation-more_problems = { $count } और समस्याएँ मिलीं जो यहाँ नहीं दिखाई गईं; ऊपर वाली ठीक करके फिर से भेजें
 validation-control_character = इसमें एक NUL अक्षर है, जिसे सहेजा नहीं जा सकता; मान फिर से टाइप करें
 validation-blank = खाली है या केवल रिक्त स्थान हैं; मान लिखें, या फ़ील्ड छोड़ दें
+
+# Indicator titles (English: homeward-reports/src/indicators.rs)
+indicator-uasc_registered = पंजीकृत अकेले और बिछड़े बच्चे
+indicator-registered_within_24h = पहचान के 24 घंटे के भीतर पंजीकृत
+indicator-tracing_started = खोज शुरू हुई
+indicator-reunified = परिवार से फिर मिलाए गए
+indicator-days_to_reunification = पंजीकरण से पुनर्मिलन तक के दिनों की माध्यिका
+indicator-reunified_followed_up = फिर मिलाए गए और बाद में हालचाल लिया गया
+indicator-with_family_at_last_followup = पिछली अनुवर्ती मुलाक़ात पर अब भी परिवार के साथ
+indicator-family_based_care = परिवार-आधारित देखभाल में
+indicator-birth_certificate_or_id = जन्म प्रमाणपत्र या पहचान पत्र वाले
+indicator-home_visits = किए गए गृह दौरे
+indicator-high_risk_households = दौरा किए गए परिवारों में उच्च जोखिम वाले परिवार
+indicator-referrals = सेवा और स्थिति के अनुसार रेफ़रल
+indicator-checkpoint_interceptions = चेकपॉइंट पर रोके गए बच्चे
+indicator-interceptions_verified_with_family = परिवार से पुष्टि किए गए रोके गए बच्चे
+indicator-incidents_by_recruitment = भर्ती के तरीक़े के अनुसार तस्करी की घटनाएँ
+indicator-incidents_by_exploitation = शोषण के प्रकार के अनुसार तस्करी की घटनाएँ

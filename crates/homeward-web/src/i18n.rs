@@ -297,6 +297,17 @@ mod tests {
     }
 
     #[test]
+    fn every_indicator_has_a_title_in_every_language() {
+        for lang in [Lang::As, Lang::Bn, Lang::Hi] {
+            let ids = message_ids(lang);
+            for i in homeward_reports::INDICATORS {
+                let key = format!("indicator-{}", i.id);
+                assert!(ids.contains(&key), "{} lacks {key}", lang.code());
+            }
+        }
+    }
+
+    #[test]
     fn falls_back_to_english_then_to_the_given_label() {
         let tr = Tr::new(Lang::As);
         assert_eq!(tr.t_or("no-such-message", "Plain"), "Plain");

@@ -85,6 +85,9 @@ fn an_analyst_and_a_supervisor_get_the_report_as_html_xlsx_and_json() {
         html.chars().any(|c| ('\u{0980}'..='\u{09FF}').contains(&c)),
         "titles in Bengali script"
     );
+    // The indicators' own titles too, not only the page's.
+    assert!(html.contains("নিবন্ধিত সঙ্গীহীন ও বিচ্ছিন্ন শিশু"), "{html}");
+    assert!(!html.contains("Unaccompanied and separated children registered"));
     assert!(
         !html.contains("/api/"),
         "the file links to nothing on the server"
