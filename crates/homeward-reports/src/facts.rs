@@ -104,10 +104,19 @@ impl Breakdown {
     }
 }
 
-/// What an indicator measures.
-pub(crate) fn text<'a>(f: &'a Facts, field: &str) -> Option<&'a str> {
-    f.fields
-        .get(field)
+/// A field of a record. A record's plain fields are a dozen or two, and a report reads them
+/// millions of times: comparing the names in turn is cheaper than hashing the name (the map's
+/// hasher is SipHash) to probe for it.
+pub(crate) fn field<'a>(fields: &'a Document, name: &str) -> Option<&'a Value> {
+    fields
+        .iter()
+        .find(|(k, _)| k.as_str() == name)
+        .map(|(_, v)| v)
+}
+
+/// A text field, trimmed; `None` when missing or blank.
+pub(crate) fn text<'a>(f: &'a Facts, name: &str) -> Option<&'a str> {
+    field(&f.fields, name)
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -119,8 +128,8 @@ pub(crate) fn choices(f: &Facts, field: &str) -> Vec<String> {
 
 /// The values of a choice or multiple-choice field (none when missing): what a record counts
 /// under.
-pub fn values_of(fields: &Document, field: &str) -> Vec<String> {
-    match fields.get(field) {
+pub fn values_of(fields: &Document, name: &str) -> Vec<String> {
+    match field(fields, name) {
         Some(Value::String(s)) => vec![s.clone()],
         Some(Value::Array(items)) => items
             .iter()
@@ -160,7 +169,7 @@ pub(crate) fn age_band(f: &Facts) -> &'static str {
     } else {
         "age"
     };
-    match f.fields.get(field).and_then(Value::as_i64) {
+    match self::field(&f.fields, field).and_then(Value::as_i64) {
         Some(0..=4) => "0-4",
         Some(5..=9) => "5-9",
         Some(10..=14) => "10-14",
