@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use homeward_domain::{Document, RecordKind, RecordScope};
 use homeward_server::api::reports::{report_for, IndicatorQuery, ReportReader};
 use homeward_server::api::users::{add_user, NewUserRequest};
-use homeward_store::testing::scratch_postgres_database;
+use homeward_store::testing::{drop_scratch_database, scratch_postgres_database};
 use homeward_store::{ActorContext, EncryptionKey, NewEvent, Store, StoreSettings, User};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -308,21 +308,6 @@ async fn run(name: &str, url: String, o: &Options) {
     store.close().await;
 }
 
-async fn drop_database(admin: &str, url: &str) {
-    use sqlx::{Connection, Executor};
-    let name = url.rsplit('/').next().unwrap_or_default();
-    let dropped = match sqlx::AnyConnection::connect(admin).await {
-        Ok(mut conn) => conn
-            .execute(format!("DROP DATABASE {name}").as_str())
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    if let Err(e) = dropped {
-        println!("PostgreSQL: could not drop the scratch database {name}: {e}");
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let o = options();
@@ -337,7 +322,7 @@ async fn main() {
             Some(admin) => {
                 let url = scratch_postgres_database(admin).await;
                 run("PostgreSQL", url.clone(), &o).await;
-                drop_database(admin, &url).await;
+                drop_scratch_database(admin, &url).await;
             }
             None => println!("PostgreSQL: skipped (pass --postgres postgres://postgres@127.0.0.1:5432/postgres or set HOMEWARD_TEST_POSTGRES)"),
         }

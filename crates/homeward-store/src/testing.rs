@@ -35,3 +35,19 @@ pub async fn scratch_postgres_database(admin_url: &str) -> String {
         .unwrap_or(admin_url);
     format!("{base}/{name}")
 }
+
+/// Drops a database [`scratch_postgres_database`] created; says so on stdout when it cannot
+/// (a benchmark's figures are still worth keeping).
+pub async fn drop_scratch_database(admin_url: &str, url: &str) {
+    let name = url.rsplit('/').next().unwrap_or_default();
+    let dropped = match <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await {
+        Ok(mut conn) => conn
+            .execute(format!("DROP DATABASE {name}").as_str())
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = dropped {
+        println!("PostgreSQL: could not drop the scratch database {name}: {e}");
+    }
+}

@@ -11,7 +11,7 @@ use homeward_reports::dataset::to_csv;
 use homeward_server::api::htcds::htcds_for;
 use homeward_server::api::incident_dataset::dataset_for;
 
-use super::report::{cli_reader, write_atomically};
+use super::report::{analysis_reader, write_atomically};
 use super::transfer::{actor, ExportArgs};
 use super::{open_store, Outcome};
 use crate::settings::Settings;
@@ -32,15 +32,7 @@ pub async fn export_anonymised(settings: &Settings, a: ExportArgs) -> Result<Out
     let credential = a.operator.credential()?;
     let store = open_store(settings).await?;
     let built = async {
-        let (context, role) = actor(
-            &store,
-            &a.operator.as_user,
-            &credential,
-            RecordKind::Case,
-            &[Action::AnalysisRead],
-        )
-        .await?;
-        let reader = cli_reader(context, role, &credential);
+        let reader = analysis_reader(&store, &a.operator.as_user, &credential).await?;
         dataset_for(&store, &reader, a.purpose.as_deref(), "csv")
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))

@@ -98,15 +98,7 @@ pub async fn report(settings: &Settings, a: ReportArgs) -> Result<Outcome> {
     let credential = a.operator.credential()?;
     let store = open_store(settings).await?;
     let built = async {
-        let (context, role) = actor(
-            &store,
-            &a.operator.as_user,
-            &credential,
-            RecordKind::Case,
-            &[Action::AnalysisRead],
-        )
-        .await?;
-        let reader = cli_reader(context, role, &credential);
+        let reader = analysis_reader(&store, &a.operator.as_user, &credential).await?;
         let query = IndicatorQuery {
             period: Some(a.period.clone()),
             area: a.area.clone(),
@@ -144,19 +136,28 @@ pub async fn report(settings: &Settings, a: ReportArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// The operator as a reader of reports and datasets.
-pub(crate) fn cli_reader(
-    context: homeward_store::ActorContext,
-    role: homeward_auth::Role,
+/// The operator as a reader of reports and datasets, once they proved who they are and that
+/// their role has `analysis.read`.
+pub(crate) async fn analysis_reader(
+    store: &homeward_store::Store,
+    username: &str,
     credential: &Credential,
-) -> ReportReader {
-    ReportReader {
+) -> Result<ReportReader> {
+    let (context, role) = actor(
+        store,
+        username,
+        credential,
+        RecordKind::Case,
+        &[Action::AnalysisRead],
+    )
+    .await?;
+    Ok(ReportReader {
         user_id: context.scope.user.to_string(),
         context,
         exact: role.allows(Action::AnalysisExact),
         via: "cli",
         authenticated: Some(credential.method()),
-    }
+    })
 }
 
 /// Writes beside the target and renames last, so a failed write never leaves a truncated
