@@ -15,6 +15,7 @@ pub mod crypto;
 mod db;
 mod duplicates;
 mod error;
+mod exports;
 mod matches;
 mod prevention;
 mod records;

@@ -22,7 +22,7 @@ use crate::time;
 /// Largest number of records one import may hold (one transaction).
 pub const IMPORT_BATCH_LIMIT: usize = 100_000;
 
-const RECORD_COLUMNS: &str = "id, kind, reference, status, agency_id, team_id, owner_id, assigned_to, plain_doc, sealed_doc, version, created_at, updated_at";
+pub(crate) const RECORD_COLUMNS: &str = "id, kind, reference, status, agency_id, team_id, owner_id, assigned_to, plain_doc, sealed_doc, version, created_at, updated_at";
 
 /// Who is asking, and what they may see.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub struct ActorContext {
 }
 
 impl ActorContext {
-    fn user(&self) -> UserId {
+    pub(crate) fn user(&self) -> UserId {
         self.scope.user
     }
 }
@@ -972,36 +972,6 @@ impl Store {
             limit,
             offset,
         })
-    }
-
-    /// Every record of a kind in the caller's scope, for an export; the export is audited,
-    /// with `origin` (how and where the caller proved who they are) in the entry's detail.
-    pub async fn export_records(
-        &self,
-        ctx: &ActorContext,
-        kind: RecordKind,
-        origin: serde_json::Value,
-    ) -> StoreResult<Vec<StoredRecord>> {
-        let mut args = Args::default();
-        let kind_p = args.text(kind.as_str());
-        let scope_c = scope_condition(&ctx.scope, &mut args);
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {scope_c} ORDER BY created_at, id");
-        let rows = args
-            .bind(sqlx::query(&sql))
-            .fetch_all(&self.inner.pool)
-            .await?;
-        let items = rows
-            .iter()
-            .map(|r| self.row_to_record(r, ctx.reveal_personal))
-            .collect::<StoreResult<Vec<_>>>()?;
-        self.audit(
-            &ctx.user().to_string(),
-            "records.export",
-            None,
-            json!({"kind": kind.as_str(), "count": items.len(), "personal": ctx.reveal_personal, "origin": origin}),
-        )
-        .await?;
-        Ok(items)
     }
 
     /// The change history of one record, oldest first; reading it is audited.

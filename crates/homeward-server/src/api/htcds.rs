@@ -4,7 +4,7 @@
 //! incidents; names, birth dates and places are filled only for roles that may read personal
 //! fields, and blank otherwise. The read is audited as every export is, with where it went.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::header;
@@ -75,21 +75,22 @@ pub async fn htcds_for(
     let records = store
         .export_records(incidents, RecordKind::Incident, origin.clone())
         .await?;
-    let wanted: HashSet<String> = records
+    let named: Vec<String> = records
         .iter()
         .flat_map(|r| children_of(&r.fields))
         .collect();
-    let mut case_of: HashMap<String, Document> = HashMap::new();
-    if !wanted.is_empty() {
-        for c in store
-            .export_records(cases, RecordKind::Case, origin)
+    // Only the children the incidents name are read (and decrypted), and only they are
+    // counted in the audit entry: an export reads what it writes.
+    let case_of: HashMap<String, Document> = if named.is_empty() {
+        HashMap::new()
+    } else {
+        store
+            .export_named_records(cases, RecordKind::Case, &named, origin)
             .await?
-        {
-            if wanted.contains(&c.reference.to_string()) {
-                case_of.insert(c.reference.to_string(), c.fields);
-            }
-        }
-    }
+            .into_iter()
+            .map(|c| (c.reference.to_string(), c.fields))
+            .collect()
+    };
     let mut out = String::from(csv_text::BOM);
     out.push_str(&csv_text::line(COLUMNS.iter().map(|c| c.name)));
     let mut rows = 0;

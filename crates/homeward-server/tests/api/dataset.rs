@@ -271,6 +271,15 @@ async fn the_htcds_export_uses_the_standards_names_and_codes(s: TestServer) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{case}");
     let child = case["reference"].as_str().unwrap();
+    // A child no incident names: the export must neither read nor count this case.
+    let (status, other) = cw
+        .post(
+            "/api/v1/cases",
+            json!({"name_first": "Karim", "name_last": "Alam", "sex": "male", "age": 12,
+                   "protection_status": "separated", "district": "Barpeta"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
     let (status, body) = cw
         .post(
             "/api/v1/incidents",
@@ -344,5 +353,14 @@ async fn the_htcds_export_uses_the_standards_names_and_codes(s: TestServer) {
             && d["origin"]["format"] == "htcds"
             && d["personal"] == true),
         "{exports:?}"
+    );
+    let case_reads: Vec<&Value> = exports
+        .iter()
+        .filter(|d| d["kind"] == "case" && d["origin"]["format"] == "htcds")
+        .collect();
+    assert_eq!(case_reads.len(), 1, "{exports:?}");
+    assert_eq!(
+        case_reads[0]["count"], 1,
+        "only the named child is read: {exports:?}"
     );
 }
