@@ -105,8 +105,17 @@ pub(crate) fn name_keys(tokens: &[&str], is_name: bool) -> NameKeys {
                         hash_str(&c)
                     }
                 };
-                data.push(code(r.primary()));
-                data.push(code(r.alternate()));
+                let primary = r.primary();
+                // Double Metaphone's alternate for an initial J is a vowel (German "Jankel"
+                // as "Yankel"), which makes Jamuna sound like Amina and Joni like Anu; in a
+                // romanised Indic or Arabic name an initial J is always J.
+                let alternate = if t.starts_with('j') {
+                    primary.clone()
+                } else {
+                    r.alternate()
+                };
+                data.push(code(primary));
+                data.push(code(alternate));
             } else {
                 data.push(hash_str(t));
                 data.push(hash_str(t));
@@ -149,6 +158,10 @@ fn skeleton_hash(token: &str, phonetic: &[u8]) -> u64 {
     }
     std::str::from_utf8(&skeleton).map_or(phon, hash_str)
 }
+
+/// Jaro–Winkler two names beginning with different letters must reach to count as a
+/// misspelling at all (and then only at the lowest similarity level).
+const DIFFERENT_FIRST_LETTER_JW: f64 = 0.85;
 
 /// The level of a name swapped with the other name field (after blank, exact and reordered),
 /// for comparators that check a swap.
@@ -201,6 +214,15 @@ impl Comparator {
             Some(sim) => sim,
             None => jw_from(x, y, floor).max(given_name_jw(x, kx, y, ky, floor)),
         };
+        // A slip of the pen on the first letter (Eamesh for Ramesh) leaves the rest of the
+        // name intact; two names that only share an ending (Hasina, Amina) are two people.
+        if x.text.chars().next() != y.text.chars().next() {
+            return if sim >= DIFFERENT_FIRST_LETTER_JW {
+                next + (self.jw.len() - 1) as u8
+            } else {
+                last
+            };
+        }
         for (i, t) in self.jw.iter().enumerate() {
             if sim >= *t {
                 return next + i as u8;
@@ -439,6 +461,39 @@ mod tests {
         assert_ne!(
             level(&c, name("Kumar Bordoloi"), name("Kr Bordoloi")),
             "different"
+        );
+    }
+
+    #[test]
+    fn an_initial_j_is_never_silent() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        // Double Metaphone's alternate code for an initial J is a vowel.
+        for (a, b) in [("Joni", "Anu"), ("Jamuna", "Amina"), ("Jamal", "Amal")] {
+            assert_ne!(
+                level(&c, name(a), name(b)),
+                "sounds alike or nickname",
+                "{a} {b}"
+            );
+        }
+        assert_eq!(
+            level(&c, name("Jyotish"), name("Jyaotish")),
+            "sounds alike or nickname"
+        );
+    }
+
+    #[test]
+    fn names_beginning_differently_need_more_than_a_shared_ending() {
+        let c = Comparator::new(Kind::Name, None, None, None, None);
+        assert_eq!(level(&c, name("Hasina"), name("Amina")), "different");
+        // A slip on the first letter of an otherwise intact name is still a misspelling,
+        // at the lowest similarity level.
+        assert_eq!(
+            level(&c, name("Eamesh"), name("Ramesh")),
+            "jaro-winkler >= 0.8"
+        );
+        assert_eq!(
+            level(&c, name("Snjali"), name("Anjali")),
+            "jaro-winkler >= 0.8"
         );
     }
 }
