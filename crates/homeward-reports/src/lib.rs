@@ -19,6 +19,7 @@ pub mod kanon;
 pub mod listing;
 pub mod population;
 pub mod protect;
+pub mod record_rows;
 pub mod report;
 mod request;
 pub mod table;

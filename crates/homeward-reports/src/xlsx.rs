@@ -42,6 +42,32 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, ReportError> {
     book.save_to_buffer().map_err(xlsx_error)
 }
 
+/// One table as a spreadsheet of one sheet named `sheet`: the header in bold, then the rows,
+/// every cell written as text in whatever script it holds, neutralised as every cell Homeward
+/// writes is.
+pub fn table_workbook(
+    sheet: &str,
+    headers: &[String],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, ReportError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet.chars().take(31).collect::<String>())
+        .map_err(xlsx_error)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)
+            .map_err(xlsx_error)?;
+    }
+    for (r, row) in rows.into_iter().enumerate() {
+        for (c, cell) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+            ws.write_string(r as u32 + 1, c as u16, neutralise(cell))
+                .map_err(xlsx_error)?;
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
 fn fill(
     sheet: &mut Worksheet,
     report: &Report,

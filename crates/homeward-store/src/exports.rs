@@ -1,13 +1,16 @@
-//! Records read for an export: every record of a kind in the caller's scope, or only the
-//! records an export names (the children an incident lists). Each read is one audit entry
-//! counting exactly the records it returned, with where the caller proved who they are.
+//! Records read for an export: every record of a kind in the caller's scope, those a list's
+//! filters select, or only the records an export names (the children an incident lists). Each
+//! read is one audit entry counting exactly the records it returned, with where the caller
+//! proved who they are and why they export.
 
 use homeward_domain::{RecordKind, Reference};
 use serde_json::json;
 
 use crate::db::Store;
 use crate::error::StoreResult;
-use crate::records::{scope_condition, ActorContext, Args, StoredRecord, RECORD_COLUMNS};
+use crate::records::{
+    scope_condition, ActorContext, Args, RecordFilter, StoredRecord, RECORD_COLUMNS,
+};
 
 /// References looked up per query: well inside SQLite's and PostgreSQL's bound-parameter limits.
 const REFERENCES_PER_QUERY: usize = 500;
@@ -25,6 +28,32 @@ impl Store {
         let kind_p = args.text(kind.as_str());
         let scope_c = scope_condition(&ctx.scope, &mut args);
         let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {scope_c} ORDER BY created_at, id");
+        let rows = args
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.inner.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| self.row_to_record(r, ctx.reveal_personal))
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.audit_export(ctx, kind, &items, origin).await?;
+        Ok(items)
+    }
+
+    /// The records of a kind a list's filters select in the caller's scope (all of them: the
+    /// filter's page is ignored), oldest first, for an export of that list; audited as
+    /// [`export_records`](Self::export_records) is.
+    pub async fn export_list(
+        &self,
+        ctx: &ActorContext,
+        kind: RecordKind,
+        filter: &RecordFilter,
+        origin: serde_json::Value,
+    ) -> StoreResult<Vec<StoredRecord>> {
+        let mut args = Args::default();
+        let conds = self.filter_conditions(ctx, kind, filter, &mut args);
+        let sql =
+            format!("SELECT {RECORD_COLUMNS} FROM records WHERE {conds} ORDER BY created_at, id");
         let rows = args
             .bind(sqlx::query(&sql))
             .fetch_all(&self.inner.pool)

@@ -872,7 +872,7 @@ impl Store {
             .await
     }
 
-    fn filter_conditions(
+    pub(crate) fn filter_conditions(
         &self,
         ctx: &ActorContext,
         kind: RecordKind,

@@ -5,7 +5,6 @@
 //! import file), 2 it could not run (bad configuration, wrong key, unreachable database).
 
 mod commands;
-mod csv_records;
 mod demo_data;
 mod demo_prevention;
 mod malloc_tuning;

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod htcds;
 pub mod incident_dataset;
+pub mod list_export;
 pub mod matches;
 pub mod prevention;
 pub mod record_body;
@@ -58,7 +59,7 @@ pub struct RouteDoc {
     /// Success status and response schema name (`None` for no body).
     pub response: (u16, Option<&'static str>),
     /// Query parameters.
-    pub query: &'static [QueryParam],
+    pub query: Vec<QueryParam>,
 }
 
 /// A router that keeps the documentation of every route it serves.
@@ -97,7 +98,7 @@ fn doc(method: &'static str, path: &'static str, tag: &'static str, summary: &'s
             authenticated: true,
             request: None,
             response: (200, None),
-            query: &[],
+            query: Vec::new(),
         },
     }
 }
@@ -120,7 +121,13 @@ impl D {
         self
     }
     fn query(mut self, q: &'static [QueryParam]) -> Self {
-        self.doc.query = q;
+        self.doc.query.extend_from_slice(q);
+        self
+    }
+    fn queries(mut self, qs: &'static [&'static [QueryParam]]) -> Self {
+        for q in qs {
+            self.doc.query.extend_from_slice(q);
+        }
         self
     }
 }
@@ -235,10 +242,42 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
                 "List and filter child cases in your scope",
             )
             .action(Action::CaseList)
-            .query(records::LIST_PARAMS)
+            .queries(records::LIST_PARAMS)
             .response(200, Some("CasePage"))
             .doc,
             get(records::list::<Cases>),
+        )
+        .route(
+            doc("GET", "/api/v1/cases/export.csv", "cases", "The child cases the list's filters select in your scope, every page, as CSV (UTF-8 with a byte-order mark): only the columns your role may see. Needs data.export and case.read; audited with why")
+                .action(Action::DataExport)
+                .queries(list_export::EXPORT_PARAMS)
+                .response(200, None)
+                .doc,
+            get(list_export::export_csv::<Cases>),
+        )
+        .route(
+            doc("GET", "/api/v1/cases/export.xlsx", "cases", "The same as a spreadsheet of one sheet")
+                .action(Action::DataExport)
+                .queries(list_export::EXPORT_PARAMS)
+                .response(200, None)
+                .doc,
+            get(list_export::export_xlsx::<Cases>),
+        )
+        .route(
+            doc("GET", "/api/v1/tracing-requests/export.csv", "tracing", "The tracing requests the list's filters select in your scope, every page, as CSV (UTF-8 with a byte-order mark): only the columns your role may see. Needs data.export and tracing.read; audited with why")
+                .action(Action::DataExport)
+                .queries(list_export::EXPORT_PARAMS)
+                .response(200, None)
+                .doc,
+            get(list_export::export_csv::<TracingRequests>),
+        )
+        .route(
+            doc("GET", "/api/v1/tracing-requests/export.xlsx", "tracing", "The same as a spreadsheet of one sheet")
+                .action(Action::DataExport)
+                .queries(list_export::EXPORT_PARAMS)
+                .response(200, None)
+                .doc,
+            get(list_export::export_xlsx::<TracingRequests>),
         )
         .route(
             doc("POST", "/api/v1/cases", "cases", "Register a child")
@@ -306,7 +345,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
                 "List and filter tracing requests in your scope",
             )
             .action(Action::TracingList)
-            .query(records::LIST_PARAMS)
+            .queries(records::LIST_PARAMS)
             .response(200, Some("TracingRequestPage"))
             .doc,
             get(records::list::<TracingRequests>),

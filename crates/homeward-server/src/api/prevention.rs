@@ -120,7 +120,7 @@ fn kind_routes<K: KindRoutes>(
     r.route(
         doc("GET", K::COLLECTION, K::TAG, list_s)
             .action(list_a)
-            .query(records::LIST_PARAMS)
+            .queries(records::LIST_PARAMS)
             .response(200, Some(page))
             .doc,
         get(records::list::<K>),

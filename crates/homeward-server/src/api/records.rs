@@ -50,8 +50,11 @@ impl KindApi for TracingRequests {
     type List = act::TracingList;
 }
 
-/// Filters accepted by the list routes.
-pub const LIST_PARAMS: &[QueryParam] = &[
+/// Filters and paging accepted by the list routes.
+pub const LIST_PARAMS: &[&[QueryParam]] = &[FILTER_PARAMS, PAGE_PARAMS];
+
+/// Filters accepted by the list routes and their exports.
+pub const FILTER_PARAMS: &[QueryParam] = &[
     QueryParam {
         name: "status",
         ty: "string",
@@ -97,6 +100,9 @@ pub const LIST_PARAMS: &[QueryParam] = &[
         ty: "string",
         doc: "RFC 3339 time: only records changed since",
     },
+];
+
+const PAGE_PARAMS: &[QueryParam] = &[
     QueryParam {
         name: "limit",
         ty: "integer",
@@ -113,17 +119,17 @@ pub const LIST_PARAMS: &[QueryParam] = &[
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    status: Option<String>,
-    sex: Option<String>,
-    age_min: Option<i64>,
-    age_max: Option<i64>,
-    risk_level: Option<String>,
-    protection_status: Option<String>,
-    district: Option<String>,
-    reference: Option<String>,
-    updated_since: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    pub(super) status: Option<String>,
+    pub(super) sex: Option<String>,
+    pub(super) age_min: Option<i64>,
+    pub(super) age_max: Option<i64>,
+    pub(super) risk_level: Option<String>,
+    pub(super) protection_status: Option<String>,
+    pub(super) district: Option<String>,
+    pub(super) reference: Option<String>,
+    pub(super) updated_since: Option<String>,
+    pub(super) limit: Option<i64>,
+    pub(super) offset: Option<i64>,
 }
 
 fn check_choice(name: &str, value: &Option<String>, choices: &[&str]) -> Result<(), ApiError> {
@@ -140,7 +146,7 @@ fn check_choice(name: &str, value: &Option<String>, choices: &[&str]) -> Result<
 }
 
 impl ListQuery {
-    fn into_filter(self, kind: RecordKind) -> Result<RecordFilter, ApiError> {
+    pub(super) fn into_filter(self, kind: RecordKind) -> Result<RecordFilter, ApiError> {
         check_choice("status", &self.status, kind.statuses())?;
         check_choice("sex", &self.sex, catalogue::SEX)?;
         check_choice("risk_level", &self.risk_level, catalogue::RISK_LEVEL)?;

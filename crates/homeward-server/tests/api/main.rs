@@ -6,6 +6,7 @@ mod connections;
 mod dataset;
 mod hardening;
 mod helpers;
+mod list_export;
 mod matching;
 mod openapi;
 mod ops;

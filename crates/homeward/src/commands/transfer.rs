@@ -16,9 +16,9 @@ use homeward_store::{ActorContext, Store, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{open_store, Outcome};
-use crate::csv_records;
 use crate::operator::{Credential, OperatorArgs};
 use crate::settings::Settings;
+use homeward_reports::record_rows as csv_records;
 
 /// The kinds of record a file may hold, as typed on the command line: `case`,
 /// `tracing-request`, `home-visit`...
@@ -284,7 +284,7 @@ pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
         )
         .await?;
     store.close().await;
-    let headers = csv_records::headers(kind, &records);
+    let headers = csv_records::headers(kind, &records, ctx.reveal_personal);
     let tmp = a.out.with_extension("csv.partial");
     let file =
         std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;

@@ -1,4 +1,6 @@
-//! Records as CSV rows and back. Columns are catalogue field names; lists of sub-records
+//! Records as table rows (CSV and spreadsheet exports, CSV imports) and back. Columns are
+//! catalogue field names, and only those the reader may see: a role that may not see personal
+//! fields gets no personal column at all; lists of sub-records
 //! (family members, children sought) are spread over numbered columns such as
 //! `family_details.1.relation_name`, and multiple choices are written `as; bn`, so a file
 //! opens and edits cleanly in a spreadsheet.
@@ -25,10 +27,15 @@ pub const SYSTEM_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-/// The header of an export holding these records.
-pub fn headers(kind: RecordKind, records: &[StoredRecord]) -> Vec<String> {
+/// The header of an export holding these records, read by someone who may (`personal`) or
+/// may not see personal fields.
+pub fn headers(kind: RecordKind, records: &[StoredRecord], personal: bool) -> Vec<String> {
     let mut out: Vec<String> = SYSTEM_COLUMNS.iter().map(|s| s.to_string()).collect();
-    for spec in kind.fields().iter().filter(|f| !f.system) {
+    for spec in kind
+        .fields()
+        .iter()
+        .filter(|f| !f.system && (personal || !f.is_personal()))
+    {
         match spec.kind {
             FieldKind::Group(sub) => {
                 let max = records
@@ -67,10 +74,17 @@ fn cell(v: Option<&Value>) -> String {
     }
 }
 
-pub use homeward_reports::csv_text::{neutralise, unneutralise};
+pub use crate::csv_text::{neutralise, unneutralise};
 
-/// One record as a row under `headers`, every cell neutralised.
+/// One record as a row under `headers`, every cell neutralised (for a writer that writes cells
+/// as given, such as the `csv` crate's).
 pub fn row(headers: &[String], r: &StoredRecord) -> Vec<String> {
+    raw_row(headers, r).into_iter().map(neutralise).collect()
+}
+
+/// One record as a row under `headers`, cells as stored (for a writer that neutralises them
+/// itself: [`crate::csv_text::line`], [`crate::xlsx::table_workbook`]).
+pub fn raw_row(headers: &[String], r: &StoredRecord) -> Vec<String> {
     headers
         .iter()
         .map(|h| match h.as_str() {
@@ -93,7 +107,6 @@ pub fn row(headers: &[String], r: &StoredRecord) -> Vec<String> {
                 _ => cell(r.fields.get(other)),
             },
         })
-        .map(neutralise)
         .collect()
 }
 
