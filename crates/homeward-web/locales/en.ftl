@@ -70,6 +70,9 @@ search-clear = Clear
 search-names-withheld = Your role does not see names, so you can search by reference only.
 search-capped = The name search looked at the first { $n } records only; add filters to narrow it.
 list-none = No records match.
+list-download-csv = Download this list (CSV)
+list-download-xlsx = Download this list (spreadsheet, XLSX)
+list-download-filters-only = The download holds every record the filters select, not only those the name search found; it is recorded in the audit trail.
 list-summary = { $total ->
     [one] 1 record
    *[other] { $total } records

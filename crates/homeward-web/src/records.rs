@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use homeward_auth::Action;
 use homeward_domain::{catalogue, FieldKind, RecordKind, Reference};
 use homeward_server::AppState;
 use homeward_store::{RecordFilter, StoreError, StoredRecord};
@@ -152,6 +153,10 @@ struct ListPage {
     create_label: String,
     show_names: bool,
     related: Vec<(String, String)>,
+    /// Links to the whole filtered list as CSV and XLSX (href, label), for roles that export.
+    downloads: Vec<(String, String)>,
+    /// Said beside the downloads when a name search narrows the page but not the download.
+    download_note: String,
 }
 
 fn select(
@@ -275,6 +280,12 @@ pub async fn list(
         s.push_str(&format!("page={p}"));
         s
     };
+    let downloads = downloads(&viewer, pages, &params);
+    let download_note = if !downloads.is_empty() && !query.is_empty() {
+        tr.t("list-download-filters-only")
+    } else {
+        String::new()
+    };
     let last = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     let prev = if page_no > 1 {
         link(page_no - 1)
@@ -352,8 +363,44 @@ pub async fn list(
         create_label: tr.t(&format!("nav-{}-new", pages.key)),
         show_names: ctx.reveal_personal,
         related: related(&viewer, pages),
+        downloads,
+        download_note,
     };
     ok(&page, &tr)
+}
+
+/// The list's filters (not its name search or page) as CSV and XLSX downloads from the API,
+/// for a viewer who may export and read the kind; only cases and tracing requests export.
+fn downloads(
+    viewer: &Viewer,
+    pages: KindPages,
+    params: &[(&str, String)],
+) -> Vec<(String, String)> {
+    let api = match pages.kind {
+        RecordKind::Case => "/api/v1/cases",
+        RecordKind::TracingRequest => "/api/v1/tracing-requests",
+        _ => return Vec::new(),
+    };
+    if !viewer.can(Action::DataExport) || !viewer.can(pages.read()) {
+        return Vec::new();
+    }
+    let query: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| *k != "q")
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    let tr = viewer.tr();
+    ["csv", "xlsx"]
+        .into_iter()
+        .map(|format| {
+            let mut href = format!("{api}/export.{format}");
+            if !query.is_empty() {
+                href.push('?');
+                href.push_str(&query.join("&"));
+            }
+            (href, tr.t(&format!("list-download-{format}")))
+        })
+        .collect()
 }
 
 /// The lists of the other prevention kinds of the same family the viewer may list: persons of

@@ -174,6 +174,39 @@ async fn a_registered_child_is_shown_in_their_script_found_by_name_edited_and_ha
 }
 
 #[tokio::test]
+async fn a_supervisor_downloads_the_filtered_list_and_a_caseworker_is_offered_no_download() {
+    let server = TestServer::start().await;
+    let cw = server.login("cw_a").await;
+    let reference = cw.register_child(CHILD).await;
+    let (_, list) = cw.get("/cases").await;
+    assert!(
+        !list.contains("/export."),
+        "a caseworker may not export: {list}"
+    );
+
+    let sup = server.login("sup_a").await;
+    let (status, list) = sup.get("/cases?risk_level=high&q=rahim").await;
+    assert_eq!(status, StatusCode::OK);
+    // The filters travel with the download; the name search does not, and the page says so.
+    let csv = "/api/v1/cases/export.csv?risk_level=high";
+    assert!(list.contains(&format!("href=\"{csv}\"")), "{list}");
+    assert!(list.contains("/api/v1/cases/export.xlsx?risk_level=high"));
+    assert!(
+        list.contains("not only those the name search found"),
+        "{list}"
+    );
+    let (status, body) = sup.get(csv).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the link works with the page's session"
+    );
+    assert!(body.contains(&reference) && body.contains("রহিম"), "{body}");
+    let (_, body) = sup.get("/api/v1/cases/export.csv?risk_level=low").await;
+    assert!(!body.contains(&reference));
+}
+
+#[tokio::test]
 async fn validation_messages_are_shown_beside_their_fields_and_the_values_are_kept() {
     let server = TestServer::start().await;
     let b = server.login("cw_a").await;
