@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 the command ran and found a problem (a broken audit trail, a bad
 //! import file), 2 it could not run (bad configuration, wrong key, unreachable database).
 
+mod archive;
 mod commands;
 mod demo_data;
 mod demo_prevention;

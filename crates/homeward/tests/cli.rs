@@ -625,3 +625,146 @@ fn prevention_records_import_and_export_with_their_links() {
         text(&o)
     );
 }
+
+/// 7-Zip, the reader a recipient opens the archive with (`.ci/run` installs it).
+fn seven_zip() -> Option<&'static str> {
+    ["7z", "7zz", "7za"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("i")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok()
+    })
+}
+
+fn extract(seven: &str, archive: &std::path::Path, password: &str) -> std::process::Output {
+    std::process::Command::new(seven)
+        .args(["x", "-so", &format!("-p{password}")])
+        .arg(archive)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_export_sealed_in_an_archive_opens_in_7zip_with_its_password_only() {
+    let h = Home::new();
+    assert!(h
+        .run(&["demo", "--no-serve", "--children", "12", "--requests", "3"])
+        .status
+        .success());
+    let plain = h.path("plain.csv");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        plain.to_str().unwrap(),
+        "--as",
+        "admin",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("--encrypt"),
+        "a clear export of names says how to seal it"
+    );
+    let plain_bytes = std::fs::read(&plain).unwrap();
+    let rows = csv_rows(&plain);
+    let col = rows[0].iter().position(|c| c == "name_first").unwrap();
+
+    // Too short a password is refused before anything is read or written.
+    let short = h.path("short.txt");
+    std::fs::write(&short, "hunter2\n").unwrap();
+    let sealed = h.path("sealed.zip");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        sealed.to_str().unwrap(),
+        "--as",
+        "admin",
+        "--encrypt",
+        "--archive-password-file",
+        short.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("at least 12"), "{}", text(&o));
+    assert!(!sealed.exists());
+
+    let password = "ferry-ghat-dhubri-2026";
+    let file = h.path("password.txt");
+    std::fs::write(&file, format!("{password}\n")).unwrap();
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        sealed.to_str().unwrap(),
+        "--as",
+        "admin",
+        "--encrypt",
+        "--archive-password-file",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let bytes = std::fs::read(&sealed).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a ZIP archive");
+    for r in &rows[1..] {
+        let name = r[col].as_bytes();
+        assert!(
+            name.len() < 4 || !bytes.windows(name.len()).any(|w| w == name),
+            "the archive shows a child's name"
+        );
+    }
+    let exports: Vec<String> = h
+        .audit_entries()
+        .into_iter()
+        .filter(|e| e.action == "records.export")
+        .map(|e| e.detail)
+        .collect();
+    assert!(
+        exports.iter().any(|d| d.contains("\"encrypted\":true")),
+        "{exports:?}"
+    );
+
+    // A generated password is shown once, on standard error.
+    let generated = h.path("generated.zip");
+    let o = h.run(&[
+        "export",
+        "--kind",
+        "case",
+        "--out",
+        generated.to_str().unwrap(),
+        "--as",
+        "admin",
+        "--encrypt",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    let shown = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("archive password: "))
+        .expect("the generated password is shown")
+        .to_string();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(&shown));
+
+    let Some(seven) = seven_zip() else {
+        eprintln!("7-Zip is not installed (apt-get install 7zip): the archives were not opened");
+        return;
+    };
+    let o = extract(seven, &sealed, password);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.stdout, plain_bytes,
+        "the archive holds the export, every script intact"
+    );
+    let o = extract(seven, &generated, &shown);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.stdout, plain_bytes);
+    let o = extract(seven, &sealed, "ferry-ghat-dhubri-2025");
+    assert!(
+        !o.status.success() && o.stdout != plain_bytes,
+        "a wrong password opens nothing"
+    );
+}

@@ -14,6 +14,7 @@ use homeward_server::api::incident_dataset::dataset_for;
 use super::report::{analysis_reader, write_atomically};
 use super::transfer::{actor, ExportArgs};
 use super::{open_store, Outcome};
+use crate::archive::Sealing;
 use crate::settings::Settings;
 
 fn incidents_only(a: &ExportArgs, option: &str) -> Result<()> {
@@ -60,6 +61,7 @@ pub async fn export_anonymised(settings: &Settings, a: ExportArgs) -> Result<Out
 pub async fn export_htcds(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
     incidents_only(&a, "--htcds")?;
     let credential = a.operator.credential()?;
+    let sealing = Sealing::from_args(a.encrypt, a.archive_password_file.as_deref())?;
     let store = open_store(settings).await?;
     let built = async {
         let (incidents, role) = actor(
@@ -81,7 +83,7 @@ pub async fn export_htcds(settings: &Settings, a: ExportArgs) -> Result<Outcome>
         }
         let mut cases = incidents.clone();
         cases.reveal_personal = role.allows(Action::personal_view(RecordKind::Case));
-        let origin = serde_json::json!({"via": "cli", "authenticated": credential.method(), "format": "htcds"});
+        let origin = serde_json::json!({"via": "cli", "authenticated": credential.method(), "format": "htcds", "encrypted": sealing.is_some()});
         htcds_for(&store, &incidents, &cases, origin)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))
@@ -89,7 +91,10 @@ pub async fn export_htcds(settings: &Settings, a: ExportArgs) -> Result<Outcome>
     .await;
     store.close().await;
     let (csv, rows) = built?;
-    write_atomically(&a.out, csv.as_bytes())?;
+    match &sealing {
+        Some(s) => s.write(&a.out, "csv", csv.as_bytes())?,
+        None => write_atomically(&a.out, csv.as_bytes())?,
+    }
     println!(
         "exported {rows} HTCDS rows (one per child) to {}",
         a.out.display()

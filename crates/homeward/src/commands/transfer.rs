@@ -5,7 +5,6 @@
 //! transaction. Exports carry a UTF-8 byte-order mark so spreadsheet programs show Bengali and
 //! Devanagari names correctly, and are written to the audit trail.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -15,7 +14,9 @@ use homeward_domain::{validate_create, RecordKind, RecordScope};
 use homeward_store::{ActorContext, Store, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::report::write_atomically;
 use super::{open_store, Outcome};
+use crate::archive::Sealing;
 use crate::operator::{Credential, OperatorArgs};
 use crate::settings::Settings;
 use homeward_reports::record_rows as csv_records;
@@ -72,6 +73,14 @@ pub struct ExportArgs {
     /// child) for the national anti-trafficking database; needs data.export and incident.read.
     #[arg(long, conflicts_with = "anonymised")]
     pub(crate) htcds: bool,
+    /// Write the export inside a ZIP archive encrypted with AES-256 (opens in 7-Zip or
+    /// WinZip), for files that carry personal data. The password is generated and shown once,
+    /// unless --archive-password-file gives one.
+    #[arg(long, conflicts_with = "anonymised")]
+    pub(crate) encrypt: bool,
+    /// A file whose first line is the archive's password (at least 12 characters).
+    #[arg(long, value_name = "FILE", requires = "encrypt")]
+    pub(crate) archive_password_file: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) operator: OperatorArgs,
 }
@@ -276,21 +285,17 @@ pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
             read.as_str()
         );
     }
+    let sealing = Sealing::from_args(a.encrypt, a.archive_password_file.as_deref())?;
     let records = store
         .export_records(
             &ctx,
             kind,
-            serde_json::json!({"via": "cli", "authenticated": credential.method()}),
+            serde_json::json!({"via": "cli", "authenticated": credential.method(), "encrypted": sealing.is_some()}),
         )
         .await?;
     store.close().await;
     let headers = csv_records::headers(kind, &records, ctx.reveal_personal);
-    let tmp = a.out.with_extension("csv.partial");
-    let file =
-        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    let mut file = std::io::BufWriter::new(file);
-    file.write_all(b"\xEF\xBB\xBF")?;
-    let mut w = csv::Writer::from_writer(file);
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(&headers)?;
     let bar = progress(records.len() as u64, "exporting");
     for r in &records {
@@ -298,15 +303,21 @@ pub async fn export(settings: &Settings, a: ExportArgs) -> Result<Outcome> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let file = w
+    let bytes = w
         .into_inner()
-        .map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?;
-    file.into_inner()
-        .map_err(|e| anyhow::anyhow!("writing {}: {}", tmp.display(), e.error()))?
-        .sync_all()?;
-    // Rename last so a failed export never leaves a truncated file under the requested name.
-    std::fs::rename(&tmp, &a.out)
-        .with_context(|| format!("moving the export into place at {}", a.out.display()))?;
+        .map_err(|e| anyhow::anyhow!("writing the export: {}", e.error()))?;
+    // Written beside the target and renamed last, so a failed export never leaves a truncated
+    // file under the requested name.
+    match &sealing {
+        Some(s) => s.write(&a.out, "csv", &bytes)?,
+        None => write_atomically(&a.out, &bytes)?,
+    }
+    if ctx.reveal_personal && sealing.is_none() && !records.is_empty() {
+        eprintln!(
+            "note: {} holds children's personal data in clear; --encrypt writes it into a password-protected archive",
+            a.out.display()
+        );
+    }
     let note = if ctx.reveal_personal {
         ""
     } else {
