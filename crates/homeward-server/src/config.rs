@@ -61,6 +61,9 @@ pub struct ServerConfig {
     pub emergency_active: bool,
     /// Checklist weights, thresholds and visit intervals of prevention work.
     pub prevention: homeward_domain::prevention::PreventionSettings,
+    /// Proxies whose `X-Forwarded-For` is believed (see [`crate::client_address`]); none by
+    /// default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ServerConfig {
@@ -77,6 +80,7 @@ impl Default for ServerConfig {
             workflow: homeward_domain::workflow::WorkflowSettings::default(),
             emergency_active: true,
             prevention: homeward_domain::prevention::PreventionSettings::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 mod bare_errors;
+pub mod client_address;
 pub mod config;
 pub mod error;
 pub mod login;

@@ -150,8 +150,13 @@ pub async fn submit(
             username,
         );
     }
+    let address = homeward_server::client_address::resolve(
+        peer.ip(),
+        &headers,
+        &state.config.trusted_proxies,
+    );
     let user =
-        match homeward_server::login::authenticate(&state, &username, &password, peer.ip(), "web")
+        match homeward_server::login::authenticate(&state, &username, &password, address, "web")
             .await
         {
             Ok(u) => u,

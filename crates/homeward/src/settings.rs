@@ -42,6 +42,9 @@ pub struct Settings {
     pub log_format: String,
     /// Match probability from which a potential match is proposed.
     pub match_threshold: f64,
+    /// Proxies whose `X-Forwarded-For` names the client (comma-separated addresses or
+    /// networks); empty: the header is ignored.
+    pub trusted_proxies: String,
     /// The emergency flag: while true, adoption and other permanent care are locked.
     pub emergency_active: bool,
     /// Workflow figures the standards leave open (deadlines, follow-up intervals, the minimum
@@ -85,6 +88,7 @@ impl Settings {
             .set_default("session_idle_minutes", 30)?
             .set_default("log_format", "text")?
             .set_default("match_threshold", 0.5)?
+            .set_default("trusted_proxies", "")?
             .set_default("emergency_active", true)?
             .set_default("workflow.registration_deadline_hours", 24)?
             .set_default("workflow.tracing_start_deadline_hours", 48)?
@@ -135,6 +139,8 @@ impl Settings {
                 settings.match_threshold
             );
         }
+        homeward_server::client_address::parse_trusted(&settings.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!(e))?;
         if !matches!(settings.log_format.as_str(), "text" | "json") {
             bail!(
                 "log_format must be `text` or `json`, not `{}`",
@@ -218,7 +224,7 @@ impl Settings {
             None => format!("(none: read from key_file {})", self.key_file().display()),
         };
         format!(
-            "data_dir = {:?}\ndatabase_url = {:?}\nkey = {key}\nkey_file = {:?}\nlisten = \"{}\"\nmetrics_listen = {:?}\ndevice = {:?}\ncookie_secure = {}\nsession_idle_minutes = {}\nlog_format = {:?}\nmatch_threshold = {}\nemergency_active = {}\n\n[workflow]\nregistration_deadline_hours = {}\ntracing_start_deadline_hours = {}\nminimum_tracing_days = {}\nfollowup_days_high = {:?}\nfollowup_days_medium = {:?}\nfollowup_days_low = {:?}\n",
+            "data_dir = {:?}\ndatabase_url = {:?}\nkey = {key}\nkey_file = {:?}\nlisten = \"{}\"\nmetrics_listen = {:?}\ndevice = {:?}\ncookie_secure = {}\nsession_idle_minutes = {}\nlog_format = {:?}\nmatch_threshold = {}\ntrusted_proxies = {:?}\nemergency_active = {}\n\n[workflow]\nregistration_deadline_hours = {}\ntracing_start_deadline_hours = {}\nminimum_tracing_days = {}\nfollowup_days_high = {:?}\nfollowup_days_medium = {:?}\nfollowup_days_low = {:?}\n",
             self.data_dir.display().to_string(),
             url,
             self.key_file().display().to_string(),
@@ -229,6 +235,7 @@ impl Settings {
             self.session_idle_minutes,
             self.log_format,
             self.match_threshold,
+            self.trusted_proxies,
             self.emergency_active,
             self.workflow.registration_deadline_hours,
             self.workflow.tracing_start_deadline_hours,

@@ -535,6 +535,27 @@ fn workflow_figures_are_settings_from_file_and_environment() {
         "{}",
         text(&o)
     );
+    // The proxies whose X-Forwarded-For is believed: addresses or networks, checked at start.
+    std::fs::write(h.path("homeward.toml"), "").unwrap();
+    let config_with = |proxies: &str| {
+        h.cmd(&["config"])
+            .env("HOMEWARD_TRUSTED_PROXIES", proxies)
+            .output()
+            .unwrap()
+    };
+    let o = config_with("127.0.0.1, 10.0.0.0/8");
+    assert!(
+        text(&o).contains("trusted_proxies = \"127.0.0.1, 10.0.0.0/8\""),
+        "{}",
+        text(&o)
+    );
+    let o = config_with("127.0.0.1, proxy.local");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("`proxy.local` is not an address"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]

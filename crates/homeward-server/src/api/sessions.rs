@@ -4,9 +4,7 @@
 //! every write; an API client asks for `kind: "api"` and gets a bearer token. Attempts are
 //! checked by [`crate::login`], which the web interface's login form shares.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,6 +16,7 @@ use serde_json::json;
 
 use super::extract::ApiJson;
 use crate::auth::{Caller, SESSION_COOKIE};
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::login::LoginError;
 use crate::AppState;
@@ -62,13 +61,13 @@ fn permissions(role: Option<Role>) -> Vec<&'static str> {
 /// Logs in.
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     if req.username.trim().is_empty() {
         return Err(ApiError::bad_field("username", "is required"));
     }
-    let user = crate::login::authenticate(&state, &req.username, &req.password, peer.ip(), "api")
+    let user = crate::login::authenticate(&state, &req.username, &req.password, address, "api")
         .await
         .map_err(|e| match e {
             LoginError::Throttled(wait) => ApiError::rate_limited(wait),

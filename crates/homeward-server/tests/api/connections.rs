@@ -2,7 +2,6 @@
 //! the security headers, errors made by layers and the metrics listener's included. Raw TCP,
 //! so the client can misbehave as a hostile one would.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use homeward_server::serve::ConnectionLimits;
@@ -12,22 +11,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{test_config, Backend, TestServer};
-
-/// Runs `test` on SQLite, then on PostgreSQL when it is configured.
-async fn on_both<F, Fut>(name: &str, config: impl Fn() -> ServerConfig, test: F)
-where
-    F: Fn(TestServer) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let s = TestServer::start_with(Backend::Sqlite, name, config())
-        .await
-        .unwrap();
-    test(s).await;
-    if let Some(s) = TestServer::start_with(Backend::Postgres, name, config()).await {
-        test(s).await;
-    }
-}
+use crate::helpers::{on_both, test_config, TestServer};
 
 fn with_limits(limits: ConnectionLimits) -> impl Fn() -> ServerConfig {
     move || ServerConfig {

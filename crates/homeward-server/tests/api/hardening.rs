@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{child, Api, TestServer, PASSWORD};
+use crate::helpers::{child, on_both, test_config, Api, TestServer, PASSWORD};
 
 both_backends!(
     a_body_of_170000_unknown_keys_is_refused_at_once,
@@ -399,4 +399,78 @@ async fn a_nul_in_a_login_form_is_a_wrong_login_not_a_server_error(s: TestServer
         );
     }
     assert_eq!(audit_count(&s, "session.login_failed").await, 2);
+}
+
+async fn login_forwarded(s: &TestServer, forwarded_for: &str, password: &str) -> StatusCode {
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/sessions", s.base))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"username": "cw_b", "password": password, "kind": "api"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Behind the TLS proxy every connection comes from the proxy: the address it forwards is the
+/// one throttled and audited, so one guesser does not lock out everyone behind the proxy.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_throttled_not_the_proxy() {
+    let config = || homeward_server::ServerConfig {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..test_config()
+    };
+    on_both("trusted_proxy", config, |s| async move {
+        for _ in 0..5 {
+            assert_eq!(
+                login_forwarded(&s, "203.0.113.5", "wrong password!").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        assert_eq!(
+            login_forwarded(&s, "203.0.113.5", PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // Another client behind the same proxy logs in.
+        assert_eq!(
+            login_forwarded(&s, "198.51.100.7", PASSWORD).await,
+            StatusCode::CREATED
+        );
+        let entries = s.store.audit_entries(0, 100_000).await.unwrap();
+        let failed: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.action == "session.login_failed")
+            .map(|e| e.detail.as_str())
+            .collect();
+        assert_eq!(failed.len(), 5);
+        assert!(
+            failed.iter().all(|d| d.contains("\"203.0.113.5\"")),
+            "{failed:?}"
+        );
+    })
+    .await;
+}
+
+/// Without a trusted proxy the header is anyone's to write: a guesser who forges a new
+/// address for every attempt is still throttled by the address they really come from.
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing() {
+    on_both("forged_forwarded_for", test_config, |s| async move {
+        for i in 0..5 {
+            assert_eq!(
+                login_forwarded(&s, &format!("203.0.113.{i}"), "wrong password!").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        assert_eq!(
+            login_forwarded(&s, "203.0.113.99", "wrong password!").await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        let entries = s.store.audit_entries(0, 100_000).await.unwrap();
+        assert!(entries
+            .iter()
+            .filter(|e| e.action == "session.login_failed")
+            .all(|e| e.detail.contains("\"127.0.0.1\"")));
+    })
+    .await;
 }

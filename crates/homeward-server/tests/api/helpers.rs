@@ -1,5 +1,6 @@
 //! Test harness: a running server with agencies, teams and one user per role.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -283,4 +284,19 @@ macro_rules! both_backends {
             )*
         }
     };
+}
+
+/// Runs `test` on SQLite, then on PostgreSQL when it is configured.
+pub async fn on_both<F, Fut>(name: &str, config: impl Fn() -> ServerConfig, test: F)
+where
+    F: Fn(TestServer) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let s = TestServer::start_with(Backend::Sqlite, name, config())
+        .await
+        .unwrap();
+    test(s).await;
+    if let Some(s) = TestServer::start_with(Backend::Postgres, name, config()).await {
+        test(s).await;
+    }
 }

@@ -19,6 +19,9 @@ pub fn server_config(settings: &Settings) -> ServerConfig {
         emergency_active: settings.emergency_active,
         workflow: settings.workflow.clone(),
         prevention: settings.prevention.clone(),
+        // Checked when the settings were loaded.
+        trusted_proxies: homeward_server::client_address::parse_trusted(&settings.trusted_proxies)
+            .unwrap_or_default(),
         ..ServerConfig::default()
     }
 }
