@@ -19,6 +19,9 @@ pub struct LoginLimits {
     pub account_failures_period: Duration,
     /// How long a guarded account only lets in the addresses it logged in from before.
     pub account_guard: Duration,
+    /// Throttled attempts (one username, address and reason) within this long are written to
+    /// the audit trail as one counted entry after the first (see [`crate::refusal_log`]).
+    pub audit_fold_window: Duration,
 }
 
 impl Default for LoginLimits {
@@ -31,6 +34,7 @@ impl Default for LoginLimits {
             account_failures_burst: 20,
             account_failures_period: Duration::from_secs(60),
             account_guard: Duration::from_secs(15 * 60),
+            audit_fold_window: Duration::from_secs(60),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod prevention;
 pub mod ratelimit;
+pub mod refusal_log;
 pub mod reminders;
 mod security_headers;
 pub mod serve;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Login attempt limits.
     pub login_limiter: Arc<ratelimit::LoginLimiter>,
+    /// Throttled logins, folded for the audit trail.
+    pub refusal_log: Arc<refusal_log::RefusalLog>,
     /// The tracing matcher.
     pub matching: Arc<matching::MatchService>,
 }
@@ -48,11 +51,15 @@ impl AppState {
     /// State for a store and settings.
     pub fn new(store: Store, config: ServerConfig) -> Self {
         let login_limiter = Arc::new(ratelimit::LoginLimiter::new(&config.login_limits));
+        let refusal_log = Arc::new(refusal_log::RefusalLog::new(
+            config.login_limits.audit_fold_window,
+        ));
         let matching = matching::MatchService::new(store.clone(), config.match_threshold);
         Self {
             store,
             config: Arc::new(config),
             login_limiter,
+            refusal_log,
             matching,
         }
     }

@@ -1,6 +1,7 @@
 //! Checking a username and password, for the API and the web interface alike: the throttle
 //! of [`crate::ratelimit`], the password hash (unknown usernames cost as much as known ones),
-//! an audit entry for every refused or failed attempt, and an alert to the account's owner
+//! an audit entry for every failed attempt and every throttled one (repeats folded into a
+//! count by [`crate::refusal_log`]), and an alert to the account's owner
 //! when failures from many places put the account under guard.
 
 use std::net::IpAddr;
@@ -54,13 +55,8 @@ pub async fn authenticate(
     }
     if let Err(refusal) = state.login_limiter.check(username, address) {
         state
-            .store
-            .audit(
-                "anonymous",
-                "session.login_throttled",
-                None,
-                json!({"username": username, "address": address.to_string(), "reason": refusal.reason(), "via": via}),
-            )
+            .refusal_log
+            .throttled(&state.store, username, address, refusal.reason(), via)
             .await?;
         return Err(LoginError::Throttled(refusal.wait()));
     }

@@ -206,6 +206,7 @@ mod tests {
             account_failures_burst: 3,
             account_failures_period: Duration::from_secs(60),
             account_guard: Duration::from_secs(60),
+            audit_fold_window: Duration::from_secs(60),
         }
     }
 

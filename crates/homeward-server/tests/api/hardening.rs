@@ -274,8 +274,9 @@ async fn wrong_passwords_from_one_address_do_not_stop_the_owner_from_another(s: 
         login_from(&s, "127.0.0.2", PASSWORD).await,
         StatusCode::CREATED
     );
-    // Every refused attempt is in the audit trail, as is every wrong password.
-    assert_eq!(audit_count(&s, "session.login_throttled").await, 2);
+    // Every wrong password is in the audit trail, and the first refusal of an attempt (the
+    // second is counted, to be written when the minute's fold window closes).
+    assert_eq!(audit_count(&s, "session.login_throttled").await, 1);
     assert_eq!(audit_count(&s, "session.login_failed").await, 5);
 
     // Guessing spread over many addresses (10 failures in the test settings) guards the
@@ -320,7 +321,55 @@ async fn wrong_passwords_from_one_address_do_not_stop_the_owner_from_another(s: 
         alerts.to_string().contains("login_attempts"),
         "the owner is told: {alerts}"
     );
-    assert_eq!(audit_count(&s, "session.login_throttled").await, 3);
+    assert_eq!(audit_count(&s, "session.login_throttled").await, 2);
+}
+
+/// A flood of throttled logins adds two audit entries per attempt and window, and every
+/// refusal is accounted for in them.
+#[tokio::test]
+async fn a_flood_of_throttled_logins_is_audited_as_counted_entries() {
+    let config = || homeward_server::ServerConfig {
+        login_limits: homeward_server::config::LoginLimits {
+            audit_fold_window: Duration::from_secs(1),
+            ..test_config().login_limits
+        },
+        ..test_config()
+    };
+    on_both("refusal_fold", config, |s| async move {
+        for _ in 0..5 {
+            assert_eq!(
+                login_from(&s, "127.0.0.1", "wrong password!").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        for _ in 0..40 {
+            assert_eq!(
+                login_from(&s, "127.0.0.1", "wrong password!").await,
+                StatusCode::TOO_MANY_REQUESTS
+            );
+        }
+        let throttled = |entries: Vec<homeward_store::AuditEntry>| -> Vec<Value> {
+            entries
+                .into_iter()
+                .filter(|e| e.action == "session.login_throttled")
+                .map(|e| serde_json::from_str(&e.detail).unwrap())
+                .collect()
+        };
+        let now = throttled(s.store.audit_entries(0, 100_000).await.unwrap());
+        assert!(now.len() <= 2, "{now:?}");
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        let later = throttled(s.store.audit_entries(0, 100_000).await.unwrap());
+        let accounted: u64 = later
+            .iter()
+            .map(|d| d["repeated"].as_u64().unwrap_or(1))
+            .sum();
+        assert_eq!(accounted, 40, "{later:?}");
+        assert!(later.len() <= 3, "{later:?}");
+        assert!(later
+            .iter()
+            .all(|d| d["address"] == "127.0.0.1" && d["username"] == "cw_b"));
+    })
+    .await;
 }
 
 /// The rewrite: remove audit entries, then recompute every hash after them the way
