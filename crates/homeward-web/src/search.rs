@@ -2,11 +2,16 @@
 //!
 //! Names are sealed at rest, so the database cannot search them. Until the store has a blind
 //! index of name keys, the caller's in-scope records are read page by page (the store applies
-//! the scope and the other filters) and matched here on a simple normalised form: Unicode NFKC,
-//! lower case, single spaces. This is linear in the number of records in scope and is capped;
-//! the page says when the cap was reached.
+//! the scope and the other filters) and matched here. A query word matches a record when it is
+//! part of the record's names as written (Unicode NFKC, lower case, single spaces), or when it
+//! sounds like one of its name words as matching hears them: both romanised and reduced to the
+//! phonetic key the linkage engine compares (so "Rahim Ali" finds রহিম আলী, रहीम finds Rahim,
+//! and Rohim finds Rahim). This is linear in the number of records in scope and is capped; the
+//! page says when the cap was reached.
 
 use homeward_domain::RecordKind;
+use homeward_linkage::similarity::phonetic_key;
+use homeward_linkage::translit::romanise;
 use homeward_store::{ActorContext, RecordFilter, Store, StoreResult, StoredRecord};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
@@ -63,10 +68,27 @@ fn names(record: &StoredRecord) -> String {
     normalise(&out.join(" "))
 }
 
-/// Whether every word of the query appears in the record's names.
+/// A word as the matching engine hears it: romanised from Bengali, Assamese or Devanagari, then
+/// reduced to its phonetic key.
+fn sound(word: &str) -> String {
+    phonetic_key(&romanise(word).to_lowercase())
+}
+
+/// Whether every word of the query appears in the record's names, as written or by sound.
 pub fn matches(record: &StoredRecord, query: &str) -> bool {
-    let hay = names(record);
-    normalise(query).split(' ').all(|w| hay.contains(w))
+    names_match(&names(record), query)
+}
+
+/// Whether every word of the query appears in `hay` (normalised names), as written or by sound.
+fn names_match(hay: &str, query: &str) -> bool {
+    let sounds: Vec<String> = hay.split(' ').map(sound).collect();
+    normalise(query).split(' ').all(|w| {
+        hay.contains(w) || {
+            let s = sound(w);
+            // One- and two-letter keys ("a", "md") would match half the registry.
+            s.chars().count() >= 3 && sounds.contains(&s)
+        }
+    })
 }
 
 /// The records matching a name, newest change first, and whether the scan stopped at the cap.
@@ -106,6 +128,23 @@ pub async fn by_name(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_found_across_scripts_and_spellings() {
+        let bengali = normalise("রহিম আলী");
+        assert!(names_match(&bengali, "Rahim Ali"));
+        assert!(names_match(&bengali, "rohim"));
+        assert!(names_match(&bengali, "রহিম"));
+        let latin = normalise("Rahim Ali");
+        assert!(names_match(&latin, "রহিম আলী"));
+        assert!(names_match(&latin, "रहीम"));
+        assert!(
+            names_match(&latin, "Rah"),
+            "a prefix as written still finds"
+        );
+        assert!(!names_match(&latin, "Karim"));
+        assert!(!names_match(&bengali, "Rahim Uddin"));
+    }
 
     #[test]
     fn normalises_width_case_and_spaces() {

@@ -139,6 +139,11 @@ async fn a_registered_child_is_shown_in_their_script_found_by_name_edited_and_ha
     let (_, list) = b.get("/cases?q=%E0%A6%B0%E0%A6%B9%E0%A6%BF%E0%A6%AE").await;
     assert!(list.contains(&reference), "{list}");
     assert!(list.contains("(Rahim Ali)"), "{list}");
+    // ...and in Latin letters, as the family would spell it (issue 15 point 4).
+    let (_, list) = b.get("/cases?q=Rahim+Ali").await;
+    assert!(list.contains(&reference), "{list}");
+    let (_, list) = b.get("/cases?q=rohim").await;
+    assert!(list.contains(&reference), "{list}");
     let (_, list) = b.get(&format!("/cases?q={reference}")).await;
     assert!(list.contains("1 record"), "{list}");
     let (_, list) = b.get("/cases?q=nobody").await;
