@@ -67,11 +67,12 @@ impl AppState {
 
 /// The whole application router.
 pub fn app(state: AppState) -> Router {
-    app_with(state, Router::new())
+    app_with(state, Router::new().fallback(api::not_found))
 }
 
 /// The application router with extra routes (the web interface) served beside the API, behind
-/// the same deadlines, metrics, security headers and body limit.
+/// the same deadlines, metrics, security headers and body limit. `extra` brings the fallback
+/// for addresses nobody serves (the API's JSON 404, [`api::not_found`], for `/api/` paths).
 pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (api, _docs) = api::routes();
     let limits = &state.config.connections;
@@ -79,7 +80,6 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(api)
         .merge(extra)
         .route("/healthz", axum::routing::get(api::health::healthz))
-        .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

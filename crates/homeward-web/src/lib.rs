@@ -187,6 +187,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit/verify", post(admin::verify))
         .route("/static/app.css", get(assets::css))
         .route("/static/htmx.min.js", get(assets::htmx))
+        .fallback(page::unknown_address)
         // Field laptops on slow links: every page and asset goes compressed when the browser
         // accepts it.
         .layer(CompressionLayer::new())

@@ -225,6 +225,30 @@ pub fn error_page(viewer: &Viewer, kind: ErrorKind) -> Response {
     render(status, &page, &tr)
 }
 
+/// An address nobody serves. `/api/` paths and clients that do not ask for HTML get the API's
+/// JSON 404; a browser gets the "Not found" page in the user's language, or the login form
+/// first when nobody is logged in (as every other page does).
+pub async fn unknown_address(
+    viewer: Option<Viewer>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if uri.path().starts_with("/api/") || !wants_html {
+        return homeward_server::api::not_found(method, uri)
+            .await
+            .into_response();
+    }
+    match viewer {
+        Some(v) => error_page(&v, ErrorKind::NotFound),
+        None => axum::response::Redirect::to("/login").into_response(),
+    }
+}
+
 /// A 500 page: the cause is logged under an incident id and never shown (it could hold SQL or
 /// record contents).
 pub fn internal_error(tr: &Tr, cause: &dyn std::fmt::Display) -> Response {

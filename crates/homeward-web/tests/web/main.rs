@@ -212,6 +212,52 @@ async fn a_supervisor_downloads_the_filtered_list_and_a_caseworker_is_offered_no
 }
 
 #[tokio::test]
+async fn a_mistyped_address_gets_a_page_in_a_browser_and_json_from_the_api() {
+    let server = TestServer::start().await;
+    let b = server.login("cw_a").await;
+    let get = |path: &str, accept: &str| {
+        b.client
+            .get(format!("{}{path}", b.base))
+            .header("accept", accept)
+            .send()
+    };
+    let res = get("/casez", "text/html,application/xhtml+xml")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Not found") && page.contains("<nav"),
+        "{page}"
+    );
+    for (path, accept) in [
+        ("/api/v1/casez", "text/html"),
+        ("/casez", "application/json"),
+    ] {
+        let res = get(path, accept).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "no_route", "{body}");
+    }
+    // Nobody logged in: the login form, as for every other page.
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/casez", b.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/login");
+}
+
+#[tokio::test]
 async fn validation_messages_are_shown_beside_their_fields_and_the_values_are_kept() {
     let server = TestServer::start().await;
     let b = server.login("cw_a").await;
