@@ -16,6 +16,7 @@ mod db;
 mod duplicates;
 mod error;
 mod exports;
+mod match_queue;
 mod matches;
 mod prevention;
 mod records;

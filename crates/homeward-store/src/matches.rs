@@ -81,6 +81,21 @@ pub struct Alert {
     pub read_at: Option<String>,
 }
 
+/// The columns of an alert, as [`alert_from_row`] reads them.
+pub(crate) const ALERT_COLUMNS: &str = "id, kind, record_id, detail, created_at, read_at";
+
+/// An alert from a row of [`ALERT_COLUMNS`].
+pub(crate) fn alert_from_row(r: &AnyRow) -> StoreResult<Alert> {
+    Ok(Alert {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        record_id: r.try_get("record_id")?,
+        detail: serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or(Value::Null),
+        created_at: r.try_get("created_at")?,
+        read_at: r.try_get("read_at")?,
+    })
+}
+
 const MATCH_COLUMNS: &str = "id, tracing_request_id, sought_index, case_id, probability, weight, explanation, status, decided_by, decided_at, decision_reason, disclosure_override, created_at";
 
 fn reason_context(id: &str) -> String {
@@ -518,23 +533,11 @@ impl Store {
         } else {
             ""
         };
-        let rows = sqlx::query(&format!("SELECT id, kind, record_id, detail, created_at, read_at FROM alerts WHERE user_id = $1{filter} ORDER BY created_at DESC LIMIT 200"))
+        let rows = sqlx::query(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE user_id = $1{filter} ORDER BY created_at DESC LIMIT 200"))
             .bind(user.to_string())
             .fetch_all(self.pool())
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Alert {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    record_id: r.try_get("record_id")?,
-                    detail: serde_json::from_str(&r.try_get::<String, _>("detail")?)
-                        .unwrap_or(Value::Null),
-                    created_at: r.try_get("created_at")?,
-                    read_at: r.try_get("read_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(alert_from_row).collect()
     }
 
     /// Marks one of the user's alerts as read.

@@ -4,8 +4,8 @@
 use homeward_domain::{AgencyId, RecordKind, RecordScope, Scope, TeamId, UserId};
 use homeward_store::testing::{postgres_admin_url, scratch_postgres_database};
 use homeward_store::{
-    ActorContext, AuditVerdict, EncryptionKey, NewUser, RecordFilter, Store, StoreError,
-    StoreSettings,
+    ActorContext, AuditVerdict, EncryptionKey, NewProposal, NewUser, RecordFilter, Store,
+    StoreError, StoreSettings,
 };
 use serde_json::{json, Value};
 
@@ -155,6 +155,7 @@ both_backends!(
     concurrent_edits_are_detected,
     acknowledged_writes_survive_reopening,
     concurrent_writers_keep_one_unbroken_audit_chain,
+    a_pending_match_waits_until_decided_whatever_its_alert,
 );
 
 async fn create_read_update_and_history(db: &Db) {
@@ -535,4 +536,91 @@ async fn concurrent_writers_keep_one_unbroken_audit_chain(db: &Db) {
         AuditVerdict::Intact { entries } => assert!(entries >= 72),
         other => panic!("concurrent writers broke the chain: {other:?}"),
     }
+}
+
+/// Issue 15: a match stays in its caseworker's queue until it is decided, however its alert
+/// was read and however many alerts came after it.
+async fn a_pending_match_waits_until_decided_whatever_its_alert(db: &Db) {
+    let w = world(db).await;
+    let case = w
+        .store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
+    let request = json!({"inquiry_date": "2026-11-01", "relation_name": "Amina Khatun",
+        "relation": "mother", "district": "Barpeta",
+        "children_sought": [{"name_first": "Rahim", "name_last": "Ali", "sex": "male"}]});
+    let request = w
+        .store
+        .create_record(
+            &w.a,
+            RecordKind::TracingRequest,
+            request.as_object().unwrap(),
+        )
+        .await
+        .unwrap();
+    let saved = w
+        .store
+        .save_proposals(&[NewProposal {
+            tracing_request: request.id,
+            sought_index: 0,
+            case: case.id,
+            probability: 0.93,
+            weight: 4.0,
+            explanation: json!([]),
+        }])
+        .await
+        .unwrap();
+    let id = saved[0].id.clone();
+    let user = w.a.scope.user;
+    w.store
+        .create_alert(
+            user,
+            "potential_match",
+            Some(&request.id),
+            json!({"match": id}),
+        )
+        .await
+        .unwrap();
+    let waiting = |store: &Store| {
+        let store = store.clone();
+        async move { store.waiting_matches(user).await.unwrap() }
+    };
+    assert_eq!(waiting(&w.store).await.len(), 1);
+    // Read, and buried under newer alerts: still waiting.
+    let alert = w.store.alerts_for(user, true).await.unwrap()[0].id.clone();
+    w.store.mark_alert_read(user, &alert).await.unwrap();
+    for i in 0..205 {
+        w.store
+            .create_alert(user, "reminder", None, json!({"n": i}))
+            .await
+            .unwrap();
+    }
+    assert!(!w
+        .store
+        .alerts_for(user, false)
+        .await
+        .unwrap()
+        .iter()
+        .any(|a| a.id == alert));
+    let queue = waiting(&w.store).await;
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].detail["match"], id.as_str());
+    // A second alert about the same match is one line in the queue.
+    w.store
+        .create_alert(
+            user,
+            "potential_match",
+            Some(&case.id),
+            json!({"match": id}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(waiting(&w.store).await.len(), 1);
+    // Decided: gone.
+    w.store
+        .decide_match(&w.a, &id, "rejected", "another child of the same name")
+        .await
+        .unwrap();
+    assert!(waiting(&w.store).await.is_empty());
 }

@@ -607,18 +607,14 @@ pub async fn waiting(store: &Store, viewer: &Viewer) -> StoreResult<Vec<Waiting>
     if !viewer.can(Action::MatchRead) {
         return Ok(Vec::new());
     }
-    let alerts = store.alerts_for(viewer.caller.user.id, true).await?;
-    let mut seen = std::collections::HashSet::new();
+    // Every pending match the viewer was alerted to, read or not: a match leaves the queue
+    // when it is decided, not when its alert is opened.
+    let alerts = store.waiting_matches(viewer.caller.user.id).await?;
     Ok(alerts
         .iter()
-        .filter(|a| a.kind == "potential_match")
         .filter_map(|a| {
             let d = &a.detail;
             let id = d.get("match")?.as_str()?;
-            // One line per match, however many alerts were raised about it.
-            if !seen.insert(id.to_string()) {
-                return None;
-            }
             let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();
             Some(Waiting {
                 href: format!("/matches/{id}"),

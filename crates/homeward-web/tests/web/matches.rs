@@ -138,9 +138,9 @@ async fn a_match_across_agencies_is_reviewed_with_limited_fields_and_decided_wit
             .any(|e| e.action == "match.disclosure"),
         "opening A's child from B is audited"
     );
-    // Opening the review answered the alert.
+    // Opening the review read the alert, but the match waits for a decision (issue 15).
     let (_, dash) = cw_b.get("/").await;
-    assert!(dash.contains("No potential matches are waiting"), "{dash}");
+    assert!(dash.contains("1 potential match waiting"), "{dash}");
 
     // A decision needs a reason, said beside the field; nothing is recorded.
     let path = format!("/matches/{id}");
@@ -190,6 +190,9 @@ async fn a_match_across_agencies_is_reviewed_with_limited_fields_and_decided_wit
         store.match_by_id(&id, false).await.unwrap().status,
         "confirmed"
     );
+    // Decided, it leaves the queue.
+    let (_, dash) = cw_b.get("/").await;
+    assert!(dash.contains("No potential matches are waiting"), "{dash}");
     // A's caseworker sees the decision on the child's page.
     let (_, page) = cw_a.get(&format!("/cases/{child_ref}")).await;
     assert!(
