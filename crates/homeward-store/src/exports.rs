@@ -24,20 +24,8 @@ impl Store {
         kind: RecordKind,
         origin: serde_json::Value,
     ) -> StoreResult<Vec<StoredRecord>> {
-        let mut args = Args::default();
-        let kind_p = args.text(kind.as_str());
-        let scope_c = scope_condition(&ctx.scope, &mut args);
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = {kind_p} AND {scope_c} ORDER BY created_at, id");
-        let rows = args
-            .bind(sqlx::query(&sql))
-            .fetch_all(&self.inner.pool)
-            .await?;
-        let items = rows
-            .iter()
-            .map(|r| self.row_to_record(r, ctx.reveal_personal))
-            .collect::<StoreResult<Vec<_>>>()?;
-        self.audit_export(ctx, kind, &items, origin).await?;
-        Ok(items)
+        self.export_list(ctx, kind, &RecordFilter::default(), origin)
+            .await
     }
 
     /// The records of a kind a list's filters select in the caller's scope (all of them: the
