@@ -526,15 +526,28 @@ impl Store {
         Ok(ids.iter().filter_map(|i| i.parse().ok()).collect())
     }
 
-    /// A user's alerts, newest first.
+    /// A user's 200 newest alerts, newest first.
     pub async fn alerts_for(&self, user: UserId, unread_only: bool) -> StoreResult<Vec<Alert>> {
+        self.alerts_page(user, unread_only, 200, 0).await
+    }
+
+    /// A page of a user's alerts, newest first.
+    pub async fn alerts_page(
+        &self,
+        user: UserId,
+        unread_only: bool,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<Alert>> {
         let filter = if unread_only {
             " AND read_at IS NULL"
         } else {
             ""
         };
-        let rows = sqlx::query(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE user_id = $1{filter} ORDER BY created_at DESC LIMIT 200"))
+        let rows = sqlx::query(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE user_id = $1{filter} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"))
             .bind(user.to_string())
+            .bind(limit)
+            .bind(offset)
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(alert_from_row).collect()

@@ -190,11 +190,23 @@ pub async fn override_disclosure(
 }
 
 /// Alert list filters.
-pub const ALERT_PARAMS: &[QueryParam] = &[QueryParam {
-    name: "unread",
-    ty: "boolean",
-    doc: "Only alerts not yet read (default false)",
-}];
+pub const ALERT_PARAMS: &[QueryParam] = &[
+    QueryParam {
+        name: "unread",
+        ty: "boolean",
+        doc: "Only alerts not yet read (default false)",
+    },
+    QueryParam {
+        name: "limit",
+        ty: "integer",
+        doc: "Alerts per page, 1 to 500 (default 200)",
+    },
+    QueryParam {
+        name: "offset",
+        ty: "integer",
+        doc: "Alerts to skip (default 0): the next page starts where this one ended",
+    },
+];
 
 /// Alert list query.
 #[derive(Debug, Deserialize)]
@@ -202,16 +214,43 @@ pub const ALERT_PARAMS: &[QueryParam] = &[QueryParam {
 pub struct AlertQuery {
     #[serde(default)]
     unread: bool,
+    limit: Option<i64>,
+    offset: Option<i64>,
 }
 
-/// The caller's alerts.
+/// The caller's alerts, a page at a time.
 pub async fn alerts(
     caller: Caller,
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<AlertQuery>,
 ) -> Result<Json<Vec<Alert>>, ApiError> {
+    let limit = q.limit.unwrap_or(200);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::bad_field(
+            "limit",
+            format!("{limit} is outside 1–500"),
+        ));
+    }
+    let offset = q.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::bad_field("offset", "must be 0 or more"));
+    }
     Ok(Json(
-        state.store.alerts_for(caller.user.id, q.unread).await?,
+        state
+            .store
+            .alerts_page(caller.user.id, q.unread, limit, offset)
+            .await?,
+    ))
+}
+
+/// The potential matches waiting for the caller's decision: every pending match they were
+/// alerted to, read or not, until someone confirms or rejects it.
+pub async fn waiting(
+    auth: Authorized<act::MatchRead>,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Alert>>, ApiError> {
+    Ok(Json(
+        state.store.waiting_matches(auth.caller.user.id).await?,
     ))
 }
 

@@ -250,6 +250,28 @@ async fn without_consent_the_family_side_sees_nothing_until_a_supervisor_overrid
         .filter(|a| a["kind"] == "potential_match" && a["detail"]["match"] == id.as_str())
         .collect();
     assert_eq!(about.len(), 1, "{alerts}");
+    // The family's queue holds the match until it is decided, read or not; alerts page.
+    let alert_id = about[0]["id"].as_str().unwrap().to_string();
+    let (status, _) = cw_b
+        .post(&format!("/api/v1/alerts/{alert_id}/read"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, waiting) = cw_b.get("/api/v1/matches/waiting").await;
+    assert_eq!(status, StatusCode::OK, "{waiting}");
+    assert_eq!(waiting.as_array().unwrap().len(), 1, "{waiting}");
+    assert_eq!(waiting[0]["detail"]["match"], id.as_str());
+    let (_, page) = cw_b.get("/api/v1/alerts?limit=1&offset=0").await;
+    assert_eq!(page.as_array().unwrap().len(), 1, "{page}");
+    let (_, past) = cw_b.get("/api/v1/alerts?limit=1&offset=1000").await;
+    assert_eq!(past, json!([]));
+    let (status, _) = cw_b.get("/api/v1/alerts?limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = s
+        .login("analyst")
+        .await
+        .get("/api/v1/matches/waiting")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, audit) = s.login("admin").await.get("/api/v1/audit?limit=1000").await;
     let actions: Vec<&str> = audit
         .as_array()
