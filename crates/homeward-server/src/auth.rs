@@ -93,6 +93,22 @@ pub mod act {
     );
 }
 
+/// The records within a user's reach, as every query applies it.
+pub fn scope_of(user: &User, role: Option<Role>) -> RecordScope {
+    RecordScope {
+        scope: user.scope,
+        user: user.id,
+        team: user.team_id,
+        agency: user.agency_id,
+        // Only volunteers belong to committees; a committee left on another role (from before
+        // the rule) must not widen what that role sees.
+        committee: user
+            .committee
+            .clone()
+            .filter(|_| role == Some(Role::CommunityVolunteer)),
+    }
+}
+
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -126,19 +142,7 @@ impl Caller {
     /// What the store needs to know: the scope, and whether personal fields may be opened.
     pub fn context(&self) -> ActorContext {
         ActorContext {
-            scope: RecordScope {
-                scope: self.user.scope,
-                user: self.user.id,
-                team: self.user.team_id,
-                agency: self.user.agency_id,
-                // Only volunteers belong to committees; a committee left on another role
-                // (from before the rule) must not widen what that role sees.
-                committee: self
-                    .user
-                    .committee
-                    .clone()
-                    .filter(|_| self.role == Some(Role::CommunityVolunteer)),
-            },
+            scope: scope_of(&self.user, self.role),
             reveal_personal: self.can(Action::PersonalDataView),
         }
     }

@@ -8,15 +8,18 @@
 //! and records the outcome.
 
 use chrono::{NaiveDate, Utc};
+use homeward_auth::{Action, Role, Verb};
 use homeward_domain::prevention::{
     checkpoint_needs_attention, household_risk, next_visit, score_checkpoint, score_home_visit,
 };
-use homeward_domain::{validate_create, Document, FieldError, RecordId, RecordKind, Reference};
+use homeward_domain::{
+    validate_create, Document, FieldError, RecordId, RecordKind, Reference, UserId,
+};
 use homeward_matching::sought_id;
-use homeward_store::{NewAlert, StoredRecord};
+use homeward_store::{ActorContext, NewAlert, StoredRecord};
 use serde_json::{json, Value};
 
-use crate::auth::Caller;
+use crate::auth::{scope_of, Caller};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -309,13 +312,53 @@ async fn home_visit_alerts(
         "red_flags": score.red_flags,
         "next_step": "visit the household within 24 hours; register the child as a case if they are already away, or refer the family (livelihood, cash, birth registration) from the household's page",
     });
-    for user in responsible(state, caller, household.as_ref()).await? {
+    for user in who_can_open(
+        state,
+        responsible(state, caller, household.as_ref()).await?,
+        visit,
+    )
+    .await?
+    {
         state
             .store
             .create_alert(user, "home_visit_risk", Some(&visit.id), detail.clone())
             .await?;
     }
     Ok(())
+}
+
+/// Those of `users` who can open `record` (their role reads its kind, and it is within their
+/// scope): an alert whose link answers "Not found" tells its reader nothing, so it goes only
+/// to people who can act on it. A caseworker who sees only their own cases does not hear of a
+/// volunteer's visit; the team's supervisor does.
+async fn who_can_open(
+    state: &AppState,
+    users: Vec<UserId>,
+    record: &StoredRecord,
+) -> Result<Vec<UserId>, ApiError> {
+    let read = Action::for_records(record.kind, Verb::Read);
+    let mut out = Vec::with_capacity(users.len());
+    for id in users {
+        let Some(user) = state.store.user_by_id(id).await? else {
+            continue;
+        };
+        let role = Role::parse(&user.role);
+        if !role.is_some_and(|r| r.allows(read)) || user.disabled {
+            continue;
+        }
+        let ctx = ActorContext {
+            scope: scope_of(&user, role),
+            reveal_personal: false,
+        };
+        if state
+            .store
+            .record_in_scope(&ctx, record.kind, &record.id)
+            .await?
+        {
+            out.push(id);
+        }
+    }
+    Ok(out)
 }
 
 /// What the officer is told to do for each kind of concern.
@@ -382,6 +425,7 @@ async fn checkpoint_alerts(
         users.extend(responsible(state, caller, None).await?);
         users.sort();
         users.dedup();
+        let users = who_can_open(state, users, log).await?;
         alerts.extend(users.into_iter().map(|user| NewAlert {
             user,
             kind: "checkpoint_risk",

@@ -11,7 +11,7 @@ use crate::both_backends;
 use crate::helpers::{child, tracing_request, Api, TestServer};
 
 both_backends!(
-    a_home_visit_with_a_red_flag_alerts_the_caseworker,
+    a_home_visit_with_a_red_flag_alerts_who_can_open_it,
     a_checkpoint_log_of_a_sought_child_names_the_tracing_request,
     a_volunteer_cannot_read_incidents,
     the_analysis_withholds_small_counts_below_supervisor,
@@ -38,7 +38,7 @@ async fn alerts_of_kind(api: &Api, kind: &str) -> Vec<Value> {
     }
 }
 
-async fn a_home_visit_with_a_red_flag_alerts_the_caseworker(s: TestServer) {
+async fn a_home_visit_with_a_red_flag_alerts_who_can_open_it(s: TestServer) {
     let volunteer = s.login("volunteer").await;
     let cw = s.login("cw_a").await;
     let (status, household) = volunteer
@@ -94,15 +94,23 @@ async fn a_home_visit_with_a_red_flag_alerts_the_caseworker(s: TestServer) {
     assert_eq!(corrected["fields"]["risk_score"], 5);
     assert_eq!(corrected["fields"]["red_flag"], true);
 
-    let alerts = alerts_of_kind(&cw, "home_visit_risk").await;
+    // The alert goes to whoever can open the visit: the team's supervisor, not a caseworker
+    // whose scope is their own cases (the link would answer "Not found"; issue 15).
+    let sup = s.login("sup_a").await;
+    let alerts = alerts_of_kind(&sup, "home_visit_risk").await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0]["detail"]["household_reference"], hh.as_str());
     assert_eq!(
         alerts[0]["detail"]["red_flags"],
         json!(["hv_offer_to_take_child"])
     );
+    let visit_ref = alerts[0]["detail"]["home_visit_reference"]
+        .as_str()
+        .unwrap();
+    let (status, _) = sup.get(&format!("/api/v1/home-visits/{visit_ref}")).await;
+    assert_eq!(status, StatusCode::OK, "the alert's record opens");
+    assert!(alerts_of_kind(&cw, "home_visit_risk").await.is_empty());
     // The team's supervisor sees the volunteer's household (a caseworker's scope is their own).
-    let sup = s.login("sup_a").await;
     let (_, household) = sup.get(&format!("/api/v1/households/{hh}")).await;
     assert_eq!(household["fields"]["risk_level"], "high");
     assert_eq!(household["fields"]["last_visit_date"], "2026-11-27");

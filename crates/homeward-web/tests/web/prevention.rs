@@ -31,7 +31,7 @@ fn nav(html: &str) -> &str {
 }
 
 #[tokio::test]
-async fn a_volunteers_red_flag_home_visit_reaches_the_caseworkers_dashboard() {
+async fn a_volunteers_red_flag_home_visit_reaches_a_dashboard_that_can_open_it() {
     let server = TestServer::start().await;
     let volunteer = server.login("volunteer").await;
     let (_, html) = volunteer.get("/").await;
@@ -111,13 +111,21 @@ async fn a_volunteers_red_flag_home_visit_reaches_the_caseworkers_dashboard() {
         "{page}"
     );
 
-    let cw = server.login("cw_a").await;
-    let (_, dashboard) = cw.get("/").await;
+    // The team's supervisor is told, and the alert's link opens the visit; a caseworker who
+    // sees only their own cases is not sent a link that would answer "Not found" (issue 15).
+    let sup = server.login("sup_a").await;
+    let (_, dashboard) = sup.get("/").await;
     assert!(
         dashboard.contains("Home visit at risk"),
-        "the caseworker is not told: {dashboard}"
+        "the supervisor is not told: {dashboard}"
     );
-    assert!(dashboard.contains(&format!("href=\"/home-visits/{visit}\"")));
+    let link = format!("/home-visits/{visit}");
+    assert!(dashboard.contains(&format!("href=\"{link}\"")));
+    let (status, _) = sup.get(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    let cw = server.login("cw_a").await;
+    let (_, dashboard) = cw.get("/").await;
+    assert!(!dashboard.contains(&link), "{dashboard}");
 }
 
 #[tokio::test]
