@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use homeward_auth::{Action, Role, Verb};
-use homeward_domain::{validate_create, RecordKind, RecordScope};
+use homeward_domain::{validate_create, RecordKind};
 use homeward_store::{ActorContext, Store, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -105,17 +105,7 @@ pub(crate) async fn actor(
         );
     }
     let ctx = ActorContext {
-        scope: RecordScope {
-            scope: user.scope,
-            user: user.id,
-            team: user.team_id,
-            agency: user.agency_id,
-            // Only volunteers belong to committees (see the server's `Caller::context`).
-            committee: user
-                .committee
-                .clone()
-                .filter(|_| role == Role::CommunityVolunteer),
-        },
+        scope: homeward_server::auth::scope_of(&user, Some(role)),
         reveal_personal: role.allows(Action::personal_view(kind)),
     };
     Ok((ctx, role))
