@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     pub(crate) audit_key: AuditKey,
     pub(crate) clock: HlcClock,
     pub(crate) device: String,
+    /// Where the database is (for a PostgreSQL listener on the change feed).
+    pub(crate) url: String,
     /// Serialises this process's writers: the audit chain needs one writer at a time, and
     /// queueing here is cheaper than SQLite's busy retries. Other processes are kept in order
     /// by the row lock every write transaction takes on the audit head.
@@ -153,6 +155,7 @@ impl Store {
                 audit_key,
                 clock: HlcClock::new(node),
                 device: settings.device.clone(),
+                url: settings.url.clone(),
                 write_lock: Mutex::new(()),
             }),
         };

@@ -11,11 +11,13 @@
 //! [`Backend`].
 
 pub mod audit;
+mod change_feed;
 pub mod crypto;
 mod db;
 mod duplicates;
 mod error;
 mod exports;
+mod leases;
 mod match_queue;
 mod matches;
 mod prevention;
@@ -31,10 +33,12 @@ mod workflow;
 pub mod testing;
 
 pub use audit::{AuditAnchor, AuditEntry, AuditVerdict};
+pub use change_feed::{ChangeListener, ChangedRecord};
 pub use crypto::{EncryptionKey, FieldCipher};
 pub use db::{Backend, Store};
 pub use duplicates::{DuplicateRow, Merge, MergeRecord, NewDuplicate};
 pub use error::{StoreError, StoreResult};
+pub use leases::Lease;
 pub use matches::{
     Alert, MatchRow, MatchSide, MatchView, NewProposal, CASE_DISCLOSED, REQUEST_DISCLOSED,
 };

@@ -629,7 +629,7 @@ impl Store {
             rows.join(", ")
         );
         args.bind(sqlx::query(&sql)).execute(&mut *w.tx).await?;
-        Ok(())
+        self.announce_changes(w).await
     }
 
     pub(crate) async fn fetch_unaudited(

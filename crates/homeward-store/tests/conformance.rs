@@ -156,7 +156,63 @@ both_backends!(
     acknowledged_writes_survive_reopening,
     concurrent_writers_keep_one_unbroken_audit_chain,
     a_pending_match_waits_until_decided_whatever_its_alert,
+    the_change_feed_gives_every_committed_change_in_order,
+    one_process_at_a_time_holds_a_lease,
 );
+
+/// What a server process follows to keep its matching index current, whoever wrote.
+async fn the_change_feed_gives_every_committed_change_in_order(db: &Db) {
+    let w = world(db).await;
+    let before = w.store.latest_change().await.unwrap();
+    // Another process on the same database listens (PostgreSQL) and reads the log.
+    let other = db.open().await;
+    let mut listener = other.listen_for_changes().await.unwrap();
+    assert_eq!(
+        listener.is_some(),
+        w.store.backend() == homeward_store::Backend::Postgres
+    );
+    let record = w
+        .store
+        .create_record(&w.a, RecordKind::Case, &child())
+        .await
+        .unwrap();
+    if let Some(l) = listener.as_mut() {
+        tokio::time::timeout(std::time::Duration::from_secs(5), l.changed())
+            .await
+            .expect("a notification within 5 s")
+            .unwrap();
+    }
+    let changes = other.changes_after(before, 1000).await.unwrap();
+    assert!(!changes.is_empty());
+    assert!(changes
+        .iter()
+        .all(|c| c.id == record.id && c.kind == RecordKind::Case));
+    assert!(changes.windows(2).all(|p| p[0].seq < p[1].seq));
+    let last = changes.last().unwrap().seq;
+    assert_eq!(other.latest_change().await.unwrap(), last);
+    // Read in pages, nothing is skipped or repeated.
+    let first_two = other.changes_after(before, 2).await.unwrap();
+    let rest = other.changes_after(first_two[1].seq, 1000).await.unwrap();
+    assert_eq!(first_two.len() + rest.len(), changes.len());
+    assert!(other.changes_after(last, 1000).await.unwrap().is_empty());
+}
+
+/// Two server processes on one PostgreSQL database: one runs the reminders at a time, and a
+/// released lease frees the task. On SQLite the lease is always granted.
+async fn one_process_at_a_time_holds_a_lease(db: &Db) {
+    let one = db.open().await;
+    let two = db.open().await;
+    let held = one.try_lease("reminders").await.unwrap();
+    assert!(held.is_some());
+    let postgres = one.backend() == homeward_store::Backend::Postgres;
+    assert_eq!(
+        two.try_lease("reminders").await.unwrap().is_none(),
+        postgres
+    );
+    assert!(two.try_lease("another task").await.unwrap().is_some());
+    held.unwrap().release().await.unwrap();
+    assert!(two.try_lease("reminders").await.unwrap().is_some());
+}
 
 async fn create_read_update_and_history(db: &Db) {
     let w = world(db).await;
