@@ -1,5 +1,6 @@
 //! Reminders: follow-up visits past their due date alert the caseworker in charge and the
-//! supervisors of the case's team, once per visit. Runs at start-up and every hour.
+//! supervisors of the case's team, once per visit. Runs at start-up and every hour, in one
+//! server process at a time when several share a database.
 
 use std::time::Duration;
 
@@ -54,10 +55,25 @@ pub fn spawn(store: Store) {
         let mut every = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every.tick().await;
+            // Several server processes on one database: one sweeps, the others skip this hour.
+            let lease = match store.try_lease("reminders").await {
+                Ok(Some(lease)) => lease,
+                Ok(None) => {
+                    tracing::debug!("another server process is sweeping the reminders");
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the follow-up reminder sweep could not start");
+                    continue;
+                }
+            };
             match sweep(&store).await {
                 Ok(n) if n > 0 => tracing::info!(alerts = n, "overdue follow-up reminders raised"),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "the follow-up reminder sweep failed"),
+            }
+            if let Err(e) = lease.release().await {
+                tracing::warn!(error = %e, "the reminder lease was not released; it ends with its connection");
             }
         }
     });

@@ -3,8 +3,9 @@
 //! with an alert to the caseworkers in charge.
 //!
 //! The index is built once from the database (in the background at start-up) and kept current
-//! from the writes this process makes. Work runs off the request path, so registering a child
-//! never waits for matching; proposals are stored well within a second.
+//! from the change log ([`follow`]): the writes of this process, of other server processes on
+//! the same database and of the command line alike. Work runs off the request path, so
+//! registering a child never waits for matching; proposals are stored well within a second.
 
 use std::sync::Arc;
 
@@ -15,6 +16,8 @@ use homeward_store::{
 };
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
+
+mod follow;
 
 /// Why matching failed (logged; never shown with personal data).
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +42,9 @@ pub struct MatchService {
     /// matching never races itself for the write lock or floods the pool under a burst of
     /// registrations, and a record changed twice while waiting is matched once.
     queue: std::sync::Mutex<Queue>,
+    /// The change-log follower, once started: local writes then wake it instead of queueing
+    /// their record themselves, so every change takes one path and is matched once.
+    follower: OnceCell<Arc<follow::Follower>>,
 }
 
 #[derive(Default)]
@@ -55,6 +61,7 @@ impl MatchService {
             matcher: OnceCell::new(),
             threshold,
             queue: std::sync::Mutex::new(Queue::default()),
+            follower: OnceCell::new(),
         })
     }
 
@@ -149,7 +156,17 @@ impl MatchService {
     }
 
     /// Schedules matching (and, for a case, the duplicate check) for a record just committed.
+    /// With the change-log follower running, the follower picks the record up from the log.
     pub fn record_changed(self: &Arc<Self>, kind: RecordKind, id: RecordId) {
+        if let Some(follower) = self.follower.get() {
+            follower.wake();
+            return;
+        }
+        self.enqueue(kind, id);
+    }
+
+    /// Queues a record for matching.
+    fn enqueue(self: &Arc<Self>, kind: RecordKind, id: RecordId) {
         let start_worker = {
             let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
             if !q.pending.contains(&(kind, id)) {
@@ -167,6 +184,9 @@ impl MatchService {
     /// screening sees a tracing request taken a moment ago.
     pub async fn settled(&self) {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        if let Some(follower) = self.follower.get() {
+            follower.caught_up(&self.store, deadline).await;
+        }
         loop {
             let busy = {
                 let q = self.queue.lock().unwrap_or_else(|e| e.into_inner());

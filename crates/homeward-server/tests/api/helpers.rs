@@ -70,11 +70,23 @@ async fn start_on(
     store: Store,
     config: ServerConfig,
 ) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    start_server(store, config, false).await
+}
+
+/// A server; `following`: it follows the change log, as `homeward serve` does.
+async fn start_server(
+    store: Store,
+    config: ServerConfig,
+    following: bool,
+) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
     init_test_log();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
     let state = AppState::new(store, config);
+    if following {
+        state.matching.start();
+    }
     let handle = tokio::spawn(async move {
         homeward_server::launch(state, listener, async move {
             let _ = rx.await;
@@ -120,6 +132,27 @@ impl TestServer {
             handle: Some(handle),
             _dir: dir,
         })
+    }
+
+    /// A second server process on the same database (its own store, pool and matching
+    /// index), following the change log as `homeward serve` does.
+    pub async fn another_process(&self) -> TestServer {
+        let store = Store::open(&StoreSettings::new(
+            self.db_url.clone(),
+            Some(self.key.clone()),
+        ))
+        .await
+        .unwrap();
+        let (base, tx, handle) = start_server(store.clone(), test_config(), true).await;
+        TestServer {
+            base,
+            store,
+            db_url: self.db_url.clone(),
+            key: self.key.clone(),
+            shutdown: Some(tx),
+            handle: Some(handle),
+            _dir: None,
+        }
     }
 
     /// Stops the server and starts a new one on the same database, as after a restart.

@@ -14,6 +14,7 @@ mod permissions;
 mod prevention;
 mod records;
 mod reports;
+mod scale_out;
 mod sessions;
 mod story;
 mod workflow;

@@ -59,7 +59,7 @@ pub async fn serve_store(
     banner(&url);
     tracing::info!(address = %addr, backend = ?store.backend(), "Homeward listening");
     let state = AppState::new(store.clone(), server_config(settings));
-    state.matching.warm_up();
+    state.matching.start();
     homeward_server::reminders::spawn(store.clone());
     let router = homeward_server::app_with(state, homeward_web::router());
     log_audit_anchor(&store, "start").await;
