@@ -56,6 +56,11 @@ impl EncryptionKey {
         Ok(Self(Zeroizing::new(arr)))
     }
 
+    /// A key from its 32 bytes (an unwrapped key file).
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
     /// The raw key, for deriving other keys from it.
     pub(crate) fn bytes(&self) -> &[u8] {
         self.0.as_ref()

@@ -28,6 +28,7 @@ mod settings;
 mod time;
 mod users;
 mod workflow;
+pub mod wrapped_key;
 
 #[doc(hidden)]
 pub mod testing;
@@ -49,5 +50,6 @@ pub use sessions::{Session, SessionKind};
 pub use settings::StoreSettings;
 pub use users::{Agency, NewUser, Team, User};
 pub use workflow::{CaseEvent, NewEvent, OverdueFollowup};
+pub use wrapped_key::{WrapError, WrappedKey};
 
 pub use homeward_domain::{RecordScope, Scope};

@@ -8,8 +8,10 @@ mod archive;
 mod commands;
 mod demo_data;
 mod demo_prevention;
+mod key_file;
 mod malloc_tuning;
 mod operator;
+mod passphrase;
 mod settings;
 
 use std::net::SocketAddr;
@@ -182,7 +184,7 @@ fn main() -> ExitCode {
                 );
                 Ok(commands::Outcome::Ok)
             }
-            Command::Key(c) => commands::key::run(c),
+            Command::Key(c) => commands::key::run(&settings, c),
             Command::Match(c) => commands::matching::run(&settings, c).await,
             Command::Link(_) => Ok(commands::Outcome::Ok),
         }

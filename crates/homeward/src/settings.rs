@@ -2,16 +2,16 @@
 //! `HOMEWARD_*` environment variables (`__` for nesting), then command-line flags.
 //!
 //! With nothing configured, Homeward keeps everything in `./homeward-data`: the SQLite file and,
-//! on first start, a generated key file. Production servers should take the key from the
-//! environment or a mounted secret instead of a file beside the database.
+//! on first start, a generated key file wrapped with a passphrase (see [`crate::key_file`]).
+//! Production servers may take the key from the environment or a mounted secret instead.
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use homeward_store::{EncryptionKey, StoreSettings};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 
 /// The example configuration, printed by `homeward config --example`.
@@ -28,6 +28,8 @@ pub struct Settings {
     pub key: Option<SecretString>,
     /// File holding the data key; empty means `data_dir/homeward.key`.
     pub key_file: String,
+    /// File holding the passphrase of a wrapped key file (for example on a USB token).
+    pub key_passphrase_file: String,
     /// Address the web interface and API listen on.
     pub listen: SocketAddr,
     /// Address of the Prometheus metrics listener; empty to disable.
@@ -81,6 +83,7 @@ impl Settings {
             .set_default("data_dir", "homeward-data")?
             .set_default("database_url", "")?
             .set_default("key_file", "")?
+            .set_default("key_passphrase_file", "")?
             .set_default("listen", "127.0.0.1:8080")?
             .set_default("metrics_listen", "127.0.0.1:9464")?
             .set_default("device", default_device())?
@@ -171,47 +174,35 @@ impl Settings {
         }
     }
 
-    fn is_new_sqlite_database(&self) -> bool {
+    /// The SQLite database file, or None on PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
         let url = self.database_url();
         if url.starts_with("postgres") {
-            return false;
+            return None;
         }
-        let path = url
-            .trim_start_matches("sqlite://")
-            .trim_start_matches("sqlite:");
-        !Path::new(path).exists()
+        Some(PathBuf::from(
+            url.trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:"),
+        ))
     }
 
-    /// The data key: from `key`/`HOMEWARD_KEY`, else from the key file. A brand-new SQLite
-    /// database with no key anywhere gets a new key file, so a field laptop starts with no set-up.
-    pub fn encryption_key(&self) -> Result<Option<EncryptionKey>> {
-        if let Some(k) = &self.key {
-            return Ok(Some(
-                EncryptionKey::parse(k.expose_secret())
-                    .context("HOMEWARD_KEY (or `key` in homeward.toml)")?,
-            ));
-        }
-        let file = self.key_file();
-        if file.exists() {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading the key file {}", file.display()))?;
-            return Ok(Some(
-                EncryptionKey::parse(&text)
-                    .with_context(|| format!("the key file {}", file.display()))?,
-            ));
-        }
-        if self.is_new_sqlite_database() {
-            let key = EncryptionKey::generate();
-            write_key_file(&file, &key)?;
-            eprintln!("homeward: created a new encryption key in {} — back it up apart from the database: without it the data cannot be read", file.display());
-            return Ok(Some(key));
-        }
-        Ok(None)
+    /// Whether the database is a SQLite file that does not exist yet.
+    pub fn is_new_sqlite_database(&self) -> bool {
+        self.sqlite_path().is_some_and(|p| !p.exists())
     }
 
     /// Settings for the store.
     pub fn store_settings(&self) -> Result<StoreSettings> {
-        let mut s = StoreSettings::new(self.database_url(), self.encryption_key()?);
+        self.store_settings_with(crate::key_file::data_key(self, false)?)
+    }
+
+    /// Settings for the demo's store: a new data directory may use the demo passphrase.
+    pub fn demo_store_settings(&self) -> Result<StoreSettings> {
+        self.store_settings_with(crate::key_file::data_key(self, true)?)
+    }
+
+    fn store_settings_with(&self, key: Option<EncryptionKey>) -> Result<StoreSettings> {
+        let mut s = StoreSettings::new(self.database_url(), key);
         s.device = self.device.clone();
         Ok(s)
     }
@@ -223,8 +214,13 @@ impl Settings {
             Some(_) => "\"***\" (from HOMEWARD_KEY or the configuration)".to_string(),
             None => format!("(none: read from key_file {})", self.key_file().display()),
         };
+        let passphrase_file = if self.key_passphrase_file.is_empty() {
+            String::new()
+        } else {
+            format!("key_passphrase_file = {:?}\n", self.key_passphrase_file)
+        };
         format!(
-            "data_dir = {:?}\ndatabase_url = {:?}\nkey = {key}\nkey_file = {:?}\nlisten = \"{}\"\nmetrics_listen = {:?}\ndevice = {:?}\ncookie_secure = {}\nsession_idle_minutes = {}\nlog_format = {:?}\nmatch_threshold = {}\ntrusted_proxies = {:?}\nemergency_active = {}\n\n[workflow]\nregistration_deadline_hours = {}\ntracing_start_deadline_hours = {}\nminimum_tracing_days = {}\nfollowup_days_high = {:?}\nfollowup_days_medium = {:?}\nfollowup_days_low = {:?}\n",
+            "data_dir = {:?}\ndatabase_url = {:?}\nkey = {key}\nkey_file = {:?}\n{passphrase_file}listen = \"{}\"\nmetrics_listen = {:?}\ndevice = {:?}\ncookie_secure = {}\nsession_idle_minutes = {}\nlog_format = {:?}\nmatch_threshold = {}\ntrusted_proxies = {:?}\nemergency_active = {}\n\n[workflow]\nregistration_deadline_hours = {}\ntracing_start_deadline_hours = {}\nminimum_tracing_days = {}\nfollowup_days_high = {:?}\nfollowup_days_medium = {:?}\nfollowup_days_low = {:?}\n",
             self.data_dir.display().to_string(),
             url,
             self.key_file().display().to_string(),
@@ -274,26 +270,4 @@ fn default_device() -> String {
         .ok()
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "homeward".into())
-}
-
-fn write_key_file(path: &Path, key: &EncryptionKey) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(path)
-        .with_context(|| format!("creating the key file {}", path.display()))?;
-    use std::io::Write;
-    writeln!(f, "{}", key.to_base64().as_str())
-        .with_context(|| format!("writing {}", path.display()))?;
-    f.sync_all()?;
-    Ok(())
 }

@@ -1,13 +1,12 @@
 //! The `homeward` binary end to end: demo data, encryption at rest, audit verification after
 //! tampering, all-or-nothing imports, exports, backups while serving, restarts after a kill.
 
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
 
 use serde_json::{json, Value};
 
 mod common;
-use common::{csv_rows, db_bytes, text, Home};
+use common::{csv_rows, db_bytes, text, token, Home, Server};
 
 #[test]
 fn the_demo_database_shows_no_child_name_to_strings() {
@@ -301,63 +300,6 @@ fn a_wrong_or_missing_key_is_a_clear_error_and_config_hides_secrets() {
     assert!(o.status.success(), "{t}");
     assert!(!t.contains("hunter22") && !t.contains("c2VjcmV0"), "{t}");
     assert!(t.contains("hw:***@db"), "{t}");
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(h: &Home) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = h
-            .cmd(&["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "the server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, base }
-    }
-
-    fn kill(mut self) {
-        // SIGKILL: no shutdown, no checkpoint, as in a power cut of the process.
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn token(base: &str, user: &str) -> String {
-    let res: Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({"username": user, "password": "homeward-demo", "kind": "api"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    res["token"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]

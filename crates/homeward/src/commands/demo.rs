@@ -7,7 +7,7 @@ use homeward_domain::{RecordKind, RecordScope};
 use homeward_server::api::users::{add_user, NewUserRequest};
 use homeward_store::{ActorContext, Store, User};
 
-use super::{open_store, serve::serve_store, Outcome};
+use super::{open_demo_store, serve::serve_store, Outcome};
 use crate::demo_data;
 use crate::settings::Settings;
 
@@ -192,7 +192,7 @@ pub async fn run(
     requests: usize,
     serve: bool,
 ) -> Result<Outcome> {
-    let store = open_store(settings).await?;
+    let store = open_demo_store(settings).await?;
     eprintln!(
         "homeward: preparing demo data in {} ...",
         settings.data_dir.display()

@@ -41,7 +41,15 @@ pub fn init_logging(settings: &Settings) {
 
 /// Opens the store described by the settings.
 pub async fn open_store(settings: &Settings) -> Result<Store> {
-    let s = settings.store_settings()?;
+    open(settings.store_settings()?).await
+}
+
+/// Opens the demo's store: a new data directory's key may be wrapped with the demo passphrase.
+pub async fn open_demo_store(settings: &Settings) -> Result<Store> {
+    open(settings.demo_store_settings()?).await
+}
+
+async fn open(s: homeward_store::StoreSettings) -> Result<Store> {
     Store::open(&s)
         .await
         .with_context(|| format!("opening the database {}", s.redacted_url()))
