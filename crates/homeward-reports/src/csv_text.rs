@@ -71,11 +71,20 @@ mod tests {
     /// export and import as `=1+2`.
     #[test]
     fn a_typed_quote_before_a_formula_survives_export_and_import() {
-        for typed in ["'=1+2", "''@cmd", "'-5", "'", "''", "'quoted", "=1", "plain"] {
+        for typed in [
+            "'=1+2", "''@cmd", "'-5", "'", "''", "'quoted", "=1", "plain",
+        ] {
             let written = neutralise(typed.to_string());
-            assert_eq!(unneutralise(&written), typed, "{typed:?} written as {written:?}");
+            assert_eq!(
+                unneutralise(&written),
+                typed,
+                "{typed:?} written as {written:?}"
+            );
             // What a spreadsheet shows: the cell without its first `'` when that `'` was added.
-            assert!(!written.starts_with(FORMULA_STARTS), "{written:?} runs as a formula");
+            assert!(
+                !written.starts_with(FORMULA_STARTS),
+                "{written:?} runs as a formula"
+            );
         }
         assert_eq!(neutralise("'=1+2".into()), "''=1+2");
     }
