@@ -10,7 +10,7 @@
 //! Set `HOMEWARD_LINK_TIMING=1` to print the time each stage started (for benchmarking).
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -305,9 +305,19 @@ pub fn read_csv(path: &Path, linker: &Linker) -> Result<Vec<PreparedRecord>, Lin
         path: path.to_owned(),
         source,
     })?;
+    read_csv_from(BufReader::with_capacity(1 << 20, file), path, linker)
+}
+
+/// Read and prepare CSV text from `input`, naming `path` in errors: [`read_csv`] once the file
+/// is open (and what the fuzz targets feed arbitrary bytes to).
+pub fn read_csv_from(
+    input: impl Read,
+    path: &Path,
+    linker: &Linker,
+) -> Result<Vec<PreparedRecord>, LinkError> {
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
+        .from_reader(input);
     let malformed = |e: &csv::Error| LinkError::MalformedCsv {
         file: path.to_owned(),
         line: e.position().map_or(1, |p| p.line()),

@@ -8,9 +8,16 @@ pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 /// The byte-order mark a file starts with.
 pub const BOM: &str = "\u{feff}";
 
+/// Whether a cell, once the `'`s in front of it are set aside, would be read as a formula. The
+/// `'`s count so that a value typed with its own `'` in front (`'=1`) gets one more, and reading
+/// the file back ([`unneutralise`]) gives the typed value, not `=1`.
+fn needs_quote(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
 /// A cell as written to a file a spreadsheet may open: a formula-looking text gets a `'`.
 pub fn neutralise(cell: String) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
+    if needs_quote(&cell) {
         format!("'{cell}")
     } else {
         cell
@@ -20,7 +27,7 @@ pub fn neutralise(cell: String) -> String {
 /// A cell as read back from such a file: the `'` [`neutralise`] added is taken off.
 pub fn unneutralise(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        Some(rest) if needs_quote(rest) => rest,
         _ => cell,
     }
 }
@@ -58,5 +65,27 @@ mod tests {
         );
         assert_eq!(unneutralise(&neutralise("-1".into())), "-1");
         assert_eq!(unneutralise("'quoted"), "'quoted");
+    }
+
+    /// Found by the csv round trip in fuzz/ (record_json): a name typed `'=1+2` came back from
+    /// export and import as `=1+2`.
+    #[test]
+    fn a_typed_quote_before_a_formula_survives_export_and_import() {
+        for typed in [
+            "'=1+2", "''@cmd", "'-5", "'", "''", "'quoted", "=1", "plain",
+        ] {
+            let written = neutralise(typed.to_string());
+            assert_eq!(
+                unneutralise(&written),
+                typed,
+                "{typed:?} written as {written:?}"
+            );
+            // What a spreadsheet shows: the cell without its first `'` when that `'` was added.
+            assert!(
+                !written.starts_with(FORMULA_STARTS),
+                "{written:?} runs as a formula"
+            );
+        }
+        assert_eq!(neutralise("'=1+2".into()), "''=1+2");
     }
 }
