@@ -95,7 +95,29 @@ fn sqlite_url(url: &str) -> StoreResult<String> {
             ))
         })?;
     }
+    create_private_file(Path::new(path))?;
     Ok(format!("sqlite://{path}?mode=rwc"))
+}
+
+/// Creates a missing database file readable by its owner only: SQLite gives its WAL and
+/// shared-memory files the database file's permissions, so other accounts on a shared laptop
+/// cannot read even the sealed fields or the audit trail.
+fn create_private_file(path: &Path) -> StoreResult<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Config(format!(
+            "cannot create the database file {}: {e}",
+            path.display()
+        ))),
+    }
 }
 
 impl Store {
@@ -500,5 +522,29 @@ impl Store {
     pub async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.inner.pool).await?;
         Ok(())
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+    use crate::{EncryptionKey, StoreSettings};
+
+    #[tokio::test]
+    async fn a_new_sqlite_database_and_its_wal_are_readable_by_their_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("data").join("hw.sqlite3");
+        let url = format!("sqlite://{}", file.display());
+        let store = Store::open(&StoreSettings::new(url, Some(EncryptionKey::generate())))
+            .await
+            .unwrap();
+        for name in ["hw.sqlite3", "hw.sqlite3-wal"] {
+            let path = dir.path().join("data").join(name);
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{name}: {mode:o}");
+        }
+        store.close().await;
     }
 }
