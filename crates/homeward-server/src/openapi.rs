@@ -67,6 +67,10 @@ fn fields_schema(specs: &[FieldSpec], for_top_level_input: bool, today: NaiveDat
             // Null clears a field on update.
             schema = json!({"anyOf": [schema, {"type": "null"}]});
         }
+        if f.required && matches!(f.kind, FieldKind::Choices(_) | FieldKind::Group(_)) {
+            // An empty list is no answer: a required list needs an entry, here or in a change.
+            schema["minItems"] = json!(1);
+        }
         props.insert(f.name.to_string(), schema);
         if f.required && !for_top_level_input {
             required.push(f.name);
