@@ -44,56 +44,76 @@ else
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/homeward-openapi-XXXXXX")"
-server_pid=
+declare -A base_of pid_of
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for pid in "${pid_of[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# A free port: the kernel picks one, the socket closes, the demo binds it straight after.
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-echo "== homeward demo on 127.0.0.1:$port (data in $work/data)"
-# No metrics listener: it would collide with another Homeward on the machine.
-HOMEWARD_METRICS_LISTEN='' RUST_LOG=warn "$HOMEWARD_BIN" demo --listen "127.0.0.1:$port" \
-  --data-dir "$work/data" >"$work/server.log" 2>&1 &
-server_pid=$!
-base=
-for _ in $(seq 1 300); do
-  base="$(grep -o 'running at http://[^ ]*' "$work/server.log" | head -n 1 | cut -d' ' -f3 || true)"
-  [ -n "$base" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; echo "homeward demo exited" >&2; exit 1; }
-  sleep 1
+# Two fresh demos: the administrator's run changes, disables and re-passwords users, which
+# ends their sessions, so it gets a server of its own; the other roles share the second.
+for server in admin shared; do
+  # A free port: the kernel picks one, the socket closes, the demo binds it straight after.
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  echo "== homeward demo ($server) on 127.0.0.1:$port"
+  # No metrics listener: it would collide with another Homeward on the machine.
+  HOMEWARD_METRICS_LISTEN='' RUST_LOG=warn "$HOMEWARD_BIN" demo --listen "127.0.0.1:$port" \
+    --data-dir "$work/$server-data" >"$work/$server-server.log" 2>&1 &
+  pid_of[$server]=$!
 done
-[ -n "$base" ] || { cat "$work/server.log" >&2; echo "homeward demo did not start in 300 s" >&2; exit 1; }
+for server in admin shared; do
+  for _ in $(seq 1 300); do
+    base_of[$server]="$(grep -o 'running at http://[^ ]*' "$work/$server-server.log" | head -n 1 | cut -d' ' -f3 || true)"
+    [ -n "${base_of[$server]}" ] && break
+    kill -0 "${pid_of[$server]}" 2>/dev/null || { cat "$work/$server-server.log" >&2; echo "homeward demo exited" >&2; exit 1; }
+    sleep 1
+  done
+  [ -n "${base_of[$server]}" ] || { cat "$work/$server-server.log" >&2; echo "homeward demo did not start in 300 s" >&2; exit 1; }
+done
 
 # API tokens (bearer): no cookie, so no CSRF token is needed on writes. All are taken before
 # any fuzzing, because the generated logins to POST /api/v1/sessions soon put this address under
 # the login throttle. Each role gets two: one for the run, one for logging out at its end.
 token_of() {
-  curl -sf -X POST "$base/api/v1/sessions" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"homeward-demo\",\"kind\":\"api\"}" |
+  curl -sf -X POST "$1/api/v1/sessions" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$2\",\"password\":\"homeward-demo\",\"kind\":\"api\"}" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
-roles=(administrator:admin caseworker:caseworker supervisor:supervisor analyst:analyst)
+roles=(administrator:admin:admin caseworker:caseworker:shared supervisor:supervisor:shared analyst:analyst:shared)
 declare -A token logout_token
-for pair in "${roles[@]}"; do
-  role="${pair%%:*}" user="${pair#*:}"
-  token[$role]="$(token_of "$user")" && logout_token[$role]="$(token_of "$user")" ||
+for entry in "${roles[@]}"; do
+  IFS=: read -r role user server <<<"$entry"
+  token[$role]="$(token_of "${base_of[$server]}" "$user")" &&
+    logout_token[$role]="$(token_of "${base_of[$server]}" "$user")" ||
     { echo "could not log in as $user" >&2; exit 1; }
 done
 
-# What exists, for the hooks: agency names and user ids (tests/openapi/hooks.py).
-admin_get() { curl -sf "$base$1" -H "Authorization: Bearer ${token[administrator]}"; }
-HOMEWARD_AGENCIES="$(admin_get /api/v1/agencies | python3 -c 'import json, sys; print(json.dumps([a["name"] for a in json.load(sys.stdin)]))')"
-HOMEWARD_USER_IDS="$(admin_get /api/v1/users | python3 -c 'import json, sys; print(json.dumps([u["id"] for u in json.load(sys.stdin)]))')"
-export HOMEWARD_AGENCIES HOMEWARD_USER_IDS
+# What exists, for the hooks (tests/openapi/hooks.py): agency names, and per role the users of
+# its own agency, the only ones a record may be assigned to. Both demos hold the same names.
+for server in admin shared; do
+  admin_token="$(token_of "${base_of[$server]}" admin)"
+  curl -sf "${base_of[$server]}/api/v1/users" -H "Authorization: Bearer $admin_token" >"$work/$server-users.json"
+done
+HOMEWARD_AGENCIES="$(curl -sf "${base_of[admin]}/api/v1/agencies" -H "Authorization: Bearer ${token[administrator]}" |
+  python3 -c 'import json, sys; print(json.dumps([a["name"] for a in json.load(sys.stdin)]))')"
+export HOMEWARD_AGENCIES
+colleagues_of() {
+  python3 - "$work/$2-users.json" "$1" <<'PY'
+import json, sys
+users = json.load(open(sys.argv[1]))
+agency = next(u["agency_id"] for u in users if u["username"] == sys.argv[2])
+print(json.dumps([u["id"] for u in users if u["agency_id"] == agency and not u["disabled"]]))
+PY
+}
 
 # One schemathesis run; its output goes to $work/$1.log and its JUnit report to $work/$1.xml.
 schemathesis_run() {
-  local name="$1" bearer="$2"
-  shift 2
-  SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$here" \
+  local name="$1" base="$2" bearer="$3" colleagues="$4"
+  shift 4
+  # Schemathesis keeps a cache (.schemathesis/) where it runs: a folder of its own per run.
+  mkdir -p "$work/$name.cwd" && cd "$work/$name.cwd"
+  HOMEWARD_USER_IDS="$colleagues" SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$here" \
     "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$base/api/v1/openapi.json" \
     --url "$base" -H "Authorization: Bearer $bearer" --max-examples "$examples" --seed "$seed" \
     --report junit --report-junit-path "$work/$name.xml" --no-color "$@" >"$work/$name.log" 2>&1
@@ -130,20 +150,38 @@ PY
 }
 
 logout='delete /api/v1/sessions/current'
+# One role: its run, then its logout, then its summary line; the exit status says whether all
+# passed. Output goes to $work/$role.out, printed once the role is done.
+run_role() {
+  local role="$1" user="$2" server="$3" status=0 colleagues
+  colleagues="$(colleagues_of "$user" "$server")"
+  {
+    echo "== schemathesis as $role"
+    # Logging out would end the session every other request of the run relies on: it runs on
+    # its own afterwards, with the role's second token.
+    schemathesis_run "$role" "${base_of[$server]}" "${token[$role]}" "$colleagues" --exclude-operation-id "$logout" || status=$?
+    schemathesis_run "$role-logout" "${base_of[$server]}" "${logout_token[$role]}" "$colleagues" --include-operation-id "$logout" || status=$?
+    for name in "$role" "$role-logout"; do
+      # Failures in full, otherwise schemathesis's closing summary.
+      if [ "$status" != 0 ]; then cat "$work/$name.log"; else sed -n '/SUMMARY/,$p' "$work/$name.log"; fi
+    done
+    summarise "$role" "$work/$role" "$work/$role-logout" || status=1
+  } >"$work/$role.out" 2>&1
+  return "$status"
+}
+
+# Two roles at a time: schemathesis works on one core, the machine has two.
 failed=0
-for pair in "${roles[@]}"; do
-  role="${pair%%:*}"
-  echo "== schemathesis as $role"
-  status=0
-  # Logging out would end the session every other request of the run relies on: it runs on
-  # its own afterwards, with the role's second token.
-  schemathesis_run "$role" "${token[$role]}" --exclude-operation-id "$logout" || status=$?
-  schemathesis_run "$role-logout" "${logout_token[$role]}" --include-operation-id "$logout" || status=$?
-  for name in "$role" "$role-logout"; do
-    # Failures in full, otherwise schemathesis's closing summary.
-    if [ "$status" != 0 ]; then cat "$work/$name.log"; else sed -n '/SUMMARY/,$p' "$work/$name.log"; fi
-  done
-  summarise "$role" "$work/$role" "$work/$role-logout" || status=1
-  [ "$status" = 0 ] || failed=1
+pids=()
+for entry in "${roles[@]}"; do
+  IFS=: read -r role user server <<<"$entry"
+  run_role "$role" "$user" "$server" &
+  pids+=($!)
+  if [ "${#pids[@]}" = 2 ]; then
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+    pids=()
+  fi
 done
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+for entry in "${roles[@]}"; do cat "$work/${entry%%:*}.out"; done
 exit "$failed"
