@@ -161,7 +161,9 @@ impl Request {
         };
         let mut chosen = Vec::new();
         for id in indicators.unwrap_or("").split(',').map(str::trim) {
-            if id.is_empty() {
+            // An indicator named twice is shown once: a spreadsheet cannot hold two sheets of
+            // one name, and asking for `reunified,reunified` answered a server error.
+            if id.is_empty() || chosen.iter().any(|i: &&Indicator| i.id == id) {
                 continue;
             }
             chosen.push(
@@ -224,6 +226,20 @@ mod tests {
                 "{bad}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn an_indicator_named_twice_is_reported_once() {
+        let r = Request::parse(
+            Some("2026-06"),
+            None,
+            None,
+            Some("reunified, reunified,tracing_started"),
+            false,
+        )
+        .unwrap();
+        let ids: Vec<&str> = r.indicators.iter().map(|i| i.id).collect();
+        assert_eq!(ids, ["reunified", "tracing_started"]);
     }
 
     #[test]

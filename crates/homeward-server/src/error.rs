@@ -180,6 +180,14 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, "conflict", message)
     }
 
+    /// 409 about one named field: the value is well formed but conflicts with what is stored.
+    pub fn conflict_field(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.to_string()),
+            ..Self::conflict(message)
+        }
+    }
+
     /// 422 with every field problem.
     pub fn invalid(errors: Vec<FieldError>) -> Self {
         let message = if errors.len() == 1 {

@@ -20,6 +20,7 @@ pub mod prevention;
 pub mod ratelimit;
 pub mod refusal_log;
 pub mod reminders;
+mod schema_rules;
 mod security_headers;
 pub mod serve;
 

@@ -1,27 +1,38 @@
 //! The OpenAPI 3.1 document, generated from the routes the server actually registers and from
 //! the field catalogue, so it describes exactly what the server does.
 
+use chrono::{NaiveDate, Utc};
 use homeward_domain::{FieldKind, FieldSpec, RecordKind};
 use serde_json::{json, Map, Value};
 
-use crate::api::route_docs;
+use crate::api::{route_docs, ParamSchema, QueryParam};
+use crate::schema_rules::{date_up_to, trimmed_at_least};
 
-fn field_schema(spec: &FieldSpec) -> Value {
+fn field_schema(spec: &FieldSpec, today: NaiveDate) -> Value {
     let mut s = match spec.kind {
-        FieldKind::Text { max_len } => json!({"type": "string", "maxLength": max_len}),
+        // Over JSON a blank string is refused (leave the field out instead), and a required
+        // text must keep a character once control characters are dropped and it is trimmed.
+        FieldKind::Text { max_len } => {
+            let something = if spec.required {
+                "[^\\s\\u0000-\\u001f\\u007f-\\u009f]"
+            } else {
+                "\\S"
+            };
+            json!({"type": "string", "maxLength": max_len, "pattern": something})
+        }
         FieldKind::Integer { min, max } => {
             json!({"type": "integer", "minimum": min, "maximum": max})
         }
-        FieldKind::Date => {
-            json!({"type": "string", "format": "date", "description": "YYYY-MM-DD, not in the future"})
-        }
+        FieldKind::Date => date_up_to(today),
         FieldKind::Bool => json!({"type": "boolean"}),
         FieldKind::Choice(c) => json!({"type": "string", "enum": c}),
         FieldKind::Choices(c) => json!({"type": "array", "items": {"type": "string", "enum": c}}),
-        FieldKind::Group(sub) => json!({"type": "array", "items": fields_schema(sub, false)}),
+        FieldKind::Group(sub) => {
+            json!({"type": "array", "items": fields_schema(sub, false, today)})
+        }
         FieldKind::Link(kinds) => {
             let codes: Vec<&str> = kinds.iter().map(|k| k.reference_code()).collect();
-            json!({"type": "string", "pattern": format!("^({})-[0-9A-Z]{{4}}-[0-9A-Z]{{3}}$", codes.join("|")),
+            json!({"type": "string", "format": REFERENCE_FORMAT, "pattern": format!("^({})-{CROCKFORD}{{4}}-{CROCKFORD}{{3}}$", codes.join("|")),
                    "description": format!("reference of a {}", kinds.iter().map(|k| k.human()).collect::<Vec<_>>().join(" or "))})
         }
     };
@@ -47,14 +58,18 @@ fn field_schema(spec: &FieldSpec) -> Value {
     s
 }
 
-fn fields_schema(specs: &[FieldSpec], for_top_level_input: bool) -> Value {
+fn fields_schema(specs: &[FieldSpec], for_top_level_input: bool, today: NaiveDate) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in specs {
-        let mut schema = field_schema(f);
+        let mut schema = field_schema(f, today);
         if !f.required && !f.system {
-            // Blank or null clears a field on update.
+            // Null clears a field on update.
             schema = json!({"anyOf": [schema, {"type": "null"}]});
+        }
+        if f.required && matches!(f.kind, FieldKind::Choices(_) | FieldKind::Group(_)) {
+            // An empty list is no answer: a required list needs an entry, here or in a change.
+            schema["minItems"] = json!(1);
         }
         props.insert(f.name.to_string(), schema);
         if f.required && !for_top_level_input {
@@ -88,7 +103,51 @@ fn record_schema(fields_ref: &str) -> Value {
 
 fn reference_pattern() -> String {
     let codes: Vec<&str> = RecordKind::ALL.iter().map(|k| k.reference_code()).collect();
-    format!("^({})-[0-9A-Z]{{4}}-[0-9A-Z]{{3}}$", codes.join("|"))
+    format!("^({})-{CROCKFORD}{{4}}-{CROCKFORD}{{3}}$", codes.join("|"))
+}
+
+/// Crockford's base32, the symbols of a reference in its canonical form (no I, L, O or U).
+const CROCKFORD: &str = "[0-9A-HJKMNP-TV-Z]";
+
+/// A reference typed by a client: the pattern gives its shape, the format its check character,
+/// which a pattern cannot express (see `homeward_domain::Reference`).
+fn reference_input() -> Value {
+    json!({"type": "string", "format": REFERENCE_FORMAT, "pattern": reference_pattern(),
+           "description": "A record's reference: two letters for the kind, six symbols of Crockford's base32, and a Luhn mod 32 check symbol"})
+}
+
+/// The format of a reference whose last symbol is its Luhn mod 32 check symbol.
+pub const REFERENCE_FORMAT: &str = "homeward-reference";
+
+/// Characters Rust's `char::is_control` finds: no plain-text parameter may hold one.
+const NO_CONTROL: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+
+fn query_param(q: &QueryParam) -> Value {
+    let schema = match q.schema {
+        ParamSchema::Text => json!({"type": "string"}),
+        ParamSchema::PlainText { max_len } => {
+            json!({"type": "string", "maxLength": max_len, "pattern": NO_CONTROL})
+        }
+        ParamSchema::OneOf(values) => json!({"type": "string", "enum": values()}),
+        ParamSchema::SomeOf(values) => {
+            json!({"type": "array", "items": {"type": "string", "enum": values()}})
+        }
+        ParamSchema::Integer { min, max } => {
+            json!({"type": "integer", "format": "int64", "minimum": min, "maximum": max})
+        }
+        ParamSchema::Boolean => json!({"type": "boolean"}),
+        ParamSchema::DateTime => json!({"type": "string", "format": "date-time"}),
+        ParamSchema::Reference => reference_input(),
+        ParamSchema::Status(kind) => json!({"type": "string", "enum": kind.statuses()}),
+        ParamSchema::Pattern(p) => json!({"type": "string", "pattern": p}),
+    };
+    let mut param = json!({"name": q.name, "in": "query", "required": q.required, "schema": schema, "description": q.doc});
+    if matches!(q.schema, ParamSchema::SomeOf(_)) {
+        // `indicator=a,b`: one parameter, the values comma-separated.
+        param["style"] = json!("form");
+        param["explode"] = json!(false);
+    }
+    param
 }
 
 /// The schema names of a kind: its fields, one record, one page.
@@ -116,7 +175,7 @@ fn page_schema(item: &str) -> Value {
         "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}})
 }
 
-fn schemas() -> Value {
+fn schemas(today: NaiveDate) -> Value {
     let user = json!({"type": "object", "properties": {
         "id": {"type": "string", "format": "uuid"}, "username": {"type": "string"}, "display_name": {"type": "string"},
         "role": {"type": "string", "enum": homeward_auth::Role::ALL.map(|r| r.as_str())},
@@ -130,12 +189,14 @@ fn schemas() -> Value {
             record.clone(),
             record_schema(&format!("#/components/schemas/{fields}")),
         );
-        kinds.insert(fields, fields_schema(kind.fields(), true));
+        kinds.insert(fields, fields_schema(kind.fields(), true, today));
+        kinds.insert(
+            format!("New{record}"),
+            fields_schema(kind.fields(), false, today),
+        );
         kinds.insert(page, page_schema(&format!("#/components/schemas/{record}")));
     }
     let mut all = json!({
-        "CaseFields": fields_schema(RecordKind::Case.fields(), true),
-        "TracingRequestFields": fields_schema(RecordKind::TracingRequest.fields(), true),
         "Case": record_schema("#/components/schemas/CaseFields"),
         "TracingRequest": record_schema("#/components/schemas/TracingRequestFields"),
         "CasePage": page_schema("#/components/schemas/Case"),
@@ -145,7 +206,7 @@ fn schemas() -> Value {
             "redacted": {"type": "boolean"}, "hlc": {"type": "string"}, "actor": {"type": "string"}, "device": {"type": "string"}}}},
         "Assignment": {"type": "object", "additionalProperties": false, "properties": {"user_id": {"type": ["string", "null"], "format": "uuid"}}},
         "LoginRequest": {"type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": {
-            "username": {"type": "string"}, "password": {"type": "string", "format": "password"},
+            "username": trimmed_at_least(1), "password": {"type": "string", "format": "password"},
             "kind": {"type": "string", "enum": ["web", "api"], "default": "web"}}},
         "SessionInfo": {"type": "object", "properties": {
             "user": {"$ref": "#/components/schemas/User"},
@@ -155,29 +216,30 @@ fn schemas() -> Value {
         "User": user,
         "UserList": {"type": "array", "items": {"$ref": "#/components/schemas/User"}},
         "NewUser": {"type": "object", "additionalProperties": false, "required": ["username", "display_name", "password", "role", "agency"], "properties": {
-            "username": {"type": "string", "pattern": "^[a-z0-9._-]{3,64}$"}, "display_name": {"type": "string"},
+            "username": {"type": "string", "pattern": "^[a-z0-9._-]{3,64}$"}, "display_name": trimmed_at_least(1),
             "password": {"type": "string", "minLength": 10, "format": "password"},
             "role": {"type": "string", "enum": homeward_auth::Role::ALL.map(|r| r.as_str())},
             "scope": {"type": "string", "enum": ["own", "team", "agency", "all"]},
-            "agency": {"type": "string"}, "team": {"type": "string"},
+            "agency": {"type": "string", "description": "The name of an agency that exists (GET /api/v1/agencies)"}, "team": {"type": "string"},
             "language": {"type": "string", "enum": crate::api::users::LANGUAGES}}},
         "UserPatch": {"type": "object", "additionalProperties": false, "properties": {
-            "display_name": {"type": "string"}, "role": {"type": "string"}, "scope": {"type": "string"},
-            "language": {"type": "string"}, "disabled": {"type": "boolean"}, "password": {"type": "string", "minLength": 10},
+            "display_name": trimmed_at_least(1), "role": {"type": "string", "enum": homeward_auth::Role::ALL.map(|r| r.as_str())},
+            "scope": {"type": "string", "enum": ["own", "team", "agency", "all"]},
+            "language": {"type": "string", "enum": crate::api::users::LANGUAGES}, "disabled": {"type": "boolean"}, "password": {"type": "string", "minLength": 10, "format": "password"},
             "committee": {"type": "string", "description": "A committee's reference (CM-…): a community volunteer then sees its households, visits and activities; empty to remove"}}},
         "Agency": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}}},
         "AgencyList": {"type": "array", "items": {"$ref": "#/components/schemas/Agency"}},
-        "NewAgency": {"type": "object", "additionalProperties": false, "required": ["name"], "properties": {"name": {"type": "string"}, "teams": {"type": "array", "items": {"type": "string"}}}},
+        "NewAgency": {"type": "object", "additionalProperties": false, "required": ["name"], "properties": {"name": trimmed_at_least(1), "teams": {"type": "array", "items": {"type": "string"}}}},
         "AuditEntries": {"type": "array", "items": {"type": "object", "properties": {
             "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string"},
             "target": {"type": ["string", "null"]}, "detail": {"type": "string"}, "prev_hash": {"type": "string"}, "hash": {"type": "string"}}}},
         "AuditVerdict": {"oneOf": [
-            {"type": "object", "properties": {"Intact": {"type": "object", "properties": {"entries": {"type": "integer"}}}}},
-            {"type": "object", "properties": {"Broken": {"type": "object", "properties": {"seq": {"type": "integer"}, "reason": {"type": "string"}}}}}]},
+            {"type": "object", "additionalProperties": false, "required": ["Intact"], "properties": {"Intact": {"type": "object", "required": ["entries"], "properties": {"entries": {"type": "integer"}}}}},
+            {"type": "object", "additionalProperties": false, "required": ["Broken"], "properties": {"Broken": {"type": "object", "required": ["seq", "reason"], "properties": {"seq": {"type": "integer"}, "reason": {"type": "string"}}}}}]},
         "MatchSearch": {"type": "object", "additionalProperties": false, "properties": {"threshold": {"type": "number", "minimum": 0.05, "maximum": 1}}},
         "MatchDecision": {"type": "object", "additionalProperties": false, "required": ["decision", "reason"], "properties": {
-            "decision": {"type": "string", "enum": ["confirmed", "rejected"]}, "reason": {"type": "string", "minLength": 5}}},
-        "DisclosureOverride": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 20}}},
+            "decision": {"type": "string", "enum": ["confirmed", "rejected"]}, "reason": trimmed_at_least(5)}},
+        "DisclosureOverride": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": trimmed_at_least(20)}},
         "MatchSide": {"type": "object", "properties": {"id": {"type": "string"}, "reference": {"type": ["string", "null"]}, "in_your_scope": {"type": "boolean"},
             "fields": {"type": ["object", "null"], "description": "What may be disclosed to you of this side"}}},
         "Match": {"type": "object", "properties": {
@@ -191,23 +253,16 @@ fn schemas() -> Value {
         "AlertList": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "string"}, "kind": {"type": "string"}, "record_id": {"type": ["string", "null"]}, "detail": {"type": "object"},
             "created_at": {"type": "string"}, "read_at": {"type": ["string", "null"]}}}},
-        "StepRequest": {"type": "object", "additionalProperties": false, "description": "Each step reads the parts it needs", "properties": {
-            "care_arrangements_type": {"type": "string", "enum": homeward_domain::catalogue::CARE_ARRANGEMENT}, "caregiver_name": {"type": "string"},
-            "start_date": {"type": "string", "format": "date"}, "adult_name": {"type": "string"}, "relation": {"type": "string"},
-            "reunification_date": {"type": "string", "format": "date"}, "with_verified_adult": {"type": "boolean"},
-            "closure_reason": {"type": "string", "enum": homeward_domain::workflow::CLOSURE_REASONS},
-            "permanent_care_type": {"type": "string", "enum": ["adoption", "kafala", "long_term_foster_care", "long_term_residential_care"]},
-            "override_reason": {"type": "string", "minLength": 20}, "notes": {"type": "string"}}},
         "VerificationRequest": {"type": "object", "additionalProperties": false, "required": ["adult_willing", "adult_able", "child_knows_adult", "child_wishes", "accounts_agree", "recommendation"], "properties": {
             "adult_willing": {"type": "boolean"}, "adult_able": {"type": "boolean"}, "child_knows_adult": {"type": "boolean"},
             "child_wishes": {"type": "string", "enum": ["yes", "no", "unsure"]}, "accounts_agree": {"type": "boolean"},
             "recommendation": {"type": "string", "enum": ["reunification", "reunification_with_support", "further_tracing", "long_term_alternative_care"]},
             "notes": {"type": "string"}}},
-        "ApprovalRequest": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 5}}},
-        "FollowupDone": {"type": "object", "additionalProperties": false, "properties": {"followup_date": {"type": "string", "format": "date"}, "child_with_family": {"type": "boolean"}, "notes": {"type": "string"}}},
+        "ApprovalRequest": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": trimmed_at_least(5)}},
+        "FollowupDone": {"type": "object", "additionalProperties": false, "properties": {"followup_date": date_up_to(today), "child_with_family": {"type": "boolean"}, "notes": {"type": "string"}}},
         "TracingActionRequest": {"type": "object", "additionalProperties": false, "required": ["action_type", "date", "outcome"], "properties": {
             "action_type": {"type": "string", "enum": ["case_by_case", "individual", "mass", "photo", "referral_ngo", "referral_icrc"]},
-            "date": {"type": "string", "format": "date"}, "place": {"type": "string"}, "outcome": {"type": "string", "enum": ["pending", "successful", "unsuccessful"]}, "notes": {"type": "string"}}},
+            "date": date_up_to(today), "place": {"type": "string"}, "outcome": {"type": "string", "enum": ["pending", "successful", "unsuccessful"]}, "notes": {"type": "string"}}},
         "MoveRequest": {"type": "object", "additionalProperties": false, "required": ["scope", "destination"], "properties": {
             "scope": {"type": "string", "enum": ["within_district", "out_of_district", "out_of_country"]}, "destination": {"type": "string"},
             "purpose": {"type": "string"}, "accompanying_adult": {"type": "string"}, "authorised_by": {"type": "string"}}},
@@ -220,14 +275,18 @@ fn schemas() -> Value {
             "deadlines": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["registration", "tracing_start"]}, "due": {"type": "string", "format": "date-time"}, "met": {"type": ["string", "null"], "format": "date-time"}}}}}}},
         "DuplicateList": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "case_a": {"type": "string"}, "case_b": {"type": "string"},
             "probability": {"type": "number"}, "weight": {"type": "number"}, "explanation": {"type": "array"}, "status": {"type": "string", "enum": ["pending", "merged", "dismissed"]}, "created_at": {"type": "string"}}}},
-        "MergeRequest": {"type": "object", "additionalProperties": false, "required": ["duplicate", "reason"], "properties": {"duplicate": {"type": "string"}, "reason": {"type": "string", "minLength": 5}}},
+        "MergeRequest": {"type": "object", "additionalProperties": false, "required": ["duplicate", "reason"], "properties": {"duplicate": {"type": "string", "description": "The id or reference of the case registered twice"}, "reason": trimmed_at_least(5)}},
         "MergeResult": {"type": "object", "properties": {"merge_id": {"type": "string"}, "survivor": {"$ref": "#/components/schemas/Case"}, "filled": {"type": "array", "items": {"type": "string"}}}},
         "Unmerged": {"type": "object", "properties": {"survivor": {"$ref": "#/components/schemas/Case"}, "restored": {"$ref": "#/components/schemas/Case"}}},
         "CareChange": {"type": "object", "additionalProperties": false, "required": ["care_arrangements_type", "reason_for_change"], "properties": {
             "care_arrangements_type": {"type": "string", "enum": homeward_domain::catalogue::CARE_ARRANGEMENT}, "caregiver_name": {"type": "string"},
-            "start_date": {"type": "string", "format": "date"}, "reason_for_change": {"type": "string", "minLength": 5}, "notes": {"type": "string"}}},
+            "start_date": date_up_to(today), "reason_for_change": trimmed_at_least(5), "notes": {"type": "string"}}},
         "TracingStatusRequest": {"type": "object", "additionalProperties": false, "required": ["status"], "properties": {
-            "status": {"type": "string", "enum": ["open", "tracing_in_progress", "verified", "reunified", "closed"]}, "reason": {"type": "string"}}},
+            "status": {"type": "string", "enum": ["open", "tracing_in_progress", "verified", "reunified", "closed"]}, "reason": {"type": "string"}},
+            "description": "Closing needs a reason of at least 5 characters",
+            "anyOf": [
+                {"properties": {"status": {"enum": ["open", "tracing_in_progress", "verified", "reunified"]}}},
+                {"required": ["reason"], "properties": {"status": {"const": "closed"}, "reason": trimmed_at_least(5)}}]},
         "OpenApi": {"type": "object"},
         "Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string", "description": "What is wrong and how to fix it"},
@@ -237,8 +296,41 @@ fn schemas() -> Value {
     if let Some(obj) = all.as_object_mut() {
         obj.extend(kinds);
         obj.extend(prevention_schemas());
+        obj.extend(step_schemas(today));
     }
     all
+}
+
+/// The bodies of the workflow steps: every step accepts every part (the handler reads one
+/// structure), and each requires the parts it reads.
+fn step_schemas(today: NaiveDate) -> Map<String, Value> {
+    let step = |description: &str, required: &[&str], overrides: Value| {
+        let mut props = json!({
+            "care_arrangements_type": {"type": "string", "enum": homeward_domain::catalogue::CARE_ARRANGEMENT}, "caregiver_name": {"type": "string"},
+            "start_date": {"type": "string", "format": "date"}, "adult_name": {"type": "string"}, "relation": {"type": "string"},
+            "reunification_date": {"type": "string", "format": "date"}, "with_verified_adult": {"type": "boolean"},
+            "closure_reason": {"type": "string", "enum": homeward_domain::workflow::CLOSURE_REASONS},
+            "permanent_care_type": {"type": "string", "enum": crate::api::workflow::LONG_TERM_TYPES},
+            "override_reason": {"type": "string"}, "notes": {"type": "string"}});
+        if let (Some(p), Value::Object(o)) = (props.as_object_mut(), overrides) {
+            p.extend(o);
+        }
+        json!({"type": "object", "additionalProperties": false, "description": description, "required": required, "properties": props})
+    };
+    let schemas = json!({
+        "StepRequest": step("This step reads nothing but the notes; the other parts are accepted and left unused", &[], json!({})),
+        "InterimCareRequest": step("The placement: its kind, and its start (today when absent, never in the future)", &["care_arrangements_type"],
+            json!({"start_date": date_up_to(today)})),
+        "ReunifyRequest": step("The adult the child goes to, and the date (today when absent)", &["adult_name"],
+            json!({"adult_name": trimmed_at_least(1)})),
+        "CloseRequest": step("Why the case closes", &["closure_reason"], json!({})),
+        "LongTermCareRequest": step("The kind of long-term care; adoption and kafala may need a supervisor's override reason (R3)", &["permanent_care_type"],
+            json!({"override_reason": trimmed_at_least(20)})),
+    });
+    match schemas {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
 }
 
 /// Request and response bodies of the prevention routes.
@@ -301,6 +393,7 @@ fn error_response(description: &str) -> Value {
 
 /// The whole document.
 pub fn document() -> Value {
+    let today = Utc::now().date_naive();
     let mut paths: Map<String, Value> = Map::new();
     for d in route_docs() {
         let mut op = Map::new();
@@ -316,11 +409,11 @@ pub fn document() -> Value {
             params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"},
                 "description": if name == "key" { "Record id (UUID) or reference (HW-…/TR-…)" } else { "Id" }}));
         }
-        for q in d.query {
-            params.push(json!({"name": q.name, "in": "query", "required": false, "schema": {"type": q.ty}, "description": q.doc}));
+        for q in &d.query {
+            params.push(query_param(q));
         }
         if d.method == "PATCH" && d.path.contains("{key}") {
-            params.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The version from the ETag; the change is refused with 409 if the record changed since"}));
+            params.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^(W/)?\"?[0-9]{1,18}\"?$"}, "description": "The version from the ETag; the change is refused with 409 if the record changed since"}));
         }
         if !params.is_empty() {
             op.insert("parameters".into(), Value::Array(params));
@@ -366,6 +459,10 @@ pub fn document() -> Value {
             );
         }
         if d.path == "/api/v1/sessions" {
+            responses.insert(
+                "401".into(),
+                error_response("The username or password is wrong, or the account is disabled"),
+            );
             responses.insert("429".into(), error_response("Too many login attempts"));
         }
         responses.insert(
@@ -387,10 +484,10 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Homeward API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Case management for family tracing and anti-trafficking work with separated children. Personal fields are withheld from roles without personal_data.view; every read is audited."},
+                 "description": "Case management for family tracing and anti-trafficking work with separated children. Personal fields are withheld from roles without personal_data.view; every read is audited. No text anywhere may hold a NUL character (\\u0000): a request holding one is refused."},
         "paths": paths,
         "components": {
-            "schemas": schemas(),
+            "schemas": schemas(today),
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
                 "bearer": {"type": "http", "scheme": "bearer"}

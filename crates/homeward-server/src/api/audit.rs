@@ -6,7 +6,7 @@ use homeward_store::{AuditEntry, AuditVerdict};
 use serde::Deserialize;
 
 use super::extract::ApiQuery;
-use super::QueryParam;
+use super::{ParamSchema, QueryParam};
 use crate::auth::{act, Authorized};
 use crate::error::ApiError;
 use crate::AppState;
@@ -15,12 +15,17 @@ use crate::AppState;
 pub const PARAMS: &[QueryParam] = &[
     QueryParam {
         name: "after",
-        ty: "integer",
+        schema: ParamSchema::Integer {
+            min: i64::MIN,
+            max: i64::MAX,
+        },
+        required: false,
         doc: "Return entries after this sequence number (default 0)",
     },
     QueryParam {
         name: "limit",
-        ty: "integer",
+        schema: ParamSchema::Integer { min: 1, max: 1000 },
+        required: false,
         doc: "Entries per page, 1 to 1000 (default 100)",
     },
 ];

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::extract::ApiQuery;
-use super::reports::{facts_of, purpose_of, ReportReader};
-use super::{doc, DocRouter, QueryParam};
+use super::reports::{facts_of, purpose_of, ReportReader, PURPOSES};
+use super::{doc, DocRouter, ParamSchema, QueryParam};
 use crate::auth::{act, Authorized};
 use crate::error::ApiError;
 use crate::AppState;
@@ -31,7 +31,8 @@ pub struct DatasetQuery {
 
 const PARAMS: &[QueryParam] = &[QueryParam {
     name: "purpose",
-    ty: "string",
+    schema: ParamSchema::OneOf(|| PURPOSES.to_vec()),
+    required: false,
     doc: "Why you read the dataset, for the audit trail: monitoring (the default), coordination, government_report, donor_report, research or other",
 }];
 

@@ -9,14 +9,15 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use homeward_auth::{Action, Verb};
+use homeward_domain::RecordKind;
 use homeward_reports::{csv_text, record_rows, xlsx};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::extract::ApiQuery;
-use super::records::{KindApi, ListQuery, FILTER_PARAMS};
-use super::reports::{purpose_of, report_error};
-use super::QueryParam;
+use super::records::{filter_params, KindApi, ListQuery};
+use super::reports::{purpose_of, report_error, PURPOSES};
+use super::{ParamSchema, QueryParam};
 use crate::auth::{act, Authorized};
 use crate::error::ApiError;
 use crate::AppState;
@@ -38,14 +39,16 @@ pub struct ExportQuery {
 }
 
 /// The export's parameters beside the list's filters, for the OpenAPI document.
-pub const EXPORT_PARAMS: &[&[QueryParam]] = &[
-    FILTER_PARAMS,
-    &[QueryParam {
+pub fn export_params(kind: RecordKind) -> Vec<QueryParam> {
+    let mut params = filter_params(kind);
+    params.push(QueryParam {
         name: "purpose",
-        ty: "string",
+        schema: ParamSchema::OneOf(|| PURPOSES.to_vec()),
+        required: false,
         doc: "Why you export the list, for the audit trail: monitoring (the default), coordination, government_report, donor_report, research or other",
-    }],
-];
+    });
+    params
+}
 
 /// The file an export is written as.
 #[derive(Clone, Copy)]

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::records::KindApi;
-use super::QueryParam;
+use super::{ParamSchema, QueryParam};
 use crate::auth::{act, Authorized, Caller};
 use crate::error::ApiError;
 use crate::AppState;
@@ -193,17 +193,23 @@ pub async fn override_disclosure(
 pub const ALERT_PARAMS: &[QueryParam] = &[
     QueryParam {
         name: "unread",
-        ty: "boolean",
+        schema: ParamSchema::Boolean,
+        required: false,
         doc: "Only alerts not yet read (default false)",
     },
     QueryParam {
         name: "limit",
-        ty: "integer",
+        schema: ParamSchema::Integer { min: 1, max: 500 },
+        required: false,
         doc: "Alerts per page, 1 to 500 (default 200)",
     },
     QueryParam {
         name: "offset",
-        ty: "integer",
+        schema: ParamSchema::Integer {
+            min: 0,
+            max: i64::MAX,
+        },
+        required: false,
         doc: "Alerts to skip (default 0): the next page starts where this one ended",
     },
 ];

@@ -23,6 +23,7 @@ use axum::http::{Method, Uri};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 use homeward_auth::Action;
+use homeward_domain::RecordKind;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -32,10 +33,46 @@ use crate::AppState;
 pub struct QueryParam {
     /// Name.
     pub name: &'static str,
-    /// JSON schema type: `string` or `integer`.
-    pub ty: &'static str,
+    /// The values the handler accepts: exactly those, so a client that keeps to the document
+    /// is never refused for the form of a parameter.
+    pub schema: ParamSchema,
+    /// Whether the request is refused without it.
+    pub required: bool,
     /// What it does.
     pub doc: &'static str,
+}
+
+/// What a query parameter accepts.
+#[derive(Debug, Clone, Copy)]
+pub enum ParamSchema {
+    /// Any text.
+    Text,
+    /// Text of at most this many characters, none of them a control character.
+    PlainText {
+        /// The most characters.
+        max_len: usize,
+    },
+    /// One of these values.
+    OneOf(fn() -> Vec<&'static str>),
+    /// Some of these values, comma-separated (none is the same as leaving it out).
+    SomeOf(fn() -> Vec<&'static str>),
+    /// A whole number in a range.
+    Integer {
+        /// Smallest.
+        min: i64,
+        /// Largest.
+        max: i64,
+    },
+    /// `true` or `false`.
+    Boolean,
+    /// An RFC 3339 time.
+    DateTime,
+    /// A record's reference (with its check character).
+    Reference,
+    /// A status of this record kind.
+    Status(RecordKind),
+    /// Text matching this regular expression.
+    Pattern(&'static str),
 }
 
 /// The documentation of one route.
@@ -124,10 +161,8 @@ impl D {
         self.doc.query.extend_from_slice(q);
         self
     }
-    fn queries(mut self, qs: &'static [&'static [QueryParam]]) -> Self {
-        for q in qs {
-            self.doc.query.extend_from_slice(q);
-        }
+    fn queries(mut self, qs: Vec<QueryParam>) -> Self {
+        self.doc.query.extend(qs);
         self
     }
 }
@@ -242,7 +277,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
                 "List and filter child cases in your scope",
             )
             .action(Action::CaseList)
-            .queries(records::LIST_PARAMS)
+            .queries(records::list_params(RecordKind::Case))
             .response(200, Some("CasePage"))
             .doc,
             get(records::list::<Cases>),
@@ -250,7 +285,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(
             doc("GET", "/api/v1/cases/export.csv", "cases", "The child cases the list's filters select in your scope, every page, as CSV (UTF-8 with a byte-order mark): only the columns your role may see. Needs data.export and case.read; audited with why")
                 .action(Action::DataExport)
-                .queries(list_export::EXPORT_PARAMS)
+                .queries(list_export::export_params(RecordKind::Case))
                 .response(200, None)
                 .doc,
             get(list_export::export_csv::<Cases>),
@@ -258,7 +293,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(
             doc("GET", "/api/v1/cases/export.xlsx", "cases", "The same as a spreadsheet of one sheet")
                 .action(Action::DataExport)
-                .queries(list_export::EXPORT_PARAMS)
+                .queries(list_export::export_params(RecordKind::Case))
                 .response(200, None)
                 .doc,
             get(list_export::export_xlsx::<Cases>),
@@ -266,7 +301,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(
             doc("GET", "/api/v1/tracing-requests/export.csv", "tracing", "The tracing requests the list's filters select in your scope, every page, as CSV (UTF-8 with a byte-order mark): only the columns your role may see. Needs data.export and tracing.read; audited with why")
                 .action(Action::DataExport)
-                .queries(list_export::EXPORT_PARAMS)
+                .queries(list_export::export_params(RecordKind::TracingRequest))
                 .response(200, None)
                 .doc,
             get(list_export::export_csv::<TracingRequests>),
@@ -274,7 +309,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(
             doc("GET", "/api/v1/tracing-requests/export.xlsx", "tracing", "The same as a spreadsheet of one sheet")
                 .action(Action::DataExport)
-                .queries(list_export::EXPORT_PARAMS)
+                .queries(list_export::export_params(RecordKind::TracingRequest))
                 .response(200, None)
                 .doc,
             get(list_export::export_xlsx::<TracingRequests>),
@@ -282,7 +317,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(
             doc("POST", "/api/v1/cases", "cases", "Register a child")
                 .action(Action::CaseCreate)
-                .request("CaseFields")
+                .request("NewCase")
                 .response(201, Some("Case"))
                 .doc,
             post(records::create::<Cases>),
@@ -345,7 +380,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
                 "List and filter tracing requests in your scope",
             )
             .action(Action::TracingList)
-            .queries(records::LIST_PARAMS)
+            .queries(records::list_params(RecordKind::TracingRequest))
             .response(200, Some("TracingRequestPage"))
             .doc,
             get(records::list::<TracingRequests>),
@@ -358,7 +393,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
                 "Take a tracing request from a family",
             )
             .action(Action::TracingCreate)
-            .request("TracingRequestFields")
+            .request("NewTracingRequest")
             .response(201, Some("TracingRequest"))
             .doc,
             post(records::create::<TracingRequests>),
@@ -426,13 +461,13 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
         .route(doc("POST", "/api/v1/alerts/{id}/read", "alerts", "Mark an alert read").response(204, None).doc, post(matches::read_alert))
         .route(doc("GET", "/api/v1/matches/waiting", "matching", "The potential matches waiting for your decision: every pending match you were alerted to, read or not, newest first, until someone confirms or rejects it").action(Action::MatchRead).response(200, Some("AlertList")).doc, get(matches::waiting))
         .route(doc("POST", "/api/v1/cases/{key}/workflow/register", "workflow", "Register an identified child (R1: within 24 h of identification)").action(Action::WorkflowRegister).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::RegisterStep>))
-        .route(doc("POST", "/api/v1/cases/{key}/workflow/interim_care", "workflow", "Place the child in interim care; follow-ups are scheduled by risk level").action(Action::WorkflowInterimCare).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::InterimCareStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/interim_care", "workflow", "Place the child in interim care; follow-ups are scheduled by risk level").action(Action::WorkflowInterimCare).request("InterimCareRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::InterimCareStep>))
         .route(doc("POST", "/api/v1/cases/{key}/workflow/start_tracing", "workflow", "Start tracing (R1: within 48 h of identification)").action(Action::WorkflowTracing).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::StartTracingStep>))
         .route(doc("POST", "/api/v1/cases/{key}/workflow/start_verification", "workflow", "Start verifying a family that was found").action(Action::WorkflowVerify).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::StartVerificationStep>))
-        .route(doc("POST", "/api/v1/cases/{key}/workflow/reunify", "workflow", "Reunify: needs a positive verification and a supervisor's approval (R2); follow-ups are scheduled").action(Action::WorkflowReunify).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::ReunifyStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/reunify", "workflow", "Reunify: needs a positive verification and a supervisor's approval (R2); follow-ups are scheduled").action(Action::WorkflowReunify).request("ReunifyRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::ReunifyStep>))
         .route(doc("POST", "/api/v1/cases/{key}/workflow/start_follow_up", "workflow", "Move to follow-up").action(Action::WorkflowFollowUp).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::StartFollowUpStep>))
-        .route(doc("POST", "/api/v1/cases/{key}/workflow/close", "workflow", "Close the case with a closure reason").action(Action::WorkflowClose).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::CloseStep>))
-        .route(doc("POST", "/api/v1/cases/{key}/workflow/long_term_care", "workflow", "Long-term alternative care; adoption and kafala are locked during an emergency and before the minimum tracing period (R3)").action(Action::WorkflowLongTermCare).request("StepRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::LongTermCareStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/close", "workflow", "Close the case with a closure reason").action(Action::WorkflowClose).request("CloseRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::CloseStep>))
+        .route(doc("POST", "/api/v1/cases/{key}/workflow/long_term_care", "workflow", "Long-term alternative care; adoption and kafala are locked during an emergency and before the minimum tracing period (R3)").action(Action::WorkflowLongTermCare).request("LongTermCareRequest").response(200, Some("Case")).doc, post(workflow::take_step::<workflow::LongTermCareStep>))
         .route(doc("POST", "/api/v1/cases/{key}/verifications", "workflow", "Record a verification: the adult's willingness and ability, the child's wishes, whether accounts agree, a recommendation").action(Action::WorkflowVerify).request("VerificationRequest").response(200, Some("CaseEvents")).doc, post(workflow::verify))
         .route(doc("POST", "/api/v1/cases/{key}/reunification-approval", "workflow", "Supervisor: approve reunification after a positive verification").action(Action::ReunificationApprove).request("ApprovalRequest").response(200, Some("CaseEvents")).doc, post(workflow::approve))
         .route(doc("GET", "/api/v1/cases/{key}/events", "workflow", "Workflow events of a case: care arrangements, verifications, follow-ups, tracing actions, moves").action(Action::CaseRead).response(200, Some("CaseEvents")).doc, get(workflow::events))

@@ -45,8 +45,8 @@ pub trait KindRoutes: KindApi {
     const TAG: &'static str;
     /// Summaries of the list, create, read, change, assign and history routes.
     const SUMMARIES: [&'static str; 6];
-    /// Schema names: fields, record, page.
-    const SCHEMAS: [&'static str; 3];
+    /// Schema names: fields (a change), record, page, and a new record's fields.
+    const SCHEMAS: [&'static str; 4];
     /// Permissions of the list, create, read and change routes (for the document).
     const ACTIONS: [Action; 4];
 }
@@ -78,7 +78,7 @@ macro_rules! prevention_kinds {
                     concat!("Assign the ", $human, " to a user of your agency"),
                     concat!("Change history of one ", $human),
                 ];
-                const SCHEMAS: [&'static str; 3] = [concat!($pascal, "Fields"), $pascal, concat!($pascal, "Page")];
+                const SCHEMAS: [&'static str; 4] = [concat!($pascal, "Fields"), $pascal, concat!($pascal, "Page"), concat!("New", $pascal)];
                 const ACTIONS: [Action; 4] = [Action::$l, Action::$c, Action::$r, Action::$u];
             }
         )*
@@ -115,12 +115,12 @@ fn kind_routes<K: KindRoutes>(
     created: &'static str,
 ) -> DocRouter {
     let [list_s, create_s, get_s, patch_s, assign_s, history_s] = K::SUMMARIES;
-    let [fields, record, page] = K::SCHEMAS;
+    let [fields, record, page, new] = K::SCHEMAS;
     let [list_a, create_a, read_a, update_a] = K::ACTIONS;
     r.route(
         doc("GET", K::COLLECTION, K::TAG, list_s)
             .action(list_a)
-            .queries(records::LIST_PARAMS)
+            .queries(records::list_params(K::KIND))
             .response(200, Some(page))
             .doc,
         get(records::list::<K>),
@@ -128,7 +128,7 @@ fn kind_routes<K: KindRoutes>(
     .route(
         doc("POST", K::COLLECTION, K::TAG, create_s)
             .action(create_a)
-            .request(fields)
+            .request(new)
             .response(201, Some(created))
             .doc,
         create,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::record_body::RecordBody;
-use super::QueryParam;
+use super::{ParamSchema, QueryParam};
 use crate::auth::{act, Authorized, RequiredAction};
 use crate::error::ApiError;
 use crate::AppState;
@@ -50,70 +50,94 @@ impl KindApi for TracingRequests {
     type List = act::TracingList;
 }
 
-/// Filters and paging accepted by the list routes.
-pub const LIST_PARAMS: &[&[QueryParam]] = &[FILTER_PARAMS, PAGE_PARAMS];
+/// Filters and paging accepted by a kind's list route.
+pub fn list_params(kind: RecordKind) -> Vec<QueryParam> {
+    let mut params = filter_params(kind);
+    params.extend([
+        QueryParam {
+            name: "limit",
+            schema: ParamSchema::Integer { min: 1, max: 500 },
+            required: false,
+            doc: "Page size, 1 to 500 (default 50)",
+        },
+        QueryParam {
+            name: "offset",
+            schema: ParamSchema::Integer {
+                min: 0,
+                max: i64::MAX,
+            },
+            required: false,
+            doc: "Records to skip (default 0)",
+        },
+    ]);
+    params
+}
 
-/// Filters accepted by the list routes and their exports.
-pub const FILTER_PARAMS: &[QueryParam] = &[
-    QueryParam {
-        name: "status",
-        ty: "string",
-        doc: "Workflow status",
-    },
-    QueryParam {
-        name: "sex",
-        ty: "string",
-        doc: "female, male, other or unknown",
-    },
-    QueryParam {
-        name: "age_min",
-        ty: "integer",
-        doc: "Youngest age, inclusive",
-    },
-    QueryParam {
-        name: "age_max",
-        ty: "integer",
-        doc: "Oldest age, inclusive",
-    },
-    QueryParam {
-        name: "risk_level",
-        ty: "string",
-        doc: "high, medium or low",
-    },
-    QueryParam {
-        name: "protection_status",
-        ty: "string",
-        doc: "unaccompanied or separated",
-    },
-    QueryParam {
-        name: "district",
-        ty: "string",
-        doc: "District, exactly as recorded",
-    },
-    QueryParam {
-        name: "reference",
-        ty: "string",
-        doc: "A reference such as HW-7K3Q-M9X",
-    },
-    QueryParam {
-        name: "updated_since",
-        ty: "string",
-        doc: "RFC 3339 time: only records changed since",
-    },
-];
-
-const PAGE_PARAMS: &[QueryParam] = &[
-    QueryParam {
-        name: "limit",
-        ty: "integer",
-        doc: "Page size, 1 to 500 (default 50)",
-    },
-    QueryParam {
-        name: "offset",
-        ty: "integer",
-        doc: "Records to skip (default 0)",
-    },
-];
+/// Filters accepted by a kind's list route and its exports.
+pub fn filter_params(kind: RecordKind) -> Vec<QueryParam> {
+    vec![
+        QueryParam {
+            name: "status",
+            schema: ParamSchema::Status(kind),
+            required: false,
+            doc: "Workflow status",
+        },
+        QueryParam {
+            name: "sex",
+            schema: ParamSchema::OneOf(|| catalogue::SEX.to_vec()),
+            required: false,
+            doc: "female, male, other or unknown",
+        },
+        QueryParam {
+            name: "age_min",
+            schema: ParamSchema::Integer {
+                min: i64::MIN,
+                max: i64::MAX,
+            },
+            required: false,
+            doc: "Youngest age, inclusive",
+        },
+        QueryParam {
+            name: "age_max",
+            schema: ParamSchema::Integer {
+                min: i64::MIN,
+                max: i64::MAX,
+            },
+            required: false,
+            doc: "Oldest age, inclusive",
+        },
+        QueryParam {
+            name: "risk_level",
+            schema: ParamSchema::OneOf(|| catalogue::RISK_LEVEL.to_vec()),
+            required: false,
+            doc: "high, medium or low",
+        },
+        QueryParam {
+            name: "protection_status",
+            schema: ParamSchema::OneOf(|| catalogue::PROTECTION_STATUS.to_vec()),
+            required: false,
+            doc: "unaccompanied or separated",
+        },
+        QueryParam {
+            name: "district",
+            schema: ParamSchema::Text,
+            required: false,
+            doc: "District, exactly as recorded",
+        },
+        QueryParam {
+            name: "reference",
+            schema: ParamSchema::Reference,
+            required: false,
+            doc: "A reference such as HW-7K3Q-M9X",
+        },
+        QueryParam {
+            name: "updated_since",
+            schema: ParamSchema::DateTime,
+            required: false,
+            doc: "RFC 3339 time: only records changed since",
+        },
+    ]
+}
 
 /// The list filters as sent.
 #[derive(Debug, Deserialize)]

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::extract::ApiQuery;
-use super::{doc, DocRouter, QueryParam};
+use super::{doc, DocRouter, ParamSchema, QueryParam};
 use crate::auth::{act, Authorized, Caller};
 use crate::error::ApiError;
 use crate::AppState;
@@ -50,31 +50,46 @@ pub struct IndicatorQuery {
     pub purpose: Option<String>,
 }
 
+/// A calendar year (1900 to 9999), quarter or month, as [`homeward_reports::Period`] reads
+/// them. A range of days is described beside it but not matched: a regular expression cannot
+/// say that its end comes after its start.
+const CALENDAR_PERIOD: &str = "^(19[0-9]{2}|[2-9][0-9]{3})(-[Qq][1-4]|-(0[1-9]|1[0-2]))?$";
+
 /// The query parameters, for the OpenAPI document.
 pub const PARAMS: &[QueryParam] = &[
     QueryParam {
         name: "period",
-        ty: "string",
+        schema: ParamSchema::Pattern(CALENDAR_PERIOD),
+        required: true,
         doc: "Required. A month (2026-06), a quarter (2026-Q2) or a year (2026); roles with analysis.exact may also ask for days (2026-06-01..2026-06-15)",
     },
     QueryParam {
         name: "area",
-        ty: "string",
+        schema: ParamSchema::PlainText { max_len: 100 },
+        required: false,
         doc: "A district as records carry it; the whole of your scope when absent",
     },
     QueryParam {
         name: "by",
-        ty: "string",
+        schema: ParamSchema::OneOf(homeward_reports::indicators::breakdown_names),
+        required: false,
         doc: "Break the columns down by sex, age_band, protection_status, service_type, referral_status, method_of_recruitment, relationship_to_trafficker or type_of_exploitation (indicators without it show totals)",
     },
     QueryParam {
         name: "indicator",
-        ty: "string",
+        schema: ParamSchema::SomeOf(|| {
+            homeward_reports::indicators::INDICATORS
+                .iter()
+                .map(|i| i.id)
+                .collect()
+        }),
+        required: false,
         doc: "Comma-separated indicator ids; every indicator when absent",
     },
     QueryParam {
         name: "purpose",
-        ty: "string",
+        schema: ParamSchema::OneOf(|| PURPOSES.to_vec()),
+        required: false,
         doc: "Why you read the report, for the audit trail: monitoring (the default), coordination, government_report, donor_report, research or other",
     },
 ];

@@ -178,7 +178,9 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 }
 
 /// Only community volunteers belong to a committee: the committee widens the records a user
-/// sees, so on any other role it would open households outside that role's own scope.
+/// sees, so on any other role it would open households outside that role's own scope. The
+/// change is well formed but conflicts with the user as stored (their role or committee), so
+/// it is a 409, not a 400: no request body can be checked for it alone.
 fn check_committee_role(
     role: Role,
     committee_after: Option<&str>,
@@ -188,7 +190,7 @@ fn check_committee_role(
         return Ok(());
     }
     if role_changed {
-        Err(ApiError::bad_field(
+        Err(ApiError::conflict_field(
             "role",
             format!(
                 "this user belongs to a committee, which only community volunteers may; take them out of it in the same change (`\"committee\": \"\"`) to make them a {}",
@@ -196,7 +198,7 @@ fn check_committee_role(
             ),
         ))
     } else {
-        Err(ApiError::bad_field(
+        Err(ApiError::conflict_field(
             "committee",
             format!(
                 "only community volunteers belong to a committee, and this user is a {}; a committee would let them see its households beyond their own scope",

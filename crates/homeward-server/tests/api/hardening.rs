@@ -211,7 +211,7 @@ async fn only_volunteers_belong_to_committees(s: TestServer) {
             json!({"committee": cm}),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["field"], "committee");
     let (_, user) = admin.get(&format!("/api/v1/users/{}", id_of("cw_b"))).await;
     assert!(user["committee"].is_null(), "{user}");
@@ -220,7 +220,7 @@ async fn only_volunteers_belong_to_committees(s: TestServer) {
     let (status, user) = admin.patch(&vol, json!({"committee": cm})).await;
     assert_eq!(status, StatusCode::OK, "{user}");
     let (status, err) = admin.patch(&vol, json!({"role": "caseworker"})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["field"], "role");
     let (status, user) = admin
         .patch(&vol, json!({"role": "caseworker", "committee": ""}))
