@@ -250,8 +250,30 @@ pub async fn update(
     {
         return Err(ApiError::conflict("you cannot disable yourself or remove your own administrator role; ask another administrator"));
     }
-    if let Some(pw) = p.password {
-        let h = hash(pw).await?;
+    // Everything that can be refused is checked before anything is written, so a refused
+    // change leaves the user as they were (a new password included).
+    let committee = match committee.as_deref() {
+        None => None,
+        Some("") => Some(None),
+        Some(c) => {
+            let r = homeward_domain::Reference::parse(c)
+                .map_err(|e| ApiError::bad_field("committee", e.to_string()))?;
+            match state.store.record_for_rule(&r).await? {
+                Some(rec) if rec.kind == homeward_domain::RecordKind::Committee => Some(Some(r)),
+                _ => {
+                    return Err(ApiError::bad_field(
+                        "committee",
+                        format!("no committee has the reference {r}; register the committee first (POST /api/v1/committees)"),
+                    ))
+                }
+            }
+        }
+    };
+    let password_hash = match p.password {
+        Some(pw) => Some(hash(pw).await?),
+        None => None,
+    };
+    if let Some(h) = password_hash {
         state.store.set_user_password(&actor, id, &h).await?;
     }
     let mut user = state
@@ -268,22 +290,7 @@ pub async fn update(
     if let Some(d) = p.disabled {
         user = state.store.set_user_disabled(&actor, id, d).await?;
     }
-    if let Some(c) = committee.as_deref() {
-        let committee = if c.is_empty() {
-            None
-        } else {
-            let r = homeward_domain::Reference::parse(c)
-                .map_err(|e| ApiError::bad_field("committee", e.to_string()))?;
-            match state.store.record_for_rule(&r).await? {
-                Some(rec) if rec.kind == homeward_domain::RecordKind::Committee => Some(r),
-                _ => {
-                    return Err(ApiError::bad_field(
-                        "committee",
-                        format!("no committee has the reference {r}; register the committee first (POST /api/v1/committees)"),
-                    ))
-                }
-            }
-        };
+    if let Some(committee) = committee {
         user = state
             .store
             .set_user_committee(&actor, id, committee.as_ref())

@@ -228,6 +228,22 @@ async fn only_volunteers_belong_to_committees(s: TestServer) {
     assert_eq!(status, StatusCode::OK, "{user}");
     assert!(user["committee"].is_null(), "{user}");
     assert_eq!(user["role"], "caseworker");
+    // A refused change writes nothing: the new password in it does not take either.
+    for bad in [json!("CM-0000-000"), json!("not a reference")] {
+        let (status, err) = admin
+            .patch(
+                &format!("/api/v1/users/{}", id_of("cw_b")),
+                json!({"password": "a brand new password", "display_name": "Changed",
+                    "role": "community_volunteer", "committee": bad}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+        assert_eq!(err["field"], "committee");
+    }
+    let (_, user) = admin.get(&format!("/api/v1/users/{}", id_of("cw_b"))).await;
+    assert_ne!(user["display_name"], "Changed", "{user}");
+    assert_eq!(user["role"], "caseworker", "{user}");
+    s.login("cw_b").await; // still the old password
 }
 
 /// A client whose connections come from `address` (any of 127.0.0.0/8 on loopback).
