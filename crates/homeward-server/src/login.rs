@@ -1,8 +1,8 @@
 //! Checking a username and password, for the API and the web interface alike: the throttle
 //! of [`crate::ratelimit`], the password hash (unknown usernames cost as much as known ones),
 //! an audit entry for every failed attempt and every throttled one (repeats folded into a
-//! count by [`crate::refusal_log`]), and an alert to the account's owner
-//! when failures from many places put the account under guard.
+//! count by [`crate::refusal_log`]), and an alert to the account's owner and to every
+//! administrator when failures from many places put the account under guard.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -92,7 +92,8 @@ pub async fn authenticate(
     }
 }
 
-/// Alerts the owner that their account is under guard, once per guard.
+/// Alerts the owner that their account is under guard, and the administrators, who can
+/// see whether one account is being guessed or many; once per guard.
 async fn tell_owner(state: &AppState, user: &User) -> Result<(), StoreError> {
     let guard = state.config.login_limits.account_guard;
     let minutes = guard.as_secs().div_ceil(60);
@@ -108,6 +109,24 @@ async fn tell_owner(state: &AppState, user: &User) -> Result<(), StoreError> {
             }),
         )
         .await?;
+    for admin in state.store.list_users().await? {
+        if admin.role != "administrator" || admin.disabled || admin.id == user.id {
+            continue;
+        }
+        state
+            .store
+            .create_alert(
+                admin.id,
+                "account_guarded",
+                None,
+                json!({
+                    "message": format!("Many wrong passwords were tried for the account `{}` from several places; for {minutes} minutes it can be logged into only from devices used before. If this repeats, or many accounts are named, someone is guessing: look at the audit trail (session.login_failed) and the addresses in it.", user.username),
+                    "username": user.username,
+                    "minutes": minutes,
+                }),
+            )
+            .await?;
+    }
     state
         .store
         .audit(

@@ -681,6 +681,7 @@ alert-checkpoint_match = A child logged at a checkpoint may be sought
 alert-checkpoint_sighting = A child you follow may have been seen at a checkpoint
 alert-checkpoint_risk = A child in transit needs attention
 alert-login_attempts = Many wrong passwords were tried for your account; if it was not you, tell your administrator and change your password
+alert-account_guarded = An account was put under guard after many wrong passwords from several places
 screening-concerns = { $n ->
     [one] This child may concern 1 record: act on it now.
    *[other] This child may concern { $n } records: act on them now.

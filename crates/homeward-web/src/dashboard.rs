@@ -93,6 +93,7 @@ async fn other_alerts(store: &Store, viewer: &Viewer) -> StoreResult<Vec<AlertIt
                 "home_visit_reference",
                 "checkpoint_log_reference",
                 "reference",
+                "username",
             ]
             .iter()
             .find_map(|k| a.detail.get(*k).and_then(serde_json::Value::as_str))
@@ -103,6 +104,8 @@ async fn other_alerts(store: &Store, viewer: &Viewer) -> StoreResult<Vec<AlertIt
                 .map(|r| crate::kinds::of(r.kind()))
                 .filter(|p| viewer.can(p.read()));
             let href = match (a.kind.as_str(), target) {
+                // An account under guard: the administrator's users page.
+                ("account_guarded", _) => "/admin/users".to_string(),
                 (_, None) => String::new(),
                 ("overdue_followup", Some(_)) => format!("/cases/{reference}#followups"),
                 (_, Some(p)) => format!("{}/{reference}", p.base),

@@ -337,6 +337,18 @@ async fn wrong_passwords_from_one_address_do_not_stop_the_owner_from_another(s: 
         alerts.to_string().contains("login_attempts"),
         "the owner is told: {alerts}"
     );
+    // So is the administrator, with the account's name.
+    let admin = s.login("admin").await;
+    let (status, alerts) = admin.get("/api/v1/alerts").await;
+    assert_eq!(status, StatusCode::OK, "{alerts}");
+    let guarded: Vec<&Value> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "account_guarded")
+        .collect();
+    assert_eq!(guarded.len(), 1, "{alerts}");
+    assert_eq!(guarded[0]["detail"]["username"], "cw_b");
     assert_eq!(audit_count(&s, "session.login_throttled").await, 2);
 }
 

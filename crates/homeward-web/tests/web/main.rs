@@ -821,6 +821,32 @@ async fn a_change_made_meanwhile_by_someone_else_is_not_overwritten() {
 }
 
 #[tokio::test]
+async fn an_administrator_is_shown_which_account_is_under_guard_and_where_to_act() {
+    let server = TestServer::start().await;
+    let users = server.store.list_users().await.unwrap();
+    let admin_id = users.iter().find(|u| u.username == "admin").unwrap().id;
+    server
+        .store
+        .create_alert(
+            admin_id,
+            "account_guarded",
+            None,
+            serde_json::json!({"username": "cw_b", "minutes": 15, "message": "Many wrong passwords were tried for the account `cw_b`"}),
+        )
+        .await
+        .unwrap();
+    let admin = server.login("admin").await;
+    let (status, dash) = admin.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        dash.contains("An account was put under guard"),
+        "the alert is not named: {dash}"
+    );
+    assert!(dash.contains("cw_b"), "the account is not named: {dash}");
+    assert!(dash.contains("href=\"/admin/users\""), "{dash}");
+}
+
+#[tokio::test]
 async fn dashboard_figures_are_counted_without_listing_records_in_the_audit_trail() {
     let server = TestServer::start().await;
     let cw = server.login("cw_a").await;
