@@ -12,6 +12,26 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// A list's `limit` (1–500, `default` when absent) and `offset` (0 or more, 0 when absent).
+pub fn paging(
+    limit: Option<i64>,
+    offset: Option<i64>,
+    default: i64,
+) -> Result<(i64, i64), ApiError> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::bad_field(
+            "limit",
+            format!("{limit} is outside 1–500"),
+        ));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::bad_field("offset", "must be 0 or more"));
+    }
+    Ok((limit, offset))
+}
+
 /// Whether the request says its body is JSON (`application/json` or `…+json`).
 pub fn has_json_content_type(headers: &HeaderMap) -> bool {
     let Some(ct) = headers

@@ -12,7 +12,7 @@ use homeward_domain::RecordKind;
 use homeward_store::{ActorContext, Alert, MatchRow, MatchView, StoredRecord};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use super::records::KindApi;
 use super::{ParamSchema, QueryParam};
 use crate::auth::{act, Authorized, Caller};
@@ -230,17 +230,7 @@ pub async fn alerts(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<AlertQuery>,
 ) -> Result<Json<Vec<Alert>>, ApiError> {
-    let limit = q.limit.unwrap_or(200);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::bad_field(
-            "limit",
-            format!("{limit} is outside 1–500"),
-        ));
-    }
-    let offset = q.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::bad_field("offset", "must be 0 or more"));
-    }
+    let (limit, offset) = paging(q.limit, q.offset, 200)?;
     Ok(Json(
         state
             .store

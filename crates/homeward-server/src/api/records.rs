@@ -9,7 +9,7 @@ use homeward_domain::{catalogue, Document, RecordKind, Reference, UserId};
 use homeward_store::{ChangeView, Page, RecordFilter, StoredRecord};
 use serde::Deserialize;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use super::record_body::RecordBody;
 use super::{ParamSchema, QueryParam};
 use crate::auth::{act, Authorized, RequiredAction};
@@ -179,17 +179,7 @@ impl ListQuery {
             &self.protection_status,
             catalogue::PROTECTION_STATUS,
         )?;
-        let limit = self.limit.unwrap_or(50);
-        if !(1..=500).contains(&limit) {
-            return Err(ApiError::bad_field(
-                "limit",
-                format!("{limit} is outside 1–500"),
-            ));
-        }
-        let offset = self.offset.unwrap_or(0);
-        if offset < 0 {
-            return Err(ApiError::bad_field("offset", "must be 0 or more"));
-        }
+        let (limit, offset) = paging(self.limit, self.offset, 50)?;
         let reference = self
             .reference
             .map(|r| {
